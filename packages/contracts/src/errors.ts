@@ -1,0 +1,47 @@
+/**
+ * The one error type. `code` is stable and machine-readable: the gateway maps it to an HTTP
+ * status and the site to a sentence in the patient's language. Renaming a code breaks clients.
+ */
+export const errorCodes = {
+  VALIDATION_FAILED: 400,
+  NOT_FOUND: 404,
+  SLOT_TAKEN: 409,
+  HOLD_EXPIRED: 409,
+  CANCELLATION_DEADLINE_PASSED: 409,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+  TIMEOUT: 504,
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export class AppError extends Error {
+  /**
+   * @param isTrusted false for programmer errors and broken invariants: the process should end
+   * rather than go on in an unknown state.
+   */
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+    readonly isTrusted = true,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  get httpStatus(): number {
+    return errorCodes[this.code];
+  }
+
+  toJSON(): { code: ErrorCode; message: string; details?: Record<string, unknown> } {
+    return this.details
+      ? { code: this.code, message: this.message, details: this.details }
+      : { code: this.code, message: this.message };
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(errorCodes, value);
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { bookingHeldV1 } from './booking.js';
+import { type Envelope, envelope, envelopeSchema } from './envelope.js';
+
+/**
+ * Every event on the `events` exchange. The key is the routing key. Never rename one without a
+ * migration: queues are bound by these names. A new incompatible shape is a new version.
+ */
+export const events = {
+  'booking.held': { version: 1, schema: bookingHeldV1 },
+} as const;
+
+export type EventType = keyof typeof events;
+export type EventData<T extends EventType> = z.infer<(typeof events)[T]['schema']>;
+export type Event = { [T in EventType]: Envelope<EventData<T>> & { type: T } }[EventType];
+
+export function createEvent<T extends EventType>(type: T, data: EventData<T>, occurredAt?: Date): Envelope<EventData<T>> {
+  return envelope(type, events[type].version, events[type].schema.parse(data) as EventData<T>, occurredAt);
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+/** Validates an envelope and its data against the catalogue. Unknown types and versions are refused. */
+export function parseEvent(raw: unknown): ParseResult<Event> {
+  const outer = envelopeSchema.safeParse(raw);
+  if (!outer.success) return { ok: false, reason: `envelope: ${z.prettifyError(outer.error)}` };
+  const { type, version } = outer.data;
+  if (!Object.hasOwn(events, type)) return { ok: false, reason: `unknown event type ${type}` };
+  const spec = events[type as EventType];
+  if (spec.version !== version) return { ok: false, reason: `unsupported version ${version} of ${type}` };
+  const data = spec.schema.safeParse(outer.data.data);
+  if (!data.success) return { ok: false, reason: `${type}: ${z.prettifyError(data.error)}` };
+  return { ok: true, value: { ...outer.data, type, data: data.data } as Event };
+}

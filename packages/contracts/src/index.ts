@@ -1,0 +1,6 @@
+export * from './booking.js';
+export * from './commands.js';
+export * from './envelope.js';
+export * from './errors.js';
+export * from './events.js';
+export * from './names.js';

@@ -1,0 +1,18 @@
+/**
+ * Exchange, queue and routing-key names, defined once. Renaming one strands messages in the old
+ * queue: add the new name, migrate, then remove the old one.
+ */
+export const exchanges = {
+  /** Topic exchange for all domain events; routing key = event type. */
+  events: 'events',
+  /** Direct exchange for retries and delayed messages coming back from delay queues. */
+  redeliver: 'redeliver',
+} as const;
+
+export const queues = {
+  holdManagerRpc: 'hold-manager.rpc',
+  availabilityRpc: 'availability.rpc',
+  notificationEvents: 'notification.events',
+  availabilityEvents: 'availability.events',
+  pixelmedicsSyncEvents: 'pixelmedics-sync.events',
+} as const;

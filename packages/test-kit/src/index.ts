@@ -1,0 +1,4 @@
+export * from './database.js';
+export * from './broker.js';
+export * from './smtp.js';
+export * from './wait.js';
