@@ -1,0 +1,136 @@
+import { ConfigError, commonEnvSchema, env, parseConfig, z } from '@otk/config';
+import { type MigrationSet, OutboxRelay, assertSchemaCurrent, createPool, ping, runMigrations } from '@otk/db';
+import { Broker } from '@otk/messaging';
+import {
+  type Logger,
+  type Metrics,
+  createHttpApp,
+  createLogger,
+  createMetrics,
+  handleShutdown,
+  initTracing,
+  listen,
+} from '@otk/telemetry';
+import type { Express } from 'express';
+import type pg from 'pg';
+
+/** The environment every service reads, on top of its own variables. */
+export const baseServiceEnv = { ...commonEnvSchema, PORT: env.port(8080) };
+type BaseConfig = z.infer<z.ZodObject<typeof baseServiceEnv>>;
+
+export interface ServiceContext<C extends BaseConfig> {
+  config: C;
+  logger: Logger;
+  metrics: Metrics;
+  pool: pg.Pool;
+  broker: Broker;
+  /** The service's HTTP app: health and metrics are mounted; a service may add routes. */
+  app: Express;
+}
+
+export interface ServiceDefinition<S extends z.ZodObject> {
+  name: string;
+  /** Must include `baseServiceEnv`. */
+  configSchema: S;
+  migrations: MigrationSet;
+  /** Publishes the service's transactional outbox to the broker (services that emit events). */
+  outbox?: boolean;
+  /** Wires consumers and routes; returns what must stop before the broker and pool close. */
+  start(context: ServiceContext<z.infer<S> & BaseConfig>): Promise<{ stop?: () => Promise<void> } | void>;
+}
+
+export interface RunningService {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a service: telemetry, database (refusing a schema older than the code), broker, outbox
+ * relay, its own wiring, then the HTTP server. Used by `main.ts` and by in-process tests.
+ */
+export async function startService<S extends z.ZodObject>(
+  definition: ServiceDefinition<S>,
+  environment: Record<string, string | undefined> = process.env,
+): Promise<RunningService> {
+  const config = parseConfig(definition.configSchema, environment) as z.infer<S> & BaseConfig;
+  const tracing = initTracing({ service: definition.name, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
+  const logger = createLogger(definition.name, config.LOG_LEVEL);
+  const metrics = createMetrics(definition.name);
+  const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: definition.name });
+  try {
+    await assertSchemaCurrent(pool, definition.migrations);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  const broker = new Broker({ url: config.AMQP_URL, service: definition.name, logger, registry: metrics.registry });
+  await broker.waitUntilConnected(30000);
+
+  const relay = definition.outbox
+    ? new OutboxRelay({
+        pool,
+        schema: definition.migrations.schema,
+        publish: (event) => broker.publish(event),
+        logger,
+        registry: metrics.registry,
+      })
+    : undefined;
+  relay?.start();
+
+  const app = createHttpApp({
+    metrics,
+    logger,
+    checks: {
+      database: () => ping(pool),
+      broker: () => {
+        if (!broker.isConnected()) throw new Error('not connected to the broker');
+      },
+    },
+  });
+  const wired = (await definition.start({ config, logger, metrics, pool, broker, app })) ?? {};
+  const { server, port } = await listen(app, config.PORT);
+  logger.info({ port }, `${definition.name} started`);
+
+  return {
+    port,
+    async stop() {
+      // Order matters: no new requests, no new events out, in-flight messages finished, then
+      // what the handlers use (mail transports, the pool) goes away.
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await relay?.stop();
+      await broker.close(config.SHUTDOWN_TIMEOUT_MS);
+      await wired.stop?.();
+      await pool.end();
+      await tracing.shutdown();
+    },
+  };
+}
+
+/**
+ * The process entry point. `main.js migrate` applies the service's migrations and exits (the
+ * migration job); `main.js` runs the service until SIGTERM.
+ */
+export async function runService<S extends z.ZodObject>(definition: ServiceDefinition<S>): Promise<void> {
+  const command = process.argv[2] ?? 'serve';
+  try {
+    if (command === 'migrate') {
+      const { DATABASE_URL, LOG_LEVEL } = parseConfig(
+        z.object({ DATABASE_URL: commonEnvSchema.DATABASE_URL, LOG_LEVEL: commonEnvSchema.LOG_LEVEL }),
+      );
+      const logger = createLogger(definition.name, LOG_LEVEL);
+      const { applied } = await runMigrations({ databaseUrl: DATABASE_URL, set: definition.migrations, logger });
+      logger.info({ applied }, 'migrations done');
+      return;
+    }
+    if (command !== 'serve') throw new Error(`unknown command "${command}": use "serve" or "migrate"`);
+    const running = await startService(definition);
+    const shutdownTimeoutMs = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 15000);
+    const logger = createLogger(definition.name, process.env.LOG_LEVEL ?? 'info');
+    handleShutdown({ logger, timeoutMs: shutdownTimeoutMs + 5000, stop: running.stop });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const variables = error instanceof ConfigError ? error.issues : undefined;
+    process.stderr.write(`${JSON.stringify({ level: 'fatal', service: definition.name, msg: message, variables })}\n`);
+    process.exit(error instanceof ConfigError ? 78 : 1);
+  }
+}

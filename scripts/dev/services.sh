@@ -1,0 +1,16 @@
+# The services of a local stack, their ports and database roles; sourced by up.sh and down.sh.
+# shellcheck shell=bash
+SERVICES=(availability hold-manager notification pixelmedics-sync gateway)
+declare -A SERVICE_PORT=([gateway]=8080 [availability]=8081 [hold-manager]=8082 [notification]=8083 [pixelmedics-sync]=8084)
+
+OTK_DB=${OTK_DB:-otk}
+PG_ADMIN_URL=${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+AMQP_URL=${AMQP_URL:-amqp://guest:guest@127.0.0.1:5672}
+SMTP_PORT=${SMTP_PORT:-1025}
+MAIL_WEB_PORT=${MAIL_WEB_PORT:-1080}
+STATE_DIR=${STATE_DIR:-.otk}
+# Local development only: every service logs in with its own role and this password.
+DEV_DB_PASSWORD=otk-dev
+
+role_of() { echo "otk_${1//-/_}"; }
+database_url_of() { echo "postgres://$(role_of "$1"):$DEV_DB_PASSWORD@127.0.0.1:5432/$OTK_DB"; }

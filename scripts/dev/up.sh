@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# `make up`: installs dependencies, makes sure PostgreSQL and RabbitMQ run, creates the database
+# and one role per service, migrates, seeds the demo practice, and starts every service and a
+# mail catcher in the background. `make down` stops them.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source scripts/dev/services.sh
+
+say() { printf '[up] %s\n' "$*"; }
+
+node_ok=$(node -e 'const [a,b]=process.versions.node.split(".").map(Number);console.log(a>20||(a===20&&b>=19)?1:0)' 2>/dev/null || echo 0)
+if [ "$node_ok" != 1 ]; then
+  say "Node.js 20.19 or newer is needed (found: $(node --version 2>/dev/null || echo none)). Install it from https://nodejs.org or your package manager."
+  exit 1
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing dependencies"
+  npm ci --no-audit --no-fund
+fi
+
+bash scripts/ensure-infra.sh
+
+psql_admin() { psql "$PG_ADMIN_URL" -v ON_ERROR_STOP=1 -qtA "$@"; }
+if ! psql_admin -c 'select 1' >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && id postgres >/dev/null 2>&1; then
+    psql_admin() { runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qtA "$@"; }
+  else
+    say "cannot log in to PostgreSQL as an administrator with $PG_ADMIN_URL; set PG_ADMIN_URL"
+    exit 1
+  fi
+fi
+
+say "preparing database $OTK_DB"
+if [ "$(psql_admin -c "select 1 from pg_database where datname = '$OTK_DB'")" != 1 ]; then
+  psql_admin -c "create database $OTK_DB"
+fi
+for service in "${SERVICES[@]}"; do
+  role=$(role_of "$service")
+  psql_admin -d "$OTK_DB" <<SQL
+do \$\$ begin
+  if not exists (select from pg_roles where rolname = '$role') then
+    create role $role login password '$DEV_DB_PASSWORD';
+  end if;
+end \$\$;
+grant connect, create on database $OTK_DB to $role;
+SQL
+done
+
+mkdir -p "$STATE_DIR/logs" "$STATE_DIR/pids"
+for service in "${SERVICES[@]}"; do
+  say "migrating $service"
+  DATABASE_URL=$(database_url_of "$service") LOG_LEVEL=warn node --conditions=development --import tsx "services/$service/src/main.ts" migrate
+done
+
+say "seeding the demo practice"
+DATABASE_URL="$(database_url_of availability)" node --conditions=development --import tsx scripts/dev/seed.ts
+
+start() { # name command...
+  local name=$1
+  shift
+  if [ -f "$STATE_DIR/pids/$name" ] && kill -0 "$(cat "$STATE_DIR/pids/$name")" 2>/dev/null; then
+    say "$name is already running"
+    return
+  fi
+  # Its own session and process group, so `make down` can stop it with all its children.
+  setsid "$@" >"$STATE_DIR/logs/$name.log" 2>&1 < /dev/null &
+  echo $! >"$STATE_DIR/pids/$name"
+}
+
+start mail-catcher node_modules/.bin/maildev --smtp "$SMTP_PORT" --web "$MAIL_WEB_PORT" --ip 127.0.0.1 --web-ip 127.0.0.1
+for service in "${SERVICES[@]}"; do
+  start "$service" env \
+    DATABASE_URL="$(database_url_of "$service")" \
+    AMQP_URL="$AMQP_URL" \
+    PORT="${SERVICE_PORT[$service]}" \
+    SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" \
+    MAIL_FROM="OTK Demo Practice <termine@demo-praxis.localhost>" \
+    node --conditions=development --import tsx "services/$service/src/main.ts"
+done
+
+say "waiting for the services to be ready"
+for service in "${SERVICES[@]}"; do
+  port=${SERVICE_PORT[$service]}
+  for ((i = 0; i < 60; i++)); do
+    if curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then break; fi
+    if ! kill -0 "$(cat "$STATE_DIR/pids/$service")" 2>/dev/null; then
+      say "$service stopped; its log ($STATE_DIR/logs/$service.log) ends with:"
+      tail -n 20 "$STATE_DIR/logs/$service.log"
+      exit 1
+    fi
+    sleep 1
+  done
+  curl -fs "http://127.0.0.1:$port/readyz" >/dev/null || { say "$service is not ready; see $STATE_DIR/logs/$service.log"; exit 1; }
+done
+
+cat <<TXT
+
+OTK is running.
+  API (gateway)        http://127.0.0.1:8080/api/v1
+  Mail inbox           http://127.0.0.1:$MAIL_WEB_PORT
+  Health and metrics   http://127.0.0.1:<port>/healthz, /readyz, /metrics
+                       ports: gateway 8080, availability 8081, hold-manager 8082, notification 8083, pixelmedics-sync 8084
+  Logs                 $STATE_DIR/logs/
+
+Try a provisional request; the e-mail appears in the inbox:
+  curl -s -X POST http://127.0.0.1:8080/api/v1/holds -H 'content-type: application/json' \\
+    -d '{"appointmentTypeId":"checkup","practitionerId":"dr-muster","start":"$(date -u -d 'tomorrow 09:00' +%FT%TZ)","end":"$(date -u -d 'tomorrow 09:30' +%FT%TZ)","language":"de","patient":{"firstName":"Anna","lastName":"Beispiel","email":"anna@example.ch"}}'
+
+Stop everything with: make down
+TXT

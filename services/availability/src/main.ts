@@ -1,0 +1,4 @@
+import { runService } from '@otk/runtime';
+import { availability } from './service.js';
+
+await runService(availability);

@@ -1,0 +1,11 @@
+import { env, z } from '@otk/config';
+import { baseServiceEnv } from '@otk/runtime';
+
+export const configSchema = z.object({
+  ...baseServiceEnv,
+  PORT: env.port(8080),
+  /** How long the gateway waits for a service's answer before it replies 504 TIMEOUT. */
+  RPC_TIMEOUT_MS: env.positiveInt(5000),
+});
+
+export type Config = z.infer<typeof configSchema>;

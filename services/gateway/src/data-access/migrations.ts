@@ -1,0 +1,8 @@
+import { fileURLToPath } from 'node:url';
+import type { MigrationSet } from '@otk/db';
+
+/** The gateway keeps no business data; its schema holds only the platform tables for now. */
+export const migrations: MigrationSet = {
+  schema: 'gateway',
+  dir: fileURLToPath(new URL('./migrations', import.meta.url)),
+};

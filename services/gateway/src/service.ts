@@ -1,0 +1,20 @@
+import type { ServiceDefinition } from '@otk/runtime';
+import express from 'express';
+import { configSchema } from './config.js';
+import { migrations } from './data-access/migrations.js';
+import { errorHandler, notFound } from './entry-points/error-handler.js';
+import { holdsRoutes } from './entry-points/holds.routes.js';
+
+export const gateway: ServiceDefinition<typeof configSchema> = {
+  name: 'gateway',
+  configSchema,
+  migrations,
+  async start({ app, broker, config, logger }) {
+    const api = express.Router();
+    api.use(express.json({ limit: '16kb' }));
+    api.use(holdsRoutes(broker, config.RPC_TIMEOUT_MS));
+    app.use('/api/v1', api);
+    app.use(notFound);
+    app.use(errorHandler(logger));
+  },
+};

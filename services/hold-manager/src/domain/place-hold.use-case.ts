@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import { type CommandReply, type CommandRequestParsed, createEvent } from '@otk/contracts';
+import { appendToOutbox, withTransaction } from '@otk/db';
+import type pg from 'pg';
+import { expireOverdueHolds, insertHold } from '../data-access/booking.repository.js';
+import { migrations } from '../data-access/migrations.js';
+import { assertHoldable, holdExpiresAt } from './hold.js';
+
+/**
+ * Holds a slot for a patient (F7, stage 1 of the double opt-in): the booking row and its
+ * `booking.held` event are written in one transaction, so the event exists exactly when the hold does.
+ */
+export async function placeHold(
+  pool: pg.Pool,
+  request: CommandRequestParsed<'hold.place'>,
+  options: { confirmationWindowSeconds: number; now?: Date },
+): Promise<CommandReply<'hold.place'>> {
+  const now = options.now ?? new Date();
+  const start = new Date(request.start);
+  const end = new Date(request.end);
+  assertHoldable({ start, end }, now);
+  const hold = {
+    id: randomUUID(),
+    appointmentTypeId: request.appointmentTypeId,
+    practitionerId: request.practitionerId,
+    start,
+    end,
+    expiresAt: holdExpiresAt(now, options.confirmationWindowSeconds),
+    language: request.language,
+    patient: request.patient,
+  };
+  await withTransaction(pool, async (client) => {
+    await expireOverdueHolds(client, hold.practitionerId, start, end, now);
+    await insertHold(client, hold);
+    await appendToOutbox(
+      client,
+      migrations.schema,
+      createEvent('booking.held', {
+        bookingId: hold.id,
+        appointmentTypeId: hold.appointmentTypeId,
+        practitionerId: hold.practitionerId,
+        start: start.toISOString(),
+        end: end.toISOString(),
+        expiresAt: hold.expiresAt.toISOString(),
+        language: request.language,
+        patient: request.patient,
+      }),
+    );
+  });
+  return { bookingId: hold.id, status: 'held', expiresAt: hold.expiresAt.toISOString() };
+}

@@ -1,0 +1,7 @@
+import { fileURLToPath } from 'node:url';
+import type { MigrationSet } from '@otk/db';
+
+export const migrations: MigrationSet = {
+  schema: 'notification',
+  dir: fileURLToPath(new URL('./migrations', import.meta.url)),
+};

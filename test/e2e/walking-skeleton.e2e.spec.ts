@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import { closeVhostConnections, waitFor } from '@otk/test-kit';
+import amqp from 'amqplib';
+import { expect } from 'chai';
+import { aHoldRequest, postJson } from '../support/factories.js';
+import { type Stack, serviceNames, startStack } from '../support/stack.js';
+
+describe('walking skeleton: gateway → hold-manager → notification on the real stack', function () {
+  this.timeout(120000);
+  let stack: Stack;
+
+  before(async () => {
+    stack = await startStack();
+  });
+
+  after(async () => {
+    await stack?.stop();
+  });
+
+  const holdsUrl = () => `${stack.gatewayUrl}/api/v1/holds`;
+  const mailsTo = (address: string) => stack.smtp.messages.filter((m) => m.to && JSON.stringify(m.to).includes(address));
+
+  it('when a patient places a hold, then the provisional-request e-mail arrives and one trace spans all three services', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const request = aHoldRequest();
+    const email = (request.patient as { email: string }).email;
+
+    const response = await postJson(holdsUrl(), request, { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` });
+
+    expect(response.status).to.equal(201);
+    expect(response.body.status).to.equal('held');
+    const mail = await waitFor(() => mailsTo(email)[0], { what: 'the provisional-request e-mail' });
+    expect(mail.subject).to.equal('Please confirm your appointment request');
+    expect(mail.text).to.include(String(response.body.bookingId));
+
+    const servicesInTrace = await waitFor(
+      () => {
+        const services = new Set(stack.spans.filter((s) => s.traceId === traceId).map((s) => s.service));
+        return ['gateway', 'hold-manager', 'notification'].every((s) => services.has(s)) ? services : undefined;
+      },
+      { what: 'spans of gateway, hold-manager and notification in one trace' },
+    );
+    expect([...servicesInTrace]).to.include.members(['gateway', 'hold-manager', 'notification']);
+  });
+
+  it('when the same slot is requested twice, then the second is refused with 409 SLOT_TAKEN', async () => {
+    const request = aHoldRequest();
+    expect((await postJson(holdsUrl(), request)).status).to.equal(201);
+    const second = await postJson(holdsUrl(), { ...request, patient: { ...(request.patient as object), email: 'other@example.ch' } });
+    expect(second.status).to.equal(409);
+    expect(second.body.code).to.equal('SLOT_TAKEN');
+  });
+
+  it('when the body is not valid, then the gateway answers 400 VALIDATION_FAILED naming the field', async () => {
+    const response = await postJson(holdsUrl(), aHoldRequest({ start: 'tomorrow' }));
+    expect(response.status).to.equal(400);
+    expect(response.body.code).to.equal('VALIDATION_FAILED');
+    expect(JSON.stringify(response.body.details)).to.include('start');
+
+    const malformed = await postJson(holdsUrl(), '{"appointmentTypeId":');
+    expect(malformed.status).to.equal(400);
+    expect(malformed.body.code).to.equal('VALIDATION_FAILED');
+  });
+
+  it('when a malformed event reaches notification, then it is dead-lettered, counted, and the next one is still handled', async () => {
+    const connection = await amqp.connect(stack.env.AMQP_URL!);
+    const channel = await connection.createConfirmChannel();
+    channel.publish('events', 'booking.held', Buffer.from('{"not":"an envelope"}'), { persistent: true, messageId: 'garbage-1' });
+    await channel.waitForConfirms();
+    await waitFor(
+      async () => {
+        const text = await (await fetch(`${stack.services.notification.url}/metrics`)).text();
+        return /messaging_dead_lettered_total\{[^}]*queue="notification\.events"[^}]*\} 1/.test(text) ? true : undefined;
+      },
+      { what: 'the dead-letter metric of notification' },
+    );
+    const parked = await channel.checkQueue('notification.events.dlq');
+    expect(parked.messageCount).to.equal(1);
+    await connection.close();
+
+    const request = aHoldRequest();
+    expect((await postJson(holdsUrl(), request)).status).to.equal(201);
+    await waitFor(() => mailsTo((request.patient as { email: string }).email)[0], { what: 'the next e-mail' });
+  });
+
+  it('when the broker drops every connection while holds are placed, then services reconnect and every hold is e-mailed exactly once', async () => {
+    const accepted: string[] = [];
+    const emails: string[] = [];
+    let refused = 0;
+    const produce = async (count: number) => {
+      for (let i = 0; i < count; i++) {
+        const request = aHoldRequest();
+        const response = await postJson(holdsUrl(), request);
+        if (response.status === 201) {
+          accepted.push(String(response.body.bookingId));
+          emails.push((request.patient as { email: string }).email);
+        } else {
+          refused += 1; // the gateway's RPC call may fail while the broker is away; nothing was held then
+        }
+      }
+    };
+    const producing = produce(60);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await closeVhostConnections(stack.vhost.name);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await closeVhostConnections(stack.vhost.name);
+    await producing;
+    await produce(5); // after the outage, the path works again
+
+    expect(accepted.length).to.be.greaterThan(5);
+    await waitFor(() => (emails.every((e) => mailsTo(e).length >= 1) ? true : undefined), {
+      timeoutMs: 60000,
+      what: `e-mails for all ${accepted.length} accepted holds (${refused} refused during the outage)`,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // time for a duplicate to show up, if any
+    for (const email of emails) expect(mailsTo(email), email).to.have.length(1);
+  });
+
+  it('when asked, then every service answers /healthz, /readyz and /metrics with its service label', async () => {
+    for (const name of serviceNames) {
+      const { url } = stack.services[name];
+      expect((await fetch(`${url}/healthz`)).status, `${name} /healthz`).to.equal(200);
+      const ready = await fetch(`${url}/readyz`);
+      expect(ready.status, `${name} /readyz`).to.equal(200);
+      expect(await ready.json()).to.deep.include({ status: 'ready' });
+      const metrics = await fetch(`${url}/metrics`);
+      expect(metrics.headers.get('content-type')).to.include('text/plain');
+      expect(await metrics.text()).to.include(`process_cpu_user_seconds_total{service="${name}"}`);
+    }
+  });
+});
