@@ -41,6 +41,9 @@ export interface ServiceDefinition<S extends z.ZodObject> {
 
 export interface RunningService {
   port: number;
+  logger: Logger;
+  /** How long `stop` may take (SHUTDOWN_TIMEOUT_MS). */
+  shutdownTimeoutMs: number;
   stop(): Promise<void>;
 }
 
@@ -93,6 +96,8 @@ export async function startService<S extends z.ZodObject>(
 
   return {
     port,
+    logger,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     async stop() {
       // Order matters: no new requests, no new events out, in-flight messages finished, then
       // what the handlers use (mail transports, the pool) goes away.
@@ -124,9 +129,8 @@ export async function runService<S extends z.ZodObject>(definition: ServiceDefin
     }
     if (command !== 'serve') throw new Error(`unknown command "${command}": use "serve" or "migrate"`);
     const running = await startService(definition);
-    const shutdownTimeoutMs = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 15000);
-    const logger = createLogger(definition.name, process.env.LOG_LEVEL ?? 'info');
-    handleShutdown({ logger, timeoutMs: shutdownTimeoutMs + 5000, stop: running.stop });
+    // The broker gets the whole timeout for in-flight messages; the rest closes quickly.
+    handleShutdown({ logger: running.logger, timeoutMs: running.shutdownTimeoutMs + 5000, stop: running.stop });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const variables = error instanceof ConfigError ? error.issues : undefined;

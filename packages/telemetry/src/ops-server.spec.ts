@@ -1,0 +1,55 @@
+import { expect } from 'chai';
+import { pino } from 'pino';
+import { createMetrics } from './metrics.js';
+import { createHttpApp, listen } from './ops-server.js';
+
+describe('ops server', () => {
+  const logger = pino({ level: 'silent' });
+
+  async function serve(checks: Parameters<typeof createHttpApp>[0]['checks']) {
+    const app = createHttpApp({ metrics: createMetrics('test-service'), checks, logger });
+    const { server, port } = await listen(app, 0, '127.0.0.1');
+    return { base: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+  }
+
+  it('when every check passes, then /readyz answers 200 and /healthz 200', async () => {
+    const { base, close } = await serve({ database: () => undefined, broker: async () => undefined });
+    try {
+      expect((await fetch(`${base}/healthz`)).status).to.equal(200);
+      const ready = await fetch(`${base}/readyz`);
+      expect(ready.status).to.equal(200);
+      expect(await ready.json()).to.deep.equal({ status: 'ready', checks: { database: 'ok', broker: 'ok' } });
+    } finally {
+      await close();
+    }
+  });
+
+  it('when a check fails, then /readyz answers 503 naming it while /healthz stays 200', async () => {
+    const { base, close } = await serve({
+      database: () => undefined,
+      broker: () => {
+        throw new Error('down');
+      },
+    });
+    try {
+      expect((await fetch(`${base}/healthz`)).status).to.equal(200);
+      const ready = await fetch(`${base}/readyz`);
+      expect(ready.status).to.equal(503);
+      expect(await ready.json()).to.deep.equal({ status: 'not ready', checks: { database: 'ok', broker: 'failing' } });
+    } finally {
+      await close();
+    }
+  });
+
+  it('when scraped, then /metrics carries the service label and request durations by route template', async () => {
+    const { base, close } = await serve({});
+    try {
+      await fetch(`${base}/healthz`);
+      const text = await (await fetch(`${base}/metrics`)).text();
+      expect(text).to.include('process_cpu_user_seconds_total{service="test-service"}');
+      expect(text).to.match(/http_request_duration_seconds_count\{[^}]*route="\/healthz"[^}]*\} 1/);
+    } finally {
+      await close();
+    }
+  });
+});
