@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { closeVhostConnections, waitFor } from '@otk/test-kit';
+import { createPool } from '@otk/db';
+import { closeVhostConnections, startBrokerOutage, waitFor } from '@otk/test-kit';
 import amqp from 'amqplib';
 import { expect } from 'chai';
+import { placeHold } from '../../services/hold-manager/src/domain/place-hold.use-case.js';
 import { aHoldRequest, postJson } from '../support/factories.js';
 import { type Stack, serviceNames, startStack } from '../support/stack.js';
 
@@ -18,14 +20,17 @@ describe('walking skeleton: gateway → hold-manager → notification on the rea
   });
 
   const holdsUrl = () => `${stack.gatewayUrl}/api/v1/holds`;
-  const mailsTo = (address: string) => stack.smtp.messages.filter((m) => m.to && JSON.stringify(m.to).includes(address));
+  const mailsTo = (address: string) =>
+    stack.smtp.messages.filter((m) => m.to && JSON.stringify(m.to).includes(address));
 
   it('when a patient places a hold, then the provisional-request e-mail arrives and one trace spans all three services', async () => {
     const traceId = randomBytes(16).toString('hex');
     const request = aHoldRequest();
     const email = (request.patient as { email: string }).email;
 
-    const response = await postJson(holdsUrl(), request, { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` });
+    const response = await postJson(holdsUrl(), request, {
+      traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`,
+    });
 
     expect(response.status).to.equal(201);
     expect(response.body.status).to.equal('held');
@@ -46,7 +51,10 @@ describe('walking skeleton: gateway → hold-manager → notification on the rea
   it('when the same slot is requested twice, then the second is refused with 409 SLOT_TAKEN', async () => {
     const request = aHoldRequest();
     expect((await postJson(holdsUrl(), request)).status).to.equal(201);
-    const second = await postJson(holdsUrl(), { ...request, patient: { ...(request.patient as object), email: 'other@example.ch' } });
+    const second = await postJson(holdsUrl(), {
+      ...request,
+      patient: { ...(request.patient as object), email: 'other@example.ch' },
+    });
     expect(second.status).to.equal(409);
     expect(second.body.code).to.equal('SLOT_TAKEN');
   });
@@ -65,12 +73,17 @@ describe('walking skeleton: gateway → hold-manager → notification on the rea
   it('when a malformed event reaches notification, then it is dead-lettered, counted, and the next one is still handled', async () => {
     const connection = await amqp.connect(stack.env.AMQP_URL!);
     const channel = await connection.createConfirmChannel();
-    channel.publish('events', 'booking.held', Buffer.from('{"not":"an envelope"}'), { persistent: true, messageId: 'garbage-1' });
+    channel.publish('events', 'booking.held', Buffer.from('{"not":"an envelope"}'), {
+      persistent: true,
+      messageId: 'garbage-1',
+    });
     await channel.waitForConfirms();
     await waitFor(
       async () => {
         const text = await (await fetch(`${stack.services.notification.url}/metrics`)).text();
-        return /messaging_dead_lettered_total\{[^}]*queue="notification\.events"[^}]*\} 1/.test(text) ? true : undefined;
+        return /messaging_dead_lettered_total\{[^}]*queue="notification\.events"[^}]*\} 1/.test(text)
+          ? true
+          : undefined;
       },
       { what: 'the dead-letter metric of notification' },
     );
@@ -114,6 +127,41 @@ describe('walking skeleton: gateway → hold-manager → notification on the rea
     });
     await new Promise((resolve) => setTimeout(resolve, 1500)); // time for a duplicate to show up, if any
     for (const email of emails) expect(mailsTo(email), email).to.have.length(1);
+  });
+
+  it('when the broker is away while holds are committed, then they are published once it is back and each is e-mailed exactly once', async () => {
+    const pool = createPool({ connectionString: stack.env.DATABASE_URL!, applicationName: 'test' });
+    const outage = await startBrokerOutage(stack.vhost);
+    const emails: string[] = [];
+    try {
+      await waitFor(
+        async () => ((await fetch(`${stack.services['hold-manager'].url}/readyz`)).status === 503 ? true : undefined),
+        { what: 'hold-manager to report the broker as unreachable' },
+      );
+      const duringOutage = await postJson(holdsUrl(), aHoldRequest());
+      expect(duringOutage.status).to.be.oneOf([503, 504]);
+      expect(duringOutage.body.code).to.be.oneOf(['UNAVAILABLE', 'TIMEOUT']);
+
+      // The hold-manager's own use case, as its RPC handler would run it: state and event commit
+      // while no service can reach the broker.
+      for (let i = 0; i < 20; i++) {
+        const request = aHoldRequest() as Parameters<typeof placeHold>[1];
+        await placeHold(pool, request, { confirmationWindowSeconds: 900 });
+        emails.push(request.patient.email);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(emails.filter((e) => mailsTo(e).length > 0)).to.deep.equal([]);
+    } finally {
+      await outage.end();
+      await pool.end();
+    }
+    await waitFor(() => (emails.every((e) => mailsTo(e).length >= 1) ? true : undefined), {
+      timeoutMs: 60000,
+      what: 'e-mails for the holds committed during the outage',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    for (const email of emails) expect(mailsTo(email), email).to.have.length(1);
+    expect((await postJson(holdsUrl(), aHoldRequest())).status).to.equal(201);
   });
 
   it('when asked, then every service answers /healthz, /readyz and /metrics with its service label', async () => {

@@ -5,9 +5,7 @@ export { z };
 /** Thrown when the environment does not satisfy a service's schema; names every bad variable. */
 export class ConfigError extends Error {
   constructor(readonly issues: { variable: string; problem: string }[]) {
-    super(
-      `invalid configuration: ${issues.map((i) => `${i.variable}: ${i.problem}`).join('; ')}`,
-    );
+    super(`invalid configuration: ${issues.map((i) => `${i.variable}: ${i.problem}`).join('; ')}`);
     this.name = 'ConfigError';
   }
 }

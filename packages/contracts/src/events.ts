@@ -14,7 +14,11 @@ export type EventType = keyof typeof events;
 export type EventData<T extends EventType> = z.infer<(typeof events)[T]['schema']>;
 export type Event = { [T in EventType]: Envelope<EventData<T>> & { type: T } }[EventType];
 
-export function createEvent<T extends EventType>(type: T, data: EventData<T>, occurredAt?: Date): Envelope<EventData<T>> {
+export function createEvent<T extends EventType>(
+  type: T,
+  data: EventData<T>,
+  occurredAt?: Date,
+): Envelope<EventData<T>> {
   return envelope(type, events[type].version, events[type].schema.parse(data) as EventData<T>, occurredAt);
 }
 

@@ -7,6 +7,11 @@ export const exchanges = {
   events: 'events',
   /** Direct exchange for retries and delayed messages coming back from delay queues. */
   redeliver: 'redeliver',
+  /**
+   * Headers exchange in front of the delay queues: it routes on a header, so a delayed message keeps
+   * its own routing key for when its delay queue dead-letters it.
+   */
+  delay: 'delay',
 } as const;
 
 export const queues = {

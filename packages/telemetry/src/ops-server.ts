@@ -12,7 +12,11 @@ export type ReadinessCheck = () => Promise<void> | void;
  * The HTTP app every service has: `/healthz` (the process is alive), `/readyz` (its database and
  * broker are reachable), `/metrics` (Prometheus text). The gateway mounts its API on the same app.
  */
-export function createHttpApp(options: { metrics: Metrics; checks: Record<string, ReadinessCheck>; logger: Logger }): Express {
+export function createHttpApp(options: {
+  metrics: Metrics;
+  checks: Record<string, ReadinessCheck>;
+  logger: Logger;
+}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);

@@ -40,3 +40,18 @@ export async function createTestVhost(prefix = 'otk_test'): Promise<TestVhost> {
 export async function closeVhostConnections(vhost: string): Promise<void> {
   await rabbitmqctl('close_all_connections', '-p', vhost, 'closed by test');
 }
+
+/**
+ * A broker outage for one vhost, as long as the caller wants: the test user loses access and
+ * every connection is closed, so clients keep failing to reconnect until `end()` gives access back.
+ */
+export async function startBrokerOutage(vhost: TestVhost): Promise<{ end(): Promise<void> }> {
+  const user = decodeURIComponent(new URL(vhost.url).username || 'guest');
+  await rabbitmqctl('clear_permissions', '-p', vhost.name, user);
+  await closeVhostConnections(vhost.name);
+  return {
+    async end() {
+      await rabbitmqctl('set_permissions', '-p', vhost.name, user, '.*', '.*', '.*');
+    },
+  };
+}

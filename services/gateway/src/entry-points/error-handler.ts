@@ -23,8 +23,10 @@ function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   // body-parser marks malformed or oversized bodies with a status and a type.
   const parserError = error as { type?: string; status?: number };
-  if (parserError.type === 'entity.parse.failed') return new AppError('VALIDATION_FAILED', 'the request body is not valid JSON');
-  if (parserError.type === 'entity.too.large') return new AppError('VALIDATION_FAILED', 'the request body is too large');
+  if (parserError.type === 'entity.parse.failed')
+    return new AppError('VALIDATION_FAILED', 'the request body is not valid JSON');
+  if (parserError.type === 'entity.too.large')
+    return new AppError('VALIDATION_FAILED', 'the request body is too large');
   if (parserError.status && parserError.status >= 400 && parserError.status < 500) {
     return new AppError('VALIDATION_FAILED', 'the request could not be read');
   }

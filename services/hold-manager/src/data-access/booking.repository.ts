@@ -19,7 +19,13 @@ export interface NewHold {
  * Lapses holds whose deadline has passed and that overlap the wanted time, so that an overdue
  * hold never blocks a slot even before its expiry message arrives.
  */
-export async function expireOverdueHolds(client: pg.PoolClient, practitionerId: string, start: Date, end: Date, now: Date): Promise<number> {
+export async function expireOverdueHolds(
+  client: pg.PoolClient,
+  practitionerId: string,
+  start: Date,
+  end: Date,
+  now: Date,
+): Promise<number> {
   const result = await client.query(
     `UPDATE ${table} SET status = 'expired', updated_at = $4
       WHERE status = 'held' AND expires_at <= $4 AND practitioner_id = $1

@@ -6,7 +6,10 @@ import type { Mailer } from '../data-access/mailer.js';
 import { renderProvisionalRequest } from '../domain/provisional-request.email.js';
 import { sendBookingEmail } from '../domain/send-booking-email.use-case.js';
 
-export async function consumeBookingEvents(broker: Broker, deps: { pool: pg.Pool; mailer: Mailer; logger: Logger }): Promise<void> {
+export async function consumeBookingEvents(
+  broker: Broker,
+  deps: { pool: pg.Pool; mailer: Mailer; logger: Logger },
+): Promise<void> {
   await broker.consumeEvents({
     queue: queues.notificationEvents,
     routingKeys: ['booking.held'],

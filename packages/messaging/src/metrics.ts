@@ -1,0 +1,41 @@
+import { Counter, Histogram, type Registry } from 'prom-client';
+
+export interface MessagingMetrics {
+  messages: Counter<'queue' | 'outcome'>;
+  deadLettered: Counter<'queue' | 'reason'>;
+  handlerDuration: Histogram<'queue'>;
+}
+
+/**
+ * The metrics live in the service's registry (its default labels add `service`). They are reused
+ * when already there, so two brokers may share a registry.
+ */
+export function messagingMetrics(registry: Registry): MessagingMetrics {
+  return {
+    messages:
+      (registry.getSingleMetric('messaging_messages_total') as Counter<'queue' | 'outcome'> | undefined) ??
+      new Counter({
+        name: 'messaging_messages_total',
+        help: 'Consumed event messages by queue and outcome (ack, retry, dead_lettered)',
+        labelNames: ['queue', 'outcome'] as const,
+        registers: [registry],
+      }),
+    deadLettered:
+      (registry.getSingleMetric('messaging_dead_lettered_total') as Counter<'queue' | 'reason'> | undefined) ??
+      new Counter({
+        name: 'messaging_dead_lettered_total',
+        help: 'Messages parked in a dead-letter queue, by queue and reason (invalid, failed)',
+        labelNames: ['queue', 'reason'] as const,
+        registers: [registry],
+      }),
+    handlerDuration:
+      (registry.getSingleMetric('messaging_handler_duration_seconds') as Histogram<'queue'> | undefined) ??
+      new Histogram({
+        name: 'messaging_handler_duration_seconds',
+        help: 'Time event handlers take, by queue',
+        labelNames: ['queue'] as const,
+        buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+        registers: [registry],
+      }),
+  };
+}

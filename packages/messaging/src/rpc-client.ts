@@ -1,0 +1,137 @@
+import {
+  AppError,
+  type CommandName,
+  type CommandReply,
+  type CommandRequest,
+  type RpcResponse,
+  commands,
+  isErrorCode,
+  rpcResponseSchema,
+} from '@otk/contracts';
+import { SpanKind, context } from '@opentelemetry/api';
+import type { Channel, ConsumeMessage } from 'amqplib';
+import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { inSpan, traceHeaders } from './tracing.js';
+import { describeIssues } from './validation-issues.js';
+
+/**
+ * RabbitMQ's direct reply-to: replies come straight back to the channel that sent the request,
+ * with no reply queue to declare or clean up. The broker resolves this name per channel, so a
+ * request sent after a reconnect is answered on the new channel. A request in flight when its
+ * channel fell loses its reply and times out.
+ */
+const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
+
+interface PendingCall {
+  resolve(response: RpcResponse): void;
+  reject(error: AppError): void;
+  timer: NodeJS.Timeout;
+}
+
+/** Sends commands and matches replies to calls by correlation id. */
+export class RpcClient {
+  private readonly channel: ChannelWrapper;
+  private readonly pending = new Map<string, PendingCall>();
+
+  constructor(manager: AmqpConnectionManager, options: { onChannelError: (error: Error) => void; logger: Logger }) {
+    this.channel = manager.createChannel({
+      name: 'rpc-client',
+      confirm: false,
+      // Direct reply-to needs the consumer on the very channel that publishes, before it publishes.
+      setup: async (channel: Channel) => {
+        channel.on('error', options.onChannelError);
+        await channel.consume(DIRECT_REPLY_TO, (message) => message && this.onReply(message), { noAck: true });
+      },
+    });
+    this.channel.on('error', (error) => options.logger.error({ err: error }, 'RPC client channel setup failed'));
+  }
+
+  async call<N extends CommandName>(name: N, request: CommandRequest<N>, timeoutMs: number): Promise<CommandReply<N>> {
+    const spec = commands[name];
+    const checked = spec.request.safeParse(request);
+    if (!checked.success) {
+      throw new AppError('VALIDATION_FAILED', `invalid ${name} request: ${describeIssues(checked.error.issues)}`);
+    }
+    return inSpan(
+      `rpc ${name}`,
+      SpanKind.CLIENT,
+      context.active(),
+      { 'rpc.system': 'rabbitmq', 'rpc.method': name },
+      async (spanContext) => {
+        const correlationId = randomUUID();
+        const replied = this.awaitReply(correlationId, name, timeoutMs);
+        this.channel
+          .publish('', spec.queue, Buffer.from(JSON.stringify(request)), {
+            correlationId,
+            messageId: correlationId,
+            replyTo: DIRECT_REPLY_TO,
+            type: name,
+            contentType: 'application/json',
+            // Nobody waits for the reply after the timeout, so the request is dropped unserved then.
+            expiration: timeoutMs,
+            headers: traceHeaders(spanContext),
+            timeout: timeoutMs,
+          })
+          .catch(() =>
+            this.settle(correlationId, (call) => call.reject(new AppError('UNAVAILABLE', `${name} request not sent`))),
+          );
+        const response = await replied;
+        if (!response.ok) {
+          const { code, message, details } = response.error;
+          throw new AppError(isErrorCode(code) ? code : 'INTERNAL', message, details);
+        }
+        const reply = spec.reply.safeParse(response.data);
+        if (!reply.success)
+          throw new AppError('INTERNAL', `invalid ${name} reply: ${describeIssues(reply.error.issues)}`);
+        return reply.data as CommandReply<N>;
+      },
+    );
+  }
+
+  /** Fails every call still waiting for its reply. */
+  rejectPending(error: AppError): void {
+    for (const correlationId of [...this.pending.keys()]) this.settle(correlationId, (call) => call.reject(error));
+  }
+
+  private awaitReply(correlationId: string, name: string, timeoutMs: number): Promise<RpcResponse> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          this.settle(correlationId, (call) =>
+            call.reject(new AppError('TIMEOUT', `no reply to ${name} within ${timeoutMs} ms`)),
+          ),
+        timeoutMs,
+      );
+      this.pending.set(correlationId, { resolve, reject, timer });
+    });
+  }
+
+  private onReply(message: ConsumeMessage): void {
+    const correlationId: unknown = message.properties.correlationId;
+    if (typeof correlationId !== 'string') return;
+    this.settle(correlationId, (call) => {
+      const response = rpcResponseSchema.safeParse(parseJson(message.content));
+      if (response.success) call.resolve(response.data);
+      else call.reject(new AppError('INTERNAL', 'malformed RPC reply'));
+    });
+  }
+
+  /** Settles a call once: the first of reply, timeout, failed send and shutdown wins; late replies are ignored. */
+  private settle(correlationId: string, outcome: (call: PendingCall) => void): void {
+    const call = this.pending.get(correlationId);
+    if (!call) return;
+    this.pending.delete(correlationId);
+    clearTimeout(call.timer);
+    outcome(call);
+  }
+}
+
+function parseJson(content: Buffer): unknown {
+  try {
+    return JSON.parse(content.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}

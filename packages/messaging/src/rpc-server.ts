@@ -1,0 +1,114 @@
+import {
+  AppError,
+  type CommandName,
+  type CommandReply,
+  type CommandRequestParsed,
+  type RpcResponse,
+  commands,
+} from '@otk/contracts';
+import { SpanKind } from '@opentelemetry/api';
+import type { ConsumeMessage } from 'amqplib';
+import type { Logger } from 'pino';
+import type { HandlerContext } from './handler-context.js';
+import type { Publisher } from './publisher.js';
+import type { Outcome } from './queue-consumer.js';
+import { contextFromHeaders, inSpan } from './tracing.js';
+import { describeIssues } from './validation-issues.js';
+
+export type CommandHandler<N extends CommandName> = (
+  request: CommandRequestParsed<N>,
+  ctx: HandlerContext,
+) => Promise<CommandReply<N>>;
+
+/** A handler behind its command's schemas: takes the raw request, returns a checked reply. */
+type CheckedHandler = (request: unknown, ctx: HandlerContext) => Promise<unknown>;
+
+/** Replies are worthless once the caller has given up, so their confirms are not waited for long. */
+const REPLY_TIMEOUT_MS = 5000;
+
+/**
+ * Serves the commands that share one queue (one per service, e.g. `hold-manager.rpc`): the message
+ * type says which command a request is. Every request gets a reply — never an exception.
+ */
+export class RpcServer {
+  private readonly handlers = new Map<string, CheckedHandler>();
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly queue: string,
+    private readonly publisher: Publisher,
+    logger: Logger,
+  ) {
+    this.logger = logger.child({ queue });
+  }
+
+  register<N extends CommandName>(name: N, handler: CommandHandler<N>): void {
+    const spec = commands[name];
+    this.handlers.set(name, async (raw, ctx) => {
+      const request = spec.request.safeParse(raw);
+      if (!request.success)
+        throw new AppError('VALIDATION_FAILED', `invalid ${name} request: ${describeIssues(request.error.issues)}`);
+      const reply = spec.reply.safeParse(await handler(request.data as CommandRequestParsed<N>, ctx));
+      if (!reply.success)
+        throw new Error(`${name} handler returned an invalid reply: ${describeIssues(reply.error.issues)}`);
+      return reply.data;
+    });
+  }
+
+  /** Handles one request and acks it, whatever the reply: a command is never run twice on purpose. */
+  async handle(message: ConsumeMessage): Promise<Outcome> {
+    const { replyTo, correlationId, type } = message.properties;
+    if (typeof replyTo !== 'string' || typeof correlationId !== 'string') {
+      this.logger.warn({ type }, 'request without replyTo or correlationId dropped');
+      return 'ack';
+    }
+    const response = await this.respond(String(type), message);
+    try {
+      await this.publisher.send(
+        '',
+        replyTo,
+        Buffer.from(JSON.stringify(response)),
+        { correlationId, contentType: 'application/json' },
+        REPLY_TIMEOUT_MS,
+      );
+    } catch (error) {
+      this.logger.warn({ err: error, command: type, correlationId }, 'reply not sent');
+    }
+    return 'ack';
+  }
+
+  private async respond(name: string, message: ConsumeMessage): Promise<RpcResponse> {
+    const handler = this.handlers.get(name);
+    if (!handler) {
+      // A known command not (yet) served here is worth retrying; an unknown one is not.
+      return Object.hasOwn(commands, name)
+        ? failure(new AppError('UNAVAILABLE', `command ${name} is not served on ${this.queue}`))
+        : failure(new AppError('VALIDATION_FAILED', `unknown command ${name}`));
+    }
+    let request: unknown;
+    try {
+      request = JSON.parse(message.content.toString('utf8'));
+    } catch {
+      return failure(new AppError('VALIDATION_FAILED', 'request is not JSON'));
+    }
+    const logger = this.logger.child({ command: name, correlationId: message.properties.correlationId });
+    try {
+      const data = await inSpan(
+        `rpc ${name}`,
+        SpanKind.SERVER,
+        contextFromHeaders(message.properties.headers),
+        { 'rpc.system': 'rabbitmq', 'rpc.method': name },
+        () => handler(request, { attempt: 1, logger }),
+      );
+      return { ok: true, data };
+    } catch (error) {
+      if (error instanceof AppError) return failure(error);
+      logger.error({ err: error }, 'command handler failed');
+      return failure(new AppError('INTERNAL', 'internal error'));
+    }
+  }
+}
+
+function failure(error: AppError): RpcResponse {
+  return { ok: false, error: error.toJSON() };
+}

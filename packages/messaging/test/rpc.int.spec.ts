@@ -1,0 +1,161 @@
+import { AppError, commands } from '@otk/contracts';
+import { SpanKind } from '@opentelemetry/api';
+import { type TestVhost, createTestVhost } from '@otk/test-kit';
+import { expect } from 'chai';
+import { TestBrokers } from './support/brokers.js';
+import { placeHoldReply, placeHoldRequest } from './support/factories.js';
+import { withRawChannel } from './support/raw-amqp.js';
+import { installRecordingTracer } from './support/recording-tracer.js';
+
+describe('messaging: RPC', function () {
+  this.timeout(30000);
+  let vhost: TestVhost;
+  let brokers: TestBrokers;
+
+  before(async () => {
+    vhost = await createTestVhost();
+    brokers = new TestBrokers(vhost.url);
+  });
+  afterEach(() => brokers.closeAll());
+  after(() => vhost.remove());
+
+  it('when a command is called, then the server gets the parsed request and the caller its reply', async () => {
+    const { broker: server } = await brokers.connect();
+    const { broker: client } = await brokers.connect();
+    const reply = placeHoldReply();
+    const requests: unknown[] = [];
+    await server.serveCommand('hold.place', async (request) => {
+      requests.push(request);
+      return reply;
+    });
+
+    const result = await client.call('hold.place', placeHoldRequest());
+
+    expect(result).to.deep.equal(reply);
+    expect(requests).to.deep.equal([{ ...placeHoldRequest(), language: 'de' }]); // the schema's default applied
+  });
+
+  it('when the handler throws an AppError, then the caller rejects with its code, message and details', async () => {
+    const { broker: server } = await brokers.connect();
+    const { broker: client } = await brokers.connect();
+    await server.serveCommand('hold.place', async () => {
+      throw new AppError('SLOT_TAKEN', 'the slot is taken', { practitionerId: 'dr-muster' });
+    });
+
+    const error = await client.call('hold.place', placeHoldRequest()).catch((e: unknown) => e);
+
+    expect(error).to.be.instanceOf(AppError);
+    expect((error as AppError).toJSON()).to.deep.equal({
+      code: 'SLOT_TAKEN',
+      message: 'the slot is taken',
+      details: { practitionerId: 'dr-muster' },
+    });
+  });
+
+  it('when the handler throws anything else, then the caller rejects with INTERNAL and learns nothing more', async () => {
+    const { broker: server } = await brokers.connect();
+    const { broker: client } = await brokers.connect();
+    await server.serveCommand('hold.place', async () => {
+      throw new Error('connection to database lost: password=secret');
+    });
+
+    const error = await client.call('hold.place', placeHoldRequest()).catch((e: unknown) => e);
+
+    expect(error).to.be.instanceOf(AppError).and.to.include({ code: 'INTERNAL', message: 'internal error' });
+  });
+
+  it('when the request is invalid, then call rejects with VALIDATION_FAILED without sending it', async () => {
+    const { broker: server } = await brokers.connect();
+    const { broker: client } = await brokers.connect();
+    let served = 0;
+    await server.serveCommand('hold.place', async () => {
+      served += 1;
+      return placeHoldReply();
+    });
+
+    const error = await client
+      .call('hold.place', placeHoldRequest({ end: '2030-03-04T08:00:00Z' }))
+      .catch((e: unknown) => e);
+
+    expect(error).to.be.instanceOf(AppError).and.to.include({
+      code: 'VALIDATION_FAILED',
+      message: 'invalid hold.place request: end: end must be after start',
+    });
+    expect(served).to.equal(0);
+  });
+
+  it('when a raw request is invalid, then the server replies VALIDATION_FAILED and keeps serving', async () => {
+    const { broker: server } = await brokers.connect();
+    await server.serveCommand('hold.place', async () => placeHoldReply());
+
+    const replies = await withRawChannel(vhost.url, async (channel) => {
+      const received: unknown[] = [];
+      await channel.consume(
+        'amq.rabbitmq.reply-to',
+        (message) => message && received.push(JSON.parse(message.content.toString())),
+        { noAck: true },
+      );
+      for (const content of ['not json', JSON.stringify({ appointmentTypeId: 'checkup' })]) {
+        channel.sendToQueue(commands['hold.place'].queue, Buffer.from(content), {
+          replyTo: 'amq.rabbitmq.reply-to',
+          correlationId: 'c',
+          type: 'hold.place',
+        });
+      }
+      for (let waited = 0; received.length < 2 && waited < 5000; waited += 50)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      return received;
+    });
+
+    expect(replies).to.have.length(2);
+    for (const reply of replies) expect(reply).to.nested.include({ ok: false, 'error.code': 'VALIDATION_FAILED' });
+    const { broker: client } = await brokers.connect();
+    expect(await client.call('hold.place', placeHoldRequest())).to.have.property('status', 'held');
+  });
+
+  it('when no server answers, then call rejects with TIMEOUT after timeoutMs', async () => {
+    const { broker: client } = await brokers.connect();
+    const startedAt = Date.now();
+
+    const error = await client.call('hold.place', placeHoldRequest(), { timeoutMs: 300 }).catch((e: unknown) => e);
+
+    expect(error).to.be.instanceOf(AppError).and.to.include({ code: 'TIMEOUT' });
+    expect(Date.now() - startedAt).to.be.within(300, 1000);
+  });
+
+  it('when a reply comes after the timeout, then it is ignored and the server keeps serving', async () => {
+    const { broker: server } = await brokers.connect();
+    const { broker: client } = await brokers.connect();
+    let delayMs = 500;
+    await server.serveCommand('hold.place', async () => {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      return placeHoldReply();
+    });
+
+    const error = await client.call('hold.place', placeHoldRequest(), { timeoutMs: 200 }).catch((e: unknown) => e);
+    delayMs = 0;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+
+    expect(error).to.be.instanceOf(AppError).and.to.include({ code: 'TIMEOUT' });
+    expect(await client.call('hold.place', placeHoldRequest())).to.have.property('status', 'held');
+  });
+
+  it('when a command is called, then the server span is a child of the client span', async () => {
+    const tracing = installRecordingTracer();
+    try {
+      const { broker: server } = await brokers.connect();
+      const { broker: client } = await brokers.connect();
+      await server.serveCommand('hold.place', async () => placeHoldReply());
+
+      await client.call('hold.place', placeHoldRequest());
+
+      const spans = tracing.spans.filter((span) => span.name === 'rpc hold.place');
+      const clientSpan = spans.find((span) => span.kind === SpanKind.CLIENT);
+      const serverSpan = spans.find((span) => span.kind === SpanKind.SERVER);
+      expect(serverSpan?.traceId).to.equal(clientSpan?.traceId);
+      expect(serverSpan?.parentSpanId).to.equal(clientSpan?.spanId);
+    } finally {
+      tracing.uninstall();
+    }
+  });
+});
