@@ -21,10 +21,11 @@ fi
 
 bash scripts/ensure-infra.sh
 
-psql_admin() { psql "$PG_ADMIN_URL" -v ON_ERROR_STOP=1 -qtA "$@"; }
-if ! psql_admin -c 'select 1' >/dev/null 2>&1; then
+# psql_admin DATABASE ARGS…: runs psql as a PostgreSQL administrator in DATABASE.
+psql_admin() { local db=$1; shift; psql "${PG_ADMIN_URL%/*}/$db" -v ON_ERROR_STOP=1 -qtA "$@"; }
+if ! psql_admin postgres -c 'select 1' >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && id postgres >/dev/null 2>&1; then
-    psql_admin() { runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qtA "$@"; }
+    psql_admin() { local db=$1; shift; runuser -u postgres -- psql -d "$db" -v ON_ERROR_STOP=1 -qtA "$@"; }
   else
     say "cannot log in to PostgreSQL as an administrator with $PG_ADMIN_URL; set PG_ADMIN_URL"
     exit 1
@@ -32,12 +33,12 @@ if ! psql_admin -c 'select 1' >/dev/null 2>&1; then
 fi
 
 say "preparing database $OTK_DB"
-if [ "$(psql_admin -c "select 1 from pg_database where datname = '$OTK_DB'")" != 1 ]; then
-  psql_admin -c "create database $OTK_DB"
+if [ "$(psql_admin postgres -c "select 1 from pg_database where datname = '$OTK_DB'")" != 1 ]; then
+  psql_admin postgres -c "create database $OTK_DB"
 fi
 for service in "${SERVICES[@]}"; do
   role=$(role_of "$service")
-  psql_admin -d "$OTK_DB" <<SQL
+  psql_admin "$OTK_DB" <<SQL
 do \$\$ begin
   if not exists (select from pg_roles where rolname = '$role') then
     create role $role login password '$DEV_DB_PASSWORD';
