@@ -1,6 +1,7 @@
-import { type TestDatabase, type TestVhost, createTestDatabase, createTestVhost } from '@otk/test-kit';
+import { type TestDatabase, type TestVhost, createTestDatabase, createTestVhost, waitFor } from '@otk/test-kit';
 import { expect } from 'chai';
-import { runServiceCommand, serviceNames } from '../support/stack.js';
+import { createInterface } from 'node:readline';
+import { runServiceCommand, serviceNames, spawnService, stopProcess } from '../support/stack.js';
 
 describe('service start-up checks', function () {
   this.timeout(60000);
@@ -33,5 +34,17 @@ describe('service start-up checks', function () {
     const result = await runServiceCommand('hold-manager', { DATABASE_URL: db.url, AMQP_URL: vhost.url, PORT: '0' });
     expect(result.code).to.not.equal(0);
     expect(result.stderr).to.include('0001_bookings');
+  });
+
+  it('when a running service gets SIGTERM, then it stops cleanly with exit code 0', async () => {
+    const env = { DATABASE_URL: db.url, AMQP_URL: vhost.url, PORT: '0' };
+    expect((await runServiceCommand('hold-manager', env, ['migrate'])).code).to.equal(0);
+    const child = spawnService('hold-manager', env);
+    const messages: string[] = [];
+    createInterface({ input: child.stdout! }).on('line', (line) => messages.push(String(JSON.parse(line).msg)));
+    await waitFor(() => (messages.includes('hold-manager started') ? true : undefined), { what: 'start-up' });
+
+    expect(await stopProcess(child)).to.equal(0);
+    expect(messages).to.include.members(['shutting down', 'stopped']);
   });
 });

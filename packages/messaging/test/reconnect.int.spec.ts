@@ -118,9 +118,17 @@ describe('messaging: reconnect', function () {
     await withRawChannel(vhost.url, (channel) => channel.deleteExchange(exchanges.events));
     await broker.publish(bookingHeld());
 
-    const event = bookingHeld();
-    await broker.publish(event);
-    await waitFor(() => (handled.includes(event.id) ? true : undefined), { what: 'an event after the recovery' });
+    // The consumer's binding went with the exchange; its channel binds again after the reconnect,
+    // possibly a moment after the publisher declared the exchange. Until then an event has no route.
+    await waitFor(
+      async () => {
+        const event = bookingHeld();
+        await broker.publish(event);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return handled.includes(event.id) ? true : undefined;
+      },
+      { timeoutMs: 15000, what: 'an event after the recovery' },
+    );
   });
 
   it('when the broker cannot be reached, then waitUntilConnected and publish give up with UNAVAILABLE after their timeouts', async () => {
