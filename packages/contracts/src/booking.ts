@@ -4,23 +4,92 @@ export const languageSchema = z.enum(['de', 'fr', 'it', 'en']);
 export type Language = z.infer<typeof languageSchema>;
 
 export const instantSchema = z.iso.datetime({ offset: true });
+export const visitKindSchema = z.enum(['first', 'followup']);
+export type VisitKind = z.infer<typeof visitKindSchema>;
+export const channelSchema = z.enum(['email', 'sms']);
+export type Channel = z.infer<typeof channelSchema>;
+export const genderSchema = z.enum(['female', 'male', 'diverse', 'unknown']);
 
+/**
+ * What a patient enters (F6). Which fields are required is a practice setting, checked where the
+ * request arrives; the message schema only fixes their shape.
+ */
 export const patientSchema = z.object({
   firstName: z.string().trim().min(1).max(100),
   lastName: z.string().trim().min(1).max(100),
-  email: z.email().max(254),
+  birthDate: z.iso.date().optional(),
+  gender: genderSchema.optional(),
+  street: z.string().trim().min(1).max(200).optional(),
+  postcode: z.string().trim().min(1).max(20).optional(),
+  town: z.string().trim().min(1).max(100).optional(),
+  /** ISO 3166-1 alpha-2, e.g. CH. */
+  country: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z]{2}$/, 'must be a two-letter country code')
+    .transform((c) => c.toUpperCase())
+    .optional(),
+  /** E.164, e.g. +41791234567. */
+  phone: z
+    .string()
+    .trim()
+    .regex(/^\+[1-9]\d{6,14}$/, 'must be an international number such as +41791234567')
+    .optional(),
+  email: z.email().max(254).optional(),
 });
 export type Patient = z.infer<typeof patientSchema>;
 
-/** booking.held v1: a slot is held for a patient until `expiresAt` (stage 1 of the double opt-in). */
-export const bookingHeldV1 = z.object({
+/** Who or what a booking occupies: its practitioner and every calendar/resource linked to them (S6). */
+export const occupantSchema = z.object({
+  kind: z.enum(['practitioner', 'resource']),
+  id: z.string().min(1).max(100),
+});
+export type Occupant = z.infer<typeof occupantSchema>;
+
+/** The time a booking blocks: its appointment widened by the type's buffers, on each occupant. */
+export const occupancySchema = z.object({
+  occupiedFrom: instantSchema,
+  occupiedUntil: instantSchema,
+  occupants: z.array(occupantSchema).min(1),
+});
+export type Occupancy = z.infer<typeof occupancySchema>;
+
+export const bookingStatusSchema = z.enum(['held', 'confirmed', 'expired', 'withdrawn', 'cancelled']);
+export type BookingStatus = z.infer<typeof bookingStatusSchema>;
+
+/** The booking as it stands after the transition an event reports. */
+export const bookingSnapshotSchema = occupancySchema.extend({
   bookingId: z.uuid(),
+  status: bookingStatusSchema,
   appointmentTypeId: z.string().min(1),
   practitionerId: z.string().min(1),
+  visitKind: visitKindSchema.optional(),
   start: instantSchema,
   end: instantSchema,
-  expiresAt: instantSchema,
+  /** Deadline of a held booking (D3); null once it is no longer held. */
+  expiresAt: instantSchema.nullable(),
   language: languageSchema,
+  channel: channelSchema,
   patient: patientSchema,
 });
+export type BookingSnapshot = z.infer<typeof bookingSnapshotSchema>;
+
+/**
+ * Raw link tokens travel in the events that must put them into a message to the patient (the
+ * database keeps only their hashes); consumers other than notification ignore them, and nobody
+ * logs them.
+ */
+const tokenSchema = z.string().min(22).max(200);
+
+export const bookingHeldV1 = z.object({ booking: bookingSnapshotSchema, confirmToken: tokenSchema });
+export const bookingConfirmedV1 = z.object({ booking: bookingSnapshotSchema, manageToken: tokenSchema });
+export const bookingExpiredV1 = z.object({ booking: bookingSnapshotSchema });
+export const bookingWithdrawnV1 = z.object({ booking: bookingSnapshotSchema });
+export const bookingChangedV1 = z.object({
+  booking: bookingSnapshotSchema,
+  previous: occupancySchema.extend({ practitionerId: z.string().min(1), start: instantSchema, end: instantSchema }),
+  manageToken: tokenSchema,
+});
+export const bookingCancelledV1 = z.object({ booking: bookingSnapshotSchema });
+
 export type BookingHeldV1 = z.infer<typeof bookingHeldV1>;

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { instantSchema, languageSchema, patientSchema } from './booking.js';
+import {
+  bookingStatusSchema,
+  instantSchema,
+  languageSchema,
+  occupancySchema,
+  patientSchema,
+  visitKindSchema,
+} from './booking.js';
 import { queues } from './names.js';
 
 /** hold.place v1: the gateway asks hold-manager to hold a slot. */
@@ -10,7 +17,8 @@ export const placeHoldRequestV1 = z
     start: instantSchema,
     end: instantSchema,
     language: languageSchema.default('de'),
-    patient: patientSchema,
+    /** The confirmation link goes by e-mail, so the address is required. */
+    patient: patientSchema.extend({ email: z.email().max(254) }),
   })
   .refine((r) => Date.parse(r.end) > Date.parse(r.start), { message: 'end must be after start', path: ['end'] });
 
@@ -21,11 +29,54 @@ export const placeHoldReplyV1 = z.object({
 });
 
 /**
+ * availability.checkSlot v1: is this a slot the practice really offers now (working hours, notice,
+ * horizon, type, practitioner, free)? The reply says what the booking would occupy (S6), so the
+ * hold-manager can guard every occupant. Refused with SLOT_NOT_OFFERED.
+ */
+export const checkSlotRequestV1 = z.object({
+  appointmentTypeId: z.string().trim().min(1).max(100),
+  practitionerId: z.string().trim().min(1).max(100),
+  start: instantSchema,
+  visitKind: visitKindSchema.optional(),
+  /** A booking being moved (F9) does not block its own new slot. */
+  ignoreBookingId: z.uuid().optional(),
+});
+export const checkSlotReplyV1 = occupancySchema.extend({
+  appointmentTypeId: z.string(),
+  practitionerId: z.string(),
+  start: instantSchema,
+  end: instantSchema,
+});
+
+/**
+ * hold.listActive v1: the occupancies of every active booking (held and not expired, or confirmed)
+ * that ends after `from`; availability rebuilds its busy index from it at start.
+ */
+export const listActiveRequestV1 = z.object({ from: instantSchema });
+export const listActiveReplyV1 = z.object({
+  bookings: z.array(
+    occupancySchema.extend({ bookingId: z.uuid(), status: bookingStatusSchema, expiresAt: instantSchema.nullable() }),
+  ),
+});
+
+/**
  * Every RPC command: its name, the queue its server listens on, and request and reply schemas.
  * Both sides validate against these.
  */
 export const commands = {
   'hold.place': { version: 1, queue: queues.holdManagerRpc, request: placeHoldRequestV1, reply: placeHoldReplyV1 },
+  'hold.listActive': {
+    version: 1,
+    queue: queues.holdManagerRpc,
+    request: listActiveRequestV1,
+    reply: listActiveReplyV1,
+  },
+  'availability.checkSlot': {
+    version: 1,
+    queue: queues.availabilityRpc,
+    request: checkSlotRequestV1,
+    reply: checkSlotReplyV1,
+  },
 } as const;
 
 export type CommandName = keyof typeof commands;

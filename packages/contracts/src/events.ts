@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { bookingHeldV1 } from './booking.js';
+import {
+  bookingCancelledV1,
+  bookingChangedV1,
+  bookingConfirmedV1,
+  bookingExpiredV1,
+  bookingHeldV1,
+  bookingWithdrawnV1,
+} from './booking.js';
 import { type Envelope, envelope, envelopeSchema } from './envelope.js';
 
 /**
@@ -8,6 +15,11 @@ import { type Envelope, envelope, envelopeSchema } from './envelope.js';
  */
 export const events = {
   'booking.held': { version: 1, schema: bookingHeldV1 },
+  'booking.confirmed': { version: 1, schema: bookingConfirmedV1 },
+  'booking.expired': { version: 1, schema: bookingExpiredV1 },
+  'booking.withdrawn': { version: 1, schema: bookingWithdrawnV1 },
+  'booking.changed': { version: 1, schema: bookingChangedV1 },
+  'booking.cancelled': { version: 1, schema: bookingCancelledV1 },
 } as const;
 
 export type EventType = keyof typeof events;

@@ -2,3 +2,4 @@ export * from './database.js';
 export * from './broker.js';
 export * from './smtp.js';
 export * from './wait.js';
+export * from './booking-events.js';

@@ -13,6 +13,7 @@ export interface NewHold {
   expiresAt: Date;
   language: string;
   patient: { firstName: string; lastName: string; email: string };
+  confirmTokenHash: string;
 }
 
 /**
@@ -40,8 +41,8 @@ export async function insertHold(client: pg.PoolClient, hold: NewHold): Promise<
   try {
     await client.query(
       `INSERT INTO ${table} (id, appointment_type_id, practitioner_id, starts_at, ends_at, status, expires_at,
-                             language, patient_first_name, patient_last_name, patient_email)
-       VALUES ($1, $2, $3, $4, $5, 'held', $6, $7, $8, $9, $10)`,
+                             language, patient_first_name, patient_last_name, patient_email, confirm_token_hash)
+       VALUES ($1, $2, $3, $4, $5, 'held', $6, $7, $8, $9, $10, $11)`,
       [
         hold.id,
         hold.appointmentTypeId,
@@ -53,6 +54,7 @@ export async function insertHold(client: pg.PoolClient, hold: NewHold): Promise<
         hold.patient.firstName,
         hold.patient.lastName,
         hold.patient.email,
+        hold.confirmTokenHash,
       ],
     );
   } catch (error) {

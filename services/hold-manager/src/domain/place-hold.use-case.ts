@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { expireOverdueHolds, insertHold } from '../data-access/booking.repository.js';
 import { migrations } from '../data-access/migrations.js';
 import { assertHoldable, holdExpiresAt } from './hold.js';
+import { newToken } from './token.js';
 
 /**
  * Holds a slot for a patient (F7, stage 1 of the double opt-in): the booking row and its
@@ -29,21 +30,30 @@ export async function placeHold(
     language: request.language,
     patient: request.patient,
   };
+  const confirmToken = newToken();
   await withTransaction(pool, async (client) => {
     await expireOverdueHolds(client, hold.practitionerId, start, end, now);
-    await insertHold(client, hold);
+    await insertHold(client, { ...hold, confirmTokenHash: confirmToken.hash });
     await appendToOutbox(
       client,
       migrations.schema,
       createEvent('booking.held', {
-        bookingId: hold.id,
-        appointmentTypeId: hold.appointmentTypeId,
-        practitionerId: hold.practitionerId,
-        start: start.toISOString(),
-        end: end.toISOString(),
-        expiresAt: hold.expiresAt.toISOString(),
-        language: request.language,
-        patient: request.patient,
+        booking: {
+          bookingId: hold.id,
+          status: 'held',
+          appointmentTypeId: hold.appointmentTypeId,
+          practitionerId: hold.practitionerId,
+          start: start.toISOString(),
+          end: end.toISOString(),
+          occupiedFrom: start.toISOString(),
+          occupiedUntil: end.toISOString(),
+          occupants: [{ kind: 'practitioner', id: hold.practitionerId }],
+          expiresAt: hold.expiresAt.toISOString(),
+          language: request.language,
+          channel: 'email',
+          patient: request.patient,
+        },
+        confirmToken: confirmToken.value,
       }),
     );
   });

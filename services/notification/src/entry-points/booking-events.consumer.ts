@@ -15,9 +15,12 @@ export async function consumeBookingEvents(
     routingKeys: ['booking.held'],
     async handler(event) {
       switch (event.type) {
-        case 'booking.held':
-          await sendBookingEmail(deps, event.id, 'provisional-request', renderProvisionalRequest(event.data));
+        case 'booking.held': {
+          const to = event.data.booking.patient.email;
+          if (to)
+            await sendBookingEmail(deps, event.id, 'provisional-request', renderProvisionalRequest(event.data, to));
           return;
+        }
       }
     },
   });
