@@ -4,6 +4,14 @@ export const languageSchema = z.enum(['de', 'fr', 'it', 'en']);
 export type Language = z.infer<typeof languageSchema>;
 
 export const instantSchema = z.iso.datetime({ offset: true });
+/** A text in each of the practice's languages; German is always there (the fallback). */
+export const localizedTextSchema = z.object({
+  de: z.string().min(1),
+  fr: z.string().min(1).optional(),
+  it: z.string().min(1).optional(),
+  en: z.string().min(1).optional(),
+});
+export type LocalizedText = z.infer<typeof localizedTextSchema>;
 export const visitKindSchema = z.enum(['first', 'followup']);
 export type VisitKind = z.infer<typeof visitKindSchema>;
 export const channelSchema = z.enum(['email', 'sms']);
@@ -57,17 +65,26 @@ export type Occupancy = z.infer<typeof occupancySchema>;
 export const bookingStatusSchema = z.enum(['held', 'confirmed', 'expired', 'withdrawn', 'cancelled']);
 export type BookingStatus = z.infer<typeof bookingStatusSchema>;
 
-/** The booking as it stands after the transition an event reports. */
+/**
+ * The booking as it stands after the transition an event reports. Names travel with the ids so
+ * that consumers (messages, practice calendar) need not ask anyone.
+ */
 export const bookingSnapshotSchema = occupancySchema.extend({
   bookingId: z.uuid(),
   status: bookingStatusSchema,
   appointmentTypeId: z.string().min(1),
+  appointmentTypeName: localizedTextSchema,
   practitionerId: z.string().min(1),
+  practitionerName: z.string().min(1),
+  /** IANA zone of the practice: every time shown to a person is in it (never UTC). */
+  timeZone: z.string().min(1),
   visitKind: visitKindSchema.optional(),
   start: instantSchema,
   end: instantSchema,
   /** Deadline of a held booking (D3); null once it is no longer held. */
   expiresAt: instantSchema.nullable(),
+  /** Until when the patient may change or cancel online (A3); later they must call. */
+  changeableUntil: instantSchema,
   language: languageSchema,
   channel: channelSchema,
   patient: patientSchema,

@@ -3,6 +3,7 @@ import {
   bookingStatusSchema,
   instantSchema,
   languageSchema,
+  localizedTextSchema,
   occupancySchema,
   patientSchema,
   visitKindSchema,
@@ -43,7 +44,10 @@ export const checkSlotRequestV1 = z.object({
 });
 export const checkSlotReplyV1 = occupancySchema.extend({
   appointmentTypeId: z.string(),
+  appointmentTypeName: localizedTextSchema,
   practitionerId: z.string(),
+  practitionerName: z.string(),
+  timeZone: z.string(),
   start: instantSchema,
   end: instantSchema,
 });

@@ -42,7 +42,12 @@ export async function placeHold(
           bookingId: hold.id,
           status: 'held',
           appointmentTypeId: hold.appointmentTypeId,
+          // Names and zone come from availability once holds are checked against it (slot check).
+          appointmentTypeName: { de: hold.appointmentTypeId },
           practitionerId: hold.practitionerId,
+          practitionerName: hold.practitionerId,
+          timeZone: 'Europe/Zurich',
+          changeableUntil: start.toISOString(),
           start: start.toISOString(),
           end: end.toISOString(),
           occupiedFrom: start.toISOString(),
