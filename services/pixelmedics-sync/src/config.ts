@@ -1,9 +1,24 @@
 import { env, z } from '@otk/config';
 import { baseServiceEnv } from '@otk/runtime';
 
-export const configSchema = z.object({
-  ...baseServiceEnv,
-  PORT: env.port(8084),
-});
+export const configSchema = z
+  .object({
+    ...baseServiceEnv,
+    PORT: env.port(8084),
+    /** `builtin`: the practice system kept in this service's schema; `http`: a ::pixelmedics connector. */
+    PRACTICE_SYSTEM_ADAPTER: z.enum(['builtin', 'http']).default('builtin'),
+    /** Base URL of the connector implementing docs/api/practice-system.openapi.yaml (adapter `http`). */
+    PRACTICE_SYSTEM_URL: env.url(['http', 'https']).optional(),
+    /** API key sent as a bearer token to the connector (adapter `http`); a secret, no default. */
+    PRACTICE_SYSTEM_API_KEY: z.string().min(16).optional(),
+    PRACTICE_SYSTEM_TIMEOUT_MS: env.positiveInt(10000),
+  })
+  .superRefine((config, ctx) => {
+    if (config.PRACTICE_SYSTEM_ADAPTER !== 'http') return;
+    for (const variable of ['PRACTICE_SYSTEM_URL', 'PRACTICE_SYSTEM_API_KEY'] as const) {
+      if (!config[variable])
+        ctx.addIssue({ code: 'custom', path: [variable], message: 'required for the http adapter' });
+    }
+  });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,92 @@
+import type { Envelope } from '@otk/contracts';
+import type pg from 'pg';
+import type { BookingSyncState } from '../domain/sync-booking.use-case.js';
+import { migrations } from './migrations.js';
+
+const s = migrations.schema;
+
+export interface SyncJob {
+  seq: string;
+  event: unknown;
+  attempts: number;
+}
+
+/** Keeps an event for the worker; a redelivered event (same id) is kept once. */
+export async function enqueueSyncJob(
+  pool: pg.Pool,
+  event: Envelope<{ booking: { bookingId: string } }>,
+): Promise<void> {
+  await pool.query(
+    `INSERT INTO ${s}.sync_jobs (event_id, event_type, booking_id, occurred_at, event)
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING`,
+    [event.id, event.type, event.data.booking.bookingId, event.occurredAt, event],
+  );
+}
+
+/**
+ * The next job that is due and has no earlier pending job of the same booking, locked for this
+ * transaction: a booking's events are applied in the order they happened, even across replicas.
+ */
+export async function claimNextJob(client: pg.PoolClient): Promise<SyncJob | undefined> {
+  const result = await client.query<SyncJob>(
+    `SELECT j.seq, j.event, j.attempts FROM ${s}.sync_jobs j
+      WHERE j.status = 'pending' AND j.next_attempt_at <= now()
+        AND NOT EXISTS (
+          SELECT 1 FROM ${s}.sync_jobs e
+           WHERE e.booking_id = j.booking_id AND e.status = 'pending'
+             AND (e.occurred_at, e.seq) < (j.occurred_at, j.seq))
+      ORDER BY j.occurred_at, j.seq
+      LIMIT 1 FOR UPDATE SKIP LOCKED`,
+  );
+  return result.rows[0];
+}
+
+export async function completeJob(client: pg.PoolClient, seq: string): Promise<void> {
+  await client.query(
+    `UPDATE ${s}.sync_jobs SET status = 'done', attempts = attempts + 1, done_at = now(), last_error = NULL WHERE seq = $1`,
+    [seq],
+  );
+}
+
+export async function retryJobLater(client: pg.PoolClient, seq: string, delayMs: number, error: string): Promise<void> {
+  await client.query(
+    `UPDATE ${s}.sync_jobs SET attempts = attempts + 1, last_error = $3,
+            next_attempt_at = now() + make_interval(secs => $2::double precision / 1000)
+      WHERE seq = $1`,
+    [seq, delayMs, error.slice(0, 1000)],
+  );
+}
+
+/** A job the practice system refuses for good is parked for an operator; later ones go on. */
+export async function failJob(client: pg.PoolClient, seq: string, error: string): Promise<void> {
+  await client.query(
+    `UPDATE ${s}.sync_jobs SET status = 'failed', attempts = attempts + 1, last_error = $2 WHERE seq = $1`,
+    [seq, error.slice(0, 1000)],
+  );
+}
+
+export async function loadSyncState(client: pg.PoolClient, bookingId: string): Promise<BookingSyncState | undefined> {
+  const result = await client.query<{ entry_id: string | null; contact_id: string | null; prospect_created: boolean }>(
+    `SELECT entry_id, contact_id, prospect_created FROM ${s}.booking_sync WHERE booking_id = $1`,
+    [bookingId],
+  );
+  const row = result.rows[0];
+  return row && { entryId: row.entry_id, contactId: row.contact_id, prospectCreated: row.prospect_created };
+}
+
+export async function saveSyncState(client: pg.PoolClient, bookingId: string, state: BookingSyncState): Promise<void> {
+  await client.query(
+    `INSERT INTO ${s}.booking_sync (booking_id, entry_id, contact_id, prospect_created) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (booking_id) DO UPDATE SET entry_id = $2, contact_id = $3, prospect_created = $4, updated_at = now()`,
+    [bookingId, state.entryId, state.contactId, state.prospectCreated],
+  );
+}
+
+export async function pendingJobStats(pool: pg.Pool): Promise<{ pending: number; oldestAgeSeconds: number }> {
+  const result = await pool.query<{ pending: string; oldest_age: number | null }>(
+    `SELECT count(*) AS pending, extract(epoch FROM now() - min(received_at))::float8 AS oldest_age
+       FROM ${s}.sync_jobs WHERE status = 'pending'`,
+  );
+  const row = result.rows[0]!;
+  return { pending: Number(row.pending), oldestAgeSeconds: row.oldest_age ?? 0 };
+}

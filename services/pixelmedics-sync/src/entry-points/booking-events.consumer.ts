@@ -1,0 +1,29 @@
+import { queues } from '@otk/contracts';
+import type { Broker } from '@otk/messaging';
+import type pg from 'pg';
+import { enqueueSyncJob } from '../data-access/sync-job.repository.js';
+import { isBookingEvent } from '../domain/sync-booking.use-case.js';
+import type { SyncWorker } from './sync-worker.js';
+
+/**
+ * Booking events are kept in the database first and acked; the worker applies them. So a practice
+ * system that is down never holds messages on the broker, and each booking keeps its order.
+ */
+export async function consumeBookingEvents(broker: Broker, pool: pg.Pool, worker: SyncWorker): Promise<void> {
+  await broker.consumeEvents({
+    queue: queues.pixelmedicsSyncEvents,
+    routingKeys: [
+      'booking.held',
+      'booking.confirmed',
+      'booking.expired',
+      'booking.withdrawn',
+      'booking.changed',
+      'booking.cancelled',
+    ],
+    async handler(event) {
+      if (!isBookingEvent(event)) return;
+      await enqueueSyncJob(pool, event);
+      worker.wake();
+    },
+  });
+}

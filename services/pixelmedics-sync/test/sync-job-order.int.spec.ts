@@ -1,0 +1,56 @@
+import { createPool, runMigrations, withTransaction } from '@otk/db';
+import { type TestDatabase, createTestDatabase } from '@otk/test-kit';
+import { expect } from 'chai';
+import type pg from 'pg';
+import { pino } from 'pino';
+import { migrations } from '../src/data-access/migrations.js';
+import { claimNextJob, enqueueSyncJob, retryJobLater } from '../src/data-access/sync-job.repository.js';
+import { aBookingLife } from './support/booking-lifecycle.js';
+
+describe('sync jobs: order per booking', () => {
+  let db: TestDatabase;
+  let pool: pg.Pool;
+
+  before(async () => {
+    db = await createTestDatabase();
+    await runMigrations({ databaseUrl: db.url, set: migrations, logger: pino({ level: 'silent' }) });
+    pool = createPool({ connectionString: db.url, applicationName: 'test' });
+  });
+
+  after(async () => {
+    await pool?.end();
+    await db?.drop();
+  });
+
+  const claim = () =>
+    withTransaction(pool, async (client) => (await claimNextJob(client)) as { event: { type: string } } | undefined);
+
+  it('when an earlier event of a booking waits for a retry, then its later events wait too, while other bookings go on', async () => {
+    const waiting = aBookingLife();
+    const other = aBookingLife();
+    const held = waiting.held();
+    await enqueueSyncJob(pool, held);
+    await enqueueSyncJob(pool, waiting.confirmed());
+    await enqueueSyncJob(pool, waiting.cancelled());
+    await withTransaction(pool, async (client) => {
+      const job = await claimNextJob(client);
+      await retryJobLater(client, job!.seq, 60_000, 'practice system down');
+    });
+    const otherHeld = other.held();
+    await enqueueSyncJob(pool, otherHeld);
+
+    const next = await claim();
+    expect(next?.event).to.deep.include({ id: otherHeld.id });
+  });
+
+  it('when the same event is kept twice, then there is one job', async () => {
+    const life = aBookingLife();
+    const held = life.held();
+    await enqueueSyncJob(pool, held);
+    await enqueueSyncJob(pool, held);
+    const { rows } = await pool.query('SELECT count(*)::int AS n FROM pixelmedics_sync.sync_jobs WHERE event_id = $1', [
+      held.id,
+    ]);
+    expect(rows[0].n).to.equal(1);
+  });
+});
