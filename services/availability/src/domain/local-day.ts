@@ -1,0 +1,117 @@
+import { DateTime, IANAZone } from 'luxon';
+
+const MINUTE = 60_000;
+
+/**
+ * One local calendar day of a time zone as a span of instants. A day with a DST change has two
+ * segments of constant UTC offset (23 or 25 hours in all); the others have one.
+ */
+export interface LocalDay {
+  date: string;
+  /** ISO weekday: 1 = Monday … 7 = Sunday. */
+  weekday: number;
+  /** The instant of local midnight, and of the next one. */
+  start: number;
+  end: number;
+  segments: { from: number; until: number; offsetMinutes: number }[];
+  /** The local midnight read as if it were UTC: wall-clock minute m is at `wallBase + m·60 000` in "local ms". */
+  wallBase: number;
+}
+
+const cache = new Map<string, LocalDay>();
+const CACHE_LIMIT = 20_000;
+
+/** The local day `date` (yyyy-MM-dd) in `zone`. Days never change, so they are cached. */
+export function localDay(date: string, zone: string): LocalDay {
+  const key = `${zone} ${date}`;
+  let day = cache.get(key);
+  if (!day) {
+    day = computeLocalDay(date, zone);
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(key, day);
+  }
+  return day;
+}
+
+function computeLocalDay(date: string, zone: string): LocalDay {
+  const midnight = DateTime.fromISO(date, { zone }).startOf('day');
+  if (!midnight.isValid) throw new Error(`invalid date ${date} in ${zone}`);
+  const start = midnight.toMillis();
+  const end = midnight.plus({ days: 1 }).startOf('day').toMillis();
+  const iana = IANAZone.create(zone);
+  const first = iana.offset(start);
+  const last = iana.offset(end - 1);
+  let segments: LocalDay['segments'];
+  if (first === last) {
+    segments = [{ from: start, until: end, offsetMinutes: first }];
+  } else {
+    // The one transition of the day, to the minute (transitions fall on whole minutes).
+    let lo = start / MINUTE;
+    let hi = (end - 1) / MINUTE;
+    lo = Math.floor(lo);
+    hi = Math.ceil(hi);
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (iana.offset(mid * MINUTE) === first) lo = mid;
+      else hi = mid;
+    }
+    const transition = hi * MINUTE;
+    segments = [
+      { from: start, until: transition, offsetMinutes: first },
+      { from: transition, until: end, offsetMinutes: last },
+    ];
+  }
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return { date, weekday: midnight.weekday, start, end, segments, wallBase: Date.UTC(y, m - 1, d) };
+}
+
+/**
+ * The instant of wall-clock minute `minuteOfDay` (0…1440) of `day`, by luxon's rule: a time that
+ * occurs twice (the autumn change) means its second occurrence; a time that does not exist (the
+ * spring change) moves forward by the gap. 1440 is the next midnight.
+ */
+export function wallToInstant(day: LocalDay, minuteOfDay: number, zone: string): number {
+  if (minuteOfDay >= 1440) return day.end;
+  const wall = day.wallBase + minuteOfDay * MINUTE;
+  for (let i = day.segments.length - 1; i >= 0; i--) {
+    const segment = day.segments[i]!;
+    const t = wall - segment.offsetMinutes * MINUTE;
+    if (t >= segment.from && t < segment.until) return t;
+  }
+  // In the spring gap: rare, so luxon itself decides.
+  const hh = String(Math.floor(minuteOfDay / 60)).padStart(2, '0');
+  const mm = String(minuteOfDay % 60).padStart(2, '0');
+  return DateTime.fromISO(`${day.date}T${hh}:${mm}`, { zone }).toMillis();
+}
+
+/**
+ * The instants of `day` whose local wall-clock minute is a multiple of `granularity`, ascending.
+ * On the autumn change the repeated hour yields its grid points twice, as distinct instants.
+ */
+export function gridInstants(day: LocalDay, granularityMinutes: number): number[] {
+  const step = granularityMinutes * MINUTE;
+  const out: number[] = [];
+  for (const segment of day.segments) {
+    const offset = segment.offsetMinutes * MINUTE;
+    const firstWall = segment.from + offset - day.wallBase;
+    const alignedWall = Math.ceil(firstWall / step) * step;
+    for (let t = day.wallBase + alignedWall - offset; t < segment.until; t += step) out.push(t);
+  }
+  return out;
+}
+
+/** yyyy-MM-dd of the day after `date`. */
+export function nextDate(date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+}
+
+/** Whole days from `from` to `to` (yyyy-MM-dd); negative when `to` lies before `from`. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** The local date of an instant. */
+export function localDateOf(instant: number, zone: string): string {
+  return DateTime.fromMillis(instant, { zone }).toISODate()!;
+}
