@@ -9,6 +9,7 @@ import {
   visitKindSchema,
 } from './booking.js';
 import { queues } from './names.js';
+import { importNowReplyV1, importNowRequestV1 } from './practice.js';
 
 /** hold.place v1: the gateway asks hold-manager to hold a slot. */
 export const placeHoldRequestV1 = z
@@ -80,6 +81,12 @@ export const commands = {
     queue: queues.availabilityRpc,
     request: checkSlotRequestV1,
     reply: checkSlotReplyV1,
+  },
+  'practice.importNow': {
+    version: 1,
+    queue: queues.pixelmedicsSyncRpc,
+    request: importNowRequestV1,
+    reply: importNowReplyV1,
   },
 } as const;
 

@@ -8,6 +8,7 @@ import {
   bookingWithdrawnV1,
 } from './booking.js';
 import { type Envelope, envelope, envelopeSchema } from './envelope.js';
+import { busyTimesImportedV1, catalogueImportedV1 } from './practice.js';
 
 /**
  * Every event on the `events` exchange. The key is the routing key. Never rename one without a
@@ -20,6 +21,8 @@ export const events = {
   'booking.withdrawn': { version: 1, schema: bookingWithdrawnV1 },
   'booking.changed': { version: 1, schema: bookingChangedV1 },
   'booking.cancelled': { version: 1, schema: bookingCancelledV1 },
+  'practice.busyTimesImported': { version: 1, schema: busyTimesImportedV1 },
+  'practice.catalogueImported': { version: 1, schema: catalogueImportedV1 },
 } as const;
 
 export type EventType = keyof typeof events;

@@ -4,3 +4,4 @@ export * from './envelope.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './names.js';
+export * from './practice.js';

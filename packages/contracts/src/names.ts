@@ -20,4 +20,5 @@ export const queues = {
   notificationEvents: 'notification.events',
   availabilityEvents: 'availability.events',
   pixelmedicsSyncEvents: 'pixelmedics-sync.events',
+  pixelmedicsSyncRpc: 'pixelmedics-sync.rpc',
 } as const;

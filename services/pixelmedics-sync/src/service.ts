@@ -5,6 +5,7 @@ import { HttpPracticeSystem } from './data-access/http-practice-system.js';
 import { migrations } from './data-access/migrations.js';
 import type { PracticeSystem } from './domain/practice-system.port.js';
 import { consumeBookingEvents } from './entry-points/booking-events.consumer.js';
+import { schedulePracticeImport } from './entry-points/practice-import.scheduler.js';
 import { SyncWorker } from './entry-points/sync-worker.js';
 
 export const pixelmedicsSync: ServiceDefinition<typeof configSchema> = {
@@ -24,6 +25,12 @@ export const pixelmedicsSync: ServiceDefinition<typeof configSchema> = {
     const worker = new SyncWorker({ pool, practice, logger, registry: metrics.registry });
     await consumeBookingEvents(broker, pool, worker);
     worker.start();
-    return { stop: () => worker.stop() };
+    const imports = await schedulePracticeImport({ pool, practice, broker, logger, registry: metrics.registry });
+    return {
+      async stop() {
+        await imports.stop();
+        await worker.stop();
+      },
+    };
   },
 };

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Envelope } from '@otk/contracts';
+import type { Envelope, EventData } from '@otk/contracts';
 import { createPool, runMigrations } from '@otk/db';
 import { Broker } from '@otk/messaging';
 import { type RunningService, startService } from '@otk/runtime';
@@ -204,6 +204,34 @@ for (const adapter of ['builtin', 'http'] as const) {
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(await records.entriesOf(life.booking.bookingId)).to.have.length(1);
       expect(await records.contactsNamed('Doppelt')).to.have.length(1);
+    });
+
+    it('when staff add an entry to the practice calendar, then an import publishes it as a busy time, and an unchanged calendar publishes nothing', async () => {
+      const imported: EventData<'practice.busyTimesImported'>[] = [];
+      await broker.consumeEvents({
+        queue: `test.imports.${adapter}`,
+        routingKeys: ['practice.busyTimesImported'],
+        handler: async (event) => {
+          if (event.type === 'practice.busyTimesImported') imported.push(event.data);
+        },
+      });
+      const { rows } = await pool.query(
+        `INSERT INTO pixelmedics_sync.pms_calendar_entries (source, status, label, colour, starts_at, ends_at, practitioner_id, resource_ids)
+         VALUES ('staff', 'confirmed', 'Notfall', '#000000', now() + interval '1 day', now() + interval '1 day 30 minutes', 'dr-muster', '{room-1}')
+         RETURNING id`,
+      );
+      const entryId = (rows[0] as { id: string }).id;
+
+      const first = await broker.call('practice.importNow', {});
+      expect(first.changed).to.equal(true);
+      const event = await waitFor(() => imported.find((e) => e.busyTimes.some((b) => b.entryId === entryId)), {
+        what: 'the imported busy time',
+      });
+      expect(event.busyTimes.find((b) => b.entryId === entryId)).to.deep.include({
+        practitionerId: 'dr-muster',
+        resourceIds: ['room-1'],
+      });
+      expect((await broker.call('practice.importNow', {})).changed).to.equal(false);
     });
 
     if (adapter === 'http') {

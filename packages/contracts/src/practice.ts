@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { instantSchema } from './booking.js';
+
+/**
+ * practice.busyTimesImported v1: the staff-made entries of the practice calendar in [from, to),
+ * read from the practice system. It replaces every earlier import for that window, so a deleted
+ * entry disappears too. Availability blocks these times.
+ */
+export const busyTimesImportedV1 = z.object({
+  from: instantSchema,
+  to: instantSchema,
+  busyTimes: z.array(
+    z.object({
+      entryId: z.string().min(1),
+      start: instantSchema,
+      end: instantSchema,
+      practitionerId: z.string().min(1).nullable(),
+      resourceIds: z.array(z.string().min(1)),
+    }),
+  ),
+});
+export type BusyTimesImportedV1 = z.infer<typeof busyTimesImportedV1>;
+
+/** practice.catalogueImported v1: practitioners, calendars/resources and their links, and types. */
+export const catalogueImportedV1 = z.object({
+  practitioners: z.array(z.object({ id: z.string(), name: z.string(), resourceIds: z.array(z.string()) })),
+  resources: z.array(z.object({ id: z.string(), name: z.string(), kind: z.enum(['calendar', 'room', 'device']) })),
+  appointmentTypes: z.array(
+    z.object({ id: z.string(), name: z.string(), durationMinutes: z.number().int().positive() }),
+  ),
+});
+
+/** practice.importNow v1: import catalogue and busy times now rather than at the next interval. */
+export const importNowRequestV1 = z.object({});
+export const importNowReplyV1 = z.object({
+  busyTimes: z.number().int().nonnegative(),
+  changed: z.boolean(),
+  importedAt: instantSchema,
+});
