@@ -55,7 +55,9 @@ for service in "${SERVICES[@]}"; do
 done
 
 say "seeding the demo practice"
-DATABASE_URL="$(database_url_of availability)" node --conditions=development --import tsx scripts/dev/seed.ts
+AVAILABILITY_DATABASE_URL="$(database_url_of availability)" \
+  PIXELMEDICS_SYNC_DATABASE_URL="$(database_url_of pixelmedics-sync)" \
+  node --conditions=development --import tsx scripts/dev/seed.ts
 
 start() { # name command...
   local name=$1

@@ -1,0 +1,37 @@
+import { createPool, runMigrations } from '@otk/db';
+import { type TestDatabase, createTestDatabase } from '@otk/test-kit';
+import { expect } from 'chai';
+import type pg from 'pg';
+import { pino } from 'pino';
+import { BuiltinPracticeSystem } from '../src/data-access/builtin-practice-system.js';
+import { seedDemoPracticeSystem } from '../src/data-access/demo-practice-system.seed.js';
+import { migrations } from '../src/data-access/migrations.js';
+
+describe('demo practice system', () => {
+  let db: TestDatabase;
+  let pool: pg.Pool;
+
+  before(async () => {
+    db = await createTestDatabase();
+    await runMigrations({ databaseUrl: db.url, set: migrations, logger: pino({ level: 'silent' }) });
+    pool = createPool({ connectionString: db.url, applicationName: 'test' });
+  });
+
+  after(async () => {
+    await pool?.end();
+    await db?.drop();
+  });
+
+  it('when seeded twice, then the catalogue links rooms to practitioners and two staff entries block the coming days', async () => {
+    const now = new Date('2026-11-25T12:00:00Z'); // a Wednesday
+    await seedDemoPracticeSystem(pool, now);
+    await seedDemoPracticeSystem(pool, now);
+    const practice = new BuiltinPracticeSystem(pool);
+
+    const catalogue = await practice.readCatalogue();
+    expect(catalogue.practitioners.find((p) => p.id === 'dh-rossi')?.resourceIds).to.deep.equal(['room-2']);
+    const busy = await practice.readBusyTimes(now, new Date('2026-12-31T00:00:00Z'));
+    expect(busy.map((b) => b.start)).to.deep.equal(['2026-11-26T09:00:00.000Z', '2026-11-27T09:00:00.000Z']);
+    expect(busy[0]).to.deep.include({ practitionerId: 'dr-muster', resourceIds: ['room-1'] });
+  });
+});
