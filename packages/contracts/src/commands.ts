@@ -8,6 +8,14 @@ import {
   patientSchema,
   visitKindSchema,
 } from './booking.js';
+import {
+  getCatalogueRequestV1,
+  getPracticeRequestV1,
+  catalogueViewSchema,
+  listSlotsReplyV1,
+  listSlotsRequestV1,
+  practiceViewSchema,
+} from './availability.js';
 import { queues } from './names.js';
 import { importNowReplyV1, importNowRequestV1 } from './practice.js';
 
@@ -81,6 +89,24 @@ export const commands = {
     queue: queues.availabilityRpc,
     request: checkSlotRequestV1,
     reply: checkSlotReplyV1,
+  },
+  'availability.getPractice': {
+    version: 1,
+    queue: queues.availabilityRpc,
+    request: getPracticeRequestV1,
+    reply: practiceViewSchema,
+  },
+  'availability.getCatalogue': {
+    version: 1,
+    queue: queues.availabilityRpc,
+    request: getCatalogueRequestV1,
+    reply: catalogueViewSchema,
+  },
+  'availability.listSlots': {
+    version: 1,
+    queue: queues.availabilityRpc,
+    request: listSlotsRequestV1,
+    reply: listSlotsReplyV1,
   },
   'practice.importNow': {
     version: 1,

@@ -4,6 +4,14 @@
  */
 export const errorCodes = {
   VALIDATION_FAILED: 400,
+  /** No appointment type with this id is bookable online. */
+  APPOINTMENT_TYPE_UNKNOWN: 400,
+  /** No practitioner with this id. */
+  PRACTITIONER_UNKNOWN: 400,
+  /** The practitioner does not offer this appointment type. */
+  PRACTITIONER_NOT_OFFERING_TYPE: 400,
+  /** A date range that ends before it starts or is longer than allowed. */
+  DATE_RANGE_INVALID: 400,
   NOT_FOUND: 404,
   SLOT_TAKEN: 409,
   SLOT_NOT_OFFERED: 409,

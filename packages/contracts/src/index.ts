@@ -1,3 +1,4 @@
+export * from './availability.js';
 export * from './booking.js';
 export * from './commands.js';
 export * from './envelope.js';

@@ -1,10 +1,26 @@
 import type { ServiceDefinition } from '@otk/runtime';
 import { configSchema } from './config.js';
+import { rebuildBusyIndexInBackground } from './data-access/busy-index-rebuild.js';
 import { migrations } from './data-access/migrations.js';
+import { ReadModel } from './data-access/read-model.js';
+import { serveAvailabilityCommands } from './entry-points/availability.rpc.js';
+import { consumeBookingEvents } from './entry-points/booking-events.consumer.js';
 
 export const availability: ServiceDefinition<typeof configSchema> = {
   name: 'availability',
   configSchema,
   migrations,
-  async start() {},
+  async start({ broker, pool, logger, config }) {
+    const model = new ReadModel(pool, logger);
+    await model.start();
+    await consumeBookingEvents(broker, pool);
+    await serveAvailabilityCommands(broker, model, { slotCacheMaxAgeMs: config.SLOT_CACHE_MAX_AGE_MS });
+    const rebuild = rebuildBusyIndexInBackground({ broker, pool, logger });
+    return {
+      async stop() {
+        rebuild.stop();
+        await model.stop();
+      },
+    };
+  },
 };

@@ -6,6 +6,8 @@ export const configSchema = z.object({
   PORT: env.port(8080),
   /** How long the gateway waits for a service's answer before it replies 504 TIMEOUT. */
   RPC_TIMEOUT_MS: env.positiveInt(5000),
+  /** How long the same practice, catalogue or availability answer is reused (0: only shared while in flight). */
+  AVAILABILITY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(250),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -2,6 +2,7 @@ import type { ServiceDefinition } from '@otk/runtime';
 import express from 'express';
 import { configSchema } from './config.js';
 import { migrations } from './data-access/migrations.js';
+import { availabilityRoutes } from './entry-points/availability.routes.js';
 import { errorHandler, notFound } from './entry-points/error-handler.js';
 import { holdsRoutes } from './entry-points/holds.routes.js';
 
@@ -13,6 +14,7 @@ export const gateway: ServiceDefinition<typeof configSchema> = {
     const api = express.Router();
     api.use(express.json({ limit: '16kb' }));
     api.use(holdsRoutes(broker, config.RPC_TIMEOUT_MS));
+    api.use(availabilityRoutes(broker, config));
     app.use('/api/v1', api);
     app.use(notFound);
     app.use(errorHandler(logger));

@@ -1,0 +1,86 @@
+import type { Occupant } from '@otk/contracts';
+import type { Interval } from './slots.js';
+
+/** One busy time: a booking (held or confirmed) or an entry of the practice calendar. */
+export interface BusyEntry {
+  /** `<source>:<id>`, e.g. `booking:6f1c…` or `practice-system:4711`. */
+  key: string;
+  status: 'held' | 'confirmed' | 'busy';
+  interval: Interval;
+  occupants: readonly Occupant[];
+  /** A held booking stops blocking here, whether or not its expiry event has arrived (D3). */
+  expiresAt: number | null;
+}
+
+export const bookingKey = (bookingId: string): string => `booking:${bookingId}`;
+export const occupantKey = (o: Occupant): string => `${o.kind}:${o.id}`;
+
+/** Statuses that block; the others (expired, withdrawn, cancelled, removed) free the time. */
+export function isBlockingStatus(status: string): status is BusyEntry['status'] {
+  return status === 'held' || status === 'confirmed' || status === 'busy';
+}
+
+/**
+ * The busy times of every replica, in memory: loaded from the `busy_times` table and kept up to
+ * date by its change notifications. `version` grows with each change, so cached answers can tell
+ * whether they are still current.
+ */
+export class BusyIndex {
+  private readonly entries = new Map<string, BusyEntry & { occupantKeys: Set<string> }>();
+  private changes = 0;
+
+  get version(): number {
+    return this.changes;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  replaceAll(entries: Iterable<BusyEntry>): void {
+    this.entries.clear();
+    for (const entry of entries) this.store(entry);
+    this.changes++;
+  }
+
+  /** Sets an entry, or removes it when `entry` is undefined or no longer blocking. */
+  put(key: string, entry: BusyEntry | undefined): void {
+    if (entry && isBlockingStatus(entry.status)) this.store(entry);
+    else this.entries.delete(key);
+    this.changes++;
+  }
+
+  /**
+   * What blocks any of `occupants` during `range` at `now`: held entries past their deadline do
+   * not, nor does `ignoreKey` (a booking being moved does not block its own new slot).
+   */
+  busyFor(occupants: readonly Occupant[], range: Interval, now: number, ignoreKey?: string): Interval[] {
+    const wanted = occupants.map(occupantKey);
+    const out: Interval[] = [];
+    for (const entry of this.entries.values()) {
+      if (entry.interval.until <= range.from || entry.interval.from >= range.until) continue;
+      if (entry.key === ignoreKey || !blocksAt(entry, now)) continue;
+      if (wanted.some((k) => entry.occupantKeys.has(k))) out.push(entry.interval);
+    }
+    return out;
+  }
+
+  /** The next instant after `now` at which a held entry lapses, if any: answers computed now go stale then. */
+  nextExpiry(now: number): number | undefined {
+    let next: number | undefined;
+    for (const entry of this.entries.values()) {
+      if (entry.status === 'held' && entry.expiresAt !== null && entry.expiresAt > now) {
+        if (next === undefined || entry.expiresAt < next) next = entry.expiresAt;
+      }
+    }
+    return next;
+  }
+
+  private store(entry: BusyEntry): void {
+    this.entries.set(entry.key, { ...entry, occupantKeys: new Set(entry.occupants.map(occupantKey)) });
+  }
+}
+
+function blocksAt(entry: BusyEntry, now: number): boolean {
+  return entry.status !== 'held' || entry.expiresAt === null || entry.expiresAt > now;
+}

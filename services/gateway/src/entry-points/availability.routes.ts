@@ -1,0 +1,88 @@
+import { type CommandName, type CommandRequest, visitKindSchema } from '@otk/contracts';
+import type { Broker } from '@otk/messaging';
+import { type Response, Router } from 'express';
+import { z } from 'zod';
+import type { Config } from '../config.js';
+import { parseInput } from './validate.js';
+
+const idSchema = z.string().trim().min(1).max(100);
+const availabilityQuery = z.object({
+  appointmentType: idSchema,
+  practitioner: idSchema,
+  from: z.iso.date(),
+  to: z.iso.date(),
+});
+const catalogueQuery = z.object({ visitKind: visitKindSchema.optional() });
+
+/**
+ * Patient-facing read API (F1–F5): the practice, its catalogue, and free slots. Each is one RPC to
+ * availability. Identical questions asked at the same time share one call, and its serialized
+ * answer is reused for AVAILABILITY_CACHE_TTL_MS (short: availability itself caches until the busy index
+ * changes, so this only bounds how stale a busy instant can look — see ADR 0012).
+ */
+export function availabilityRoutes(
+  broker: Broker,
+  config: Pick<Config, 'RPC_TIMEOUT_MS' | 'AVAILABILITY_CACHE_TTL_MS'>,
+): Router {
+  const router = Router();
+  const answers = new SharedAnswers(config.AVAILABILITY_CACHE_TTL_MS);
+  const ask = async <N extends CommandName>(
+    res: Response,
+    name: N,
+    request: CommandRequest<N>,
+    cacheControl: string,
+  ) => {
+    const body = await answers.get(`${name} ${JSON.stringify(request)}`, async () =>
+      Buffer.from(JSON.stringify(await broker.call(name, request, { timeoutMs: config.RPC_TIMEOUT_MS }))),
+    );
+    res.status(200).set('cache-control', cacheControl).type('application/json').send(body);
+  };
+
+  router.get('/practice', async (_req, res) => {
+    await ask(res, 'availability.getPractice', {}, 'public, max-age=60');
+  });
+
+  router.get('/catalogue', async (req, res) => {
+    const query = parseInput(catalogueQuery, req.query);
+    await ask(res, 'availability.getCatalogue', { visitKind: query.visitKind }, 'public, max-age=60');
+  });
+
+  router.get('/availability', async (req, res) => {
+    const query = parseInput(availabilityQuery, req.query);
+    await ask(
+      res,
+      'availability.listSlots',
+      { appointmentTypeId: query.appointmentType, practitionerId: query.practitioner, from: query.from, to: query.to },
+      'no-cache',
+    );
+  });
+
+  return router;
+}
+
+/** Single flight plus a short reuse window, per key; failures are never kept. */
+class SharedAnswers {
+  private readonly entries = new Map<string, { body: Promise<Buffer>; until: number }>();
+
+  constructor(private readonly ttlMs: number) {}
+
+  get(key: string, load: () => Promise<Buffer>): Promise<Buffer> {
+    const now = Date.now();
+    const entry = this.entries.get(key);
+    if (entry && entry.until > now) return entry.body;
+    if (this.entries.size > 5000) this.entries.clear();
+    const body = load();
+    const fresh = { body, until: Infinity };
+    this.entries.set(key, fresh);
+    body.then(
+      () => {
+        fresh.until = Date.now() + this.ttlMs;
+        if (this.ttlMs <= 0 && this.entries.get(key) === fresh) this.entries.delete(key);
+      },
+      () => {
+        if (this.entries.get(key) === fresh) this.entries.delete(key);
+      },
+    );
+    return body;
+  }
+}
