@@ -51,3 +51,13 @@ export function parseEvent(raw: unknown): ParseResult<Event> {
   if (!data.success) return { ok: false, reason: `${type}: ${z.prettifyError(data.error)}` };
   return { ok: true, value: { ...outer.data, type, data: data.data } as Event };
 }
+
+/** The events of a booking's life, for consumers that follow every booking. */
+export const bookingEventTypes = [
+  'booking.held',
+  'booking.confirmed',
+  'booking.expired',
+  'booking.withdrawn',
+  'booking.changed',
+  'booking.cancelled',
+] as const satisfies readonly EventType[];

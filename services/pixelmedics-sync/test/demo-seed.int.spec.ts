@@ -1,25 +1,20 @@
-import { createPool, runMigrations } from '@otk/db';
-import { type TestDatabase, createTestDatabase } from '@otk/test-kit';
 import { expect } from 'chai';
 import type pg from 'pg';
-import { pino } from 'pino';
+import { createMigratedDatabase } from './support/migrated-database.js';
 import { BuiltinPracticeSystem } from '../src/data-access/builtin-practice-system.js';
 import { seedDemoPracticeSystem } from '../src/data-access/demo-practice-system.seed.js';
-import { migrations } from '../src/data-access/migrations.js';
 
 describe('demo practice system', () => {
-  let db: TestDatabase;
+  let database: Awaited<ReturnType<typeof createMigratedDatabase>>;
   let pool: pg.Pool;
 
   before(async () => {
-    db = await createTestDatabase();
-    await runMigrations({ databaseUrl: db.url, set: migrations, logger: pino({ level: 'silent' }) });
-    pool = createPool({ connectionString: db.url, applicationName: 'test' });
+    database = await createMigratedDatabase();
+    pool = database.pool;
   });
 
   after(async () => {
-    await pool?.end();
-    await db?.drop();
+    await database?.drop();
   });
 
   it('when seeded twice, then the catalogue links rooms to practitioners and two staff entries block the coming days', async () => {

@@ -1,25 +1,21 @@
-import { createPool, runMigrations, withTransaction } from '@otk/db';
-import { type TestDatabase, createTestDatabase } from '@otk/test-kit';
+import { withTransaction } from '@otk/db';
 import { expect } from 'chai';
 import type pg from 'pg';
-import { pino } from 'pino';
-import { migrations } from '../src/data-access/migrations.js';
+import { createMigratedDatabase } from './support/migrated-database.js';
 import { claimNextJob, enqueueSyncJob, retryJobLater } from '../src/data-access/sync-job.repository.js';
 import { aBookingLife } from './support/booking-lifecycle.js';
 
 describe('sync jobs: order per booking', () => {
-  let db: TestDatabase;
+  let database: Awaited<ReturnType<typeof createMigratedDatabase>>;
   let pool: pg.Pool;
 
   before(async () => {
-    db = await createTestDatabase();
-    await runMigrations({ databaseUrl: db.url, set: migrations, logger: pino({ level: 'silent' }) });
-    pool = createPool({ connectionString: db.url, applicationName: 'test' });
+    database = await createMigratedDatabase();
+    pool = database.pool;
   });
 
   after(async () => {
-    await pool?.end();
-    await db?.drop();
+    await database?.drop();
   });
 
   const claim = () =>

@@ -1,20 +1,19 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Envelope, EventData } from '@otk/contracts';
-import { createPool, runMigrations } from '@otk/db';
 import { Broker } from '@otk/messaging';
 import { type RunningService, startService } from '@otk/runtime';
-import { type TestDatabase, type TestVhost, createTestDatabase, createTestVhost, waitFor } from '@otk/test-kit';
+import { type TestDatabase, type TestVhost, createTestVhost, waitFor } from '@otk/test-kit';
 import { expect } from 'chai';
 import type pg from 'pg';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { BuiltinPracticeSystem } from '../src/data-access/builtin-practice-system.js';
-import { migrations } from '../src/data-access/migrations.js';
 import { patientGroups } from '../src/domain/online-appointment.js';
 import { createReferenceServer } from '../src/reference-server/reference-server.js';
 import { pixelmedicsSync } from '../src/service.js';
 import { aBookingLife } from './support/booking-lifecycle.js';
+import { createMigratedDatabase } from './support/migrated-database.js';
 import { practiceRecords } from './support/practice-records.js';
 
 const apiKey = 'reference-server-test-key';
@@ -26,6 +25,7 @@ const uniqueBirthDate = () => `1970-01-${String((birthDay += 1)).padStart(2, '0'
 for (const adapter of ['builtin', 'http'] as const) {
   describe(`pixelmedics-sync with the ${adapter} adapter, driven by booking events over RabbitMQ`, function () {
     this.timeout(60000);
+    let database: Awaited<ReturnType<typeof createMigratedDatabase>>;
     let db: TestDatabase;
     let vhost: TestVhost;
     let pool: pg.Pool;
@@ -44,9 +44,8 @@ for (const adapter of ['builtin', 'http'] as const) {
     const stopReference = () => new Promise<void>((resolve) => reference!.server.close(() => resolve()));
 
     before(async () => {
-      [db, vhost] = await Promise.all([createTestDatabase(), createTestVhost()]);
-      await runMigrations({ databaseUrl: db.url, set: migrations, logger });
-      pool = createPool({ connectionString: db.url, applicationName: 'test' });
+      [database, vhost] = await Promise.all([createMigratedDatabase(), createTestVhost()]);
+      ({ db, pool } = database);
       records = practiceRecords(pool);
       if (adapter === 'http') await startReference();
       service = await startService(pixelmedicsSync, {
@@ -67,8 +66,7 @@ for (const adapter of ['builtin', 'http'] as const) {
       await broker?.close();
       await service?.stop();
       if (reference?.server.listening) await stopReference();
-      await pool?.end();
-      await Promise.allSettled([db?.drop(), vhost?.remove()]);
+      await Promise.allSettled([database?.drop(), vhost?.remove()]);
     });
 
     const publish = async (...events: Envelope[]) => {

@@ -1,4 +1,4 @@
-import { queues } from '@otk/contracts';
+import { bookingEventTypes, queues } from '@otk/contracts';
 import type { Broker } from '@otk/messaging';
 import type pg from 'pg';
 import { enqueueSyncJob } from '../data-access/sync-job.repository.js';
@@ -12,14 +12,7 @@ import type { SyncWorker } from './sync-worker.js';
 export async function consumeBookingEvents(broker: Broker, pool: pg.Pool, worker: SyncWorker): Promise<void> {
   await broker.consumeEvents({
     queue: queues.pixelmedicsSyncEvents,
-    routingKeys: [
-      'booking.held',
-      'booking.confirmed',
-      'booking.expired',
-      'booking.withdrawn',
-      'booking.changed',
-      'booking.cancelled',
-    ],
+    routingKeys: [...bookingEventTypes],
     async handler(event) {
       if (!isBookingEvent(event)) return;
       await enqueueSyncJob(pool, event);
