@@ -3,16 +3,31 @@ import { createPool } from '@otk/db';
 import { closeVhostConnections, startBrokerOutage, waitFor } from '@otk/test-kit';
 import amqp from 'amqplib';
 import { expect } from 'chai';
+import { placeHoldRequestV1 } from '@otk/contracts';
+import { pino } from 'pino';
+import { slotOf } from '../../services/hold-manager/src/data-access/availability.client.js';
 import { placeHold } from '../../services/hold-manager/src/domain/place-hold.use-case.js';
-import { aHoldRequest, postJson } from '../support/factories.js';
-import { type Stack, serviceNames, startStack } from '../support/stack.js';
+import { startDemoStack } from '../support/demo-stack.js';
+import { type OfferedSlot, aHoldRequest, offeredSlots, postJson } from '../support/factories.js';
+import { type Stack, serviceNames } from '../support/stack.js';
 
 describe('walking skeleton: gateway → hold-manager → notification on the real stack', function () {
   this.timeout(120000);
   let stack: Stack;
+  let slots: OfferedSlot[];
+  /** A hold request for the next offered slot nobody in this file has taken yet. */
+  const aFreshHoldRequest = () => {
+    const slot = slots.shift();
+    if (!slot) throw new Error('the demo practice has no offered slot left for this test file');
+    return aHoldRequest(slot);
+  };
 
   before(async () => {
-    stack = await startStack();
+    stack = await startDemoStack();
+    slots = [
+      ...(await offeredSlots(stack.gatewayUrl, { appointmentType: 'checkup', practitioner: 'dr-muster' })),
+      ...(await offeredSlots(stack.gatewayUrl, { appointmentType: 'checkup', practitioner: 'dr-keller' })),
+    ];
   });
 
   after(async () => {
@@ -25,8 +40,8 @@ describe('walking skeleton: gateway → hold-manager → notification on the rea
 
   it('when a patient places a hold, then the provisional-request e-mail arrives and one trace spans all three services', async () => {
     const traceId = randomBytes(16).toString('hex');
-    const request = aHoldRequest();
-    const email = (request.patient as { email: string }).email;
+    const request = aFreshHoldRequest();
+    const email = request.patient.email;
 
     const response = await postJson(holdsUrl(), request, {
       traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`,
@@ -35,8 +50,8 @@ describe('walking skeleton: gateway → hold-manager → notification on the rea
     expect(response.status).to.equal(201);
     expect(response.body.status).to.equal('held');
     const mail = await waitFor(() => mailsTo(email)[0], { what: 'the provisional-request e-mail' });
-    expect(mail.subject).to.equal('Please confirm your appointment request');
-    expect(mail.text).to.include(String(response.body.bookingId));
+    expect(mail.subject).to.match(/^Bitte bestätigen Sie Ihre Terminanfrage/);
+    expect(mail.text).to.match(/\/confirm\?token=[\w-]{22,}/);
 
     const servicesInTrace = await waitFor(
       () => {
@@ -49,11 +64,11 @@ describe('walking skeleton: gateway → hold-manager → notification on the rea
   });
 
   it('when the same slot is requested twice, then the second is refused with 409 SLOT_TAKEN', async () => {
-    const request = aHoldRequest();
+    const request = aFreshHoldRequest();
     expect((await postJson(holdsUrl(), request)).status).to.equal(201);
     const second = await postJson(holdsUrl(), {
       ...request,
-      patient: { ...(request.patient as object), email: 'other@example.ch' },
+      patient: { ...request.patient, email: 'other@example.ch' },
     });
     expect(second.status).to.equal(409);
     expect(second.body.code).to.equal('SLOT_TAKEN');
@@ -91,9 +106,9 @@ describe('walking skeleton: gateway → hold-manager → notification on the rea
     expect(parked.messageCount).to.equal(1);
     await connection.close();
 
-    const request = aHoldRequest();
+    const request = aFreshHoldRequest();
     expect((await postJson(holdsUrl(), request)).status).to.equal(201);
-    await waitFor(() => mailsTo((request.patient as { email: string }).email)[0], { what: 'the next e-mail' });
+    await waitFor(() => mailsTo(request.patient.email)[0], { what: 'the next e-mail' });
   });
 
   it('when the broker drops every connection while holds are placed, then services reconnect and every hold is e-mailed exactly once', async () => {
@@ -102,11 +117,11 @@ describe('walking skeleton: gateway → hold-manager → notification on the rea
     let refused = 0;
     const produce = async (count: number) => {
       for (let i = 0; i < count; i++) {
-        const request = aHoldRequest();
+        const request = aFreshHoldRequest();
         const response = await postJson(holdsUrl(), request);
         if (response.status === 201) {
           accepted.push(String(response.body.bookingId));
-          emails.push((request.patient as { email: string }).email);
+          emails.push(request.patient.email);
         } else {
           refused += 1; // the gateway's RPC call may fail while the broker is away; nothing was held then
         }
@@ -138,16 +153,25 @@ describe('walking skeleton: gateway → hold-manager → notification on the rea
         async () => ((await fetch(`${stack.services['hold-manager'].url}/readyz`)).status === 503 ? true : undefined),
         { what: 'hold-manager to report the broker as unreachable' },
       );
-      const duringOutage = await postJson(holdsUrl(), aHoldRequest());
+      const duringOutage = await postJson(holdsUrl(), aFreshHoldRequest());
       expect(duringOutage.status).to.be.oneOf([503, 504]);
       expect(duringOutage.body.code).to.be.oneOf(['UNAVAILABLE', 'TIMEOUT']);
 
-      // The hold-manager's own use case, as its RPC handler would run it: state and event commit
-      // while no service can reach the broker.
+      // The hold-manager's own use case, as its RPC handler would run it with availability's
+      // answer in hand: state and event commit while no service can reach the broker.
+      const deps = {
+        pool,
+        logger: pino({ level: 'silent' }),
+        checkSlot: async (request: { practitionerId: string; start: string }) =>
+          slotOf(demoCheckup(request.practitionerId, request.start)),
+        findAlternatives: async () => [],
+        scheduleExpiry: async () => undefined,
+        now: () => new Date(),
+      };
       for (let i = 0; i < 20; i++) {
-        const request = aHoldRequest() as Parameters<typeof placeHold>[1];
-        await placeHold(pool, request, { confirmationWindowSeconds: 900 });
-        emails.push(request.patient.email);
+        const request = placeHoldRequestV1.parse(aFreshHoldRequest());
+        await placeHold(deps, request);
+        emails.push(request.patient.email!);
       }
       await new Promise((resolve) => setTimeout(resolve, 1000));
       expect(emails.filter((e) => mailsTo(e).length > 0)).to.deep.equal([]);
@@ -161,7 +185,7 @@ describe('walking skeleton: gateway → hold-manager → notification on the rea
     });
     await new Promise((resolve) => setTimeout(resolve, 1500));
     for (const email of emails) expect(mailsTo(email), email).to.have.length(1);
-    expect((await postJson(holdsUrl(), aHoldRequest())).status).to.equal(201);
+    expect((await postJson(holdsUrl(), aFreshHoldRequest())).status).to.equal(201);
   });
 
   it('when asked, then every service answers /healthz, /readyz and /metrics with its service label', async () => {
@@ -177,3 +201,24 @@ describe('walking skeleton: gateway → hold-manager → notification on the rea
     }
   });
 });
+
+/** What availability answers for a check-up of the demo practice: 30 minutes and 5 after, in the practitioner's room. */
+function demoCheckup(practitionerId: string, start: string) {
+  const rooms: Record<string, string[]> = { 'dr-muster': ['room-1'], 'dr-keller': ['room-2', 'xray-opg'] };
+  const at = Date.parse(start);
+  return {
+    appointmentTypeId: 'checkup',
+    appointmentTypeName: { de: 'Kontrolle' },
+    practitionerId,
+    practitionerName: practitionerId,
+    timeZone: 'Europe/Zurich',
+    start: new Date(at).toISOString(),
+    end: new Date(at + 30 * 60_000).toISOString(),
+    occupiedFrom: new Date(at).toISOString(),
+    occupiedUntil: new Date(at + 35 * 60_000).toISOString(),
+    occupants: [
+      { kind: 'practitioner' as const, id: practitionerId },
+      ...(rooms[practitionerId] ?? []).map((id) => ({ kind: 'resource' as const, id })),
+    ],
+  };
+}

@@ -1,5 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type BookingSnapshot, type Envelope, type EventData, createEvent } from '@otk/contracts';
+import { type BookingSnapshot, type Event, type EventData, type EventType, createEvent } from '@otk/contracts';
+
+/** One event of the catalogue with its literal type, as a consumer's handler receives it. */
+export type EventOf<T extends EventType> = Extract<Event, { type: T }>;
+
+function anEvent<T extends EventType>(type: T, data: EventData<T>): EventOf<T> {
+  // createEvent types the envelope's `type` as any string; here it is the literal T.
+  return createEvent(type, data) as unknown as EventOf<T>;
+}
 
 /** A held booking 30 minutes long on one practitioner; each call is a new booking. */
 export function aBookingSnapshot(overrides: Partial<BookingSnapshot> = {}): BookingSnapshot {
@@ -28,9 +36,65 @@ export function aBookingSnapshot(overrides: Partial<BookingSnapshot> = {}): Book
 }
 
 /** A valid booking.held event; each call is a new event with a new id. */
-export function aBookingHeldEvent(booking: Partial<BookingSnapshot> = {}): Envelope<EventData<'booking.held'>> {
-  return createEvent('booking.held', {
+export function aBookingHeldEvent(booking: Partial<BookingSnapshot> = {}): EventOf<'booking.held'> {
+  return anEvent('booking.held', {
     booking: aBookingSnapshot(booking),
     confirmToken: randomBytes(32).toString('base64url'),
+  });
+}
+
+function aToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** A valid booking.confirmed event; pass the held booking to confirm that one. */
+export function aBookingConfirmedEvent(booking: Partial<BookingSnapshot> = {}): EventOf<'booking.confirmed'> {
+  return anEvent('booking.confirmed', {
+    booking: aBookingSnapshot({ ...booking, status: 'confirmed', expiresAt: null }),
+    manageToken: aToken(),
+  });
+}
+
+/** A valid booking.changed event: the booking moved from `previous` (default: one day earlier) to its new slot. */
+export function aBookingChangedEvent(
+  booking: Partial<BookingSnapshot> = {},
+  previous: { start?: string; end?: string; practitionerId?: string } = {},
+): EventOf<'booking.changed'> {
+  const snapshot = aBookingSnapshot({ ...booking, status: 'confirmed', expiresAt: null });
+  const start = previous.start ?? new Date(Date.parse(snapshot.start) - 24 * 3600_000).toISOString();
+  const end =
+    previous.end ?? new Date(Date.parse(start) + (Date.parse(snapshot.end) - Date.parse(snapshot.start))).toISOString();
+  return anEvent('booking.changed', {
+    booking: snapshot,
+    previous: {
+      practitionerId: previous.practitionerId ?? snapshot.practitionerId,
+      start,
+      end,
+      occupiedFrom: start,
+      occupiedUntil: end,
+      occupants: snapshot.occupants,
+    },
+    manageToken: aToken(),
+  });
+}
+
+/** A valid booking.cancelled event. */
+export function aBookingCancelledEvent(booking: Partial<BookingSnapshot> = {}): EventOf<'booking.cancelled'> {
+  return anEvent('booking.cancelled', {
+    booking: aBookingSnapshot({ ...booking, status: 'cancelled', expiresAt: null }),
+  });
+}
+
+/** A valid booking.expired event. */
+export function aBookingExpiredEvent(booking: Partial<BookingSnapshot> = {}): EventOf<'booking.expired'> {
+  return anEvent('booking.expired', {
+    booking: aBookingSnapshot({ ...booking, status: 'expired', expiresAt: null }),
+  });
+}
+
+/** A valid booking.withdrawn event. */
+export function aBookingWithdrawnEvent(booking: Partial<BookingSnapshot> = {}): EventOf<'booking.withdrawn'> {
+  return anEvent('booking.withdrawn', {
+    booking: aBookingSnapshot({ ...booking, status: 'withdrawn', expiresAt: null }),
   });
 }

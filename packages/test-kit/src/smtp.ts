@@ -10,13 +10,27 @@ export interface TestSmtpServer {
   stop(): Promise<void>;
 }
 
-/** A real SMTP server on a free loopback port that keeps what it receives in memory. */
-export async function startTestSmtpServer(port = 0): Promise<TestSmtpServer> {
+/**
+ * A real SMTP server on a free loopback port that keeps what it receives in memory.
+ * `rejectRecipient` makes it refuse an address with 550, as a server does for an unknown mailbox.
+ */
+export async function startTestSmtpServer(
+  port = 0,
+  options: { rejectRecipient?: (address: string) => boolean } = {},
+): Promise<TestSmtpServer> {
   const messages: ParsedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      if (options.rejectRecipient?.(address.address)) {
+        const error = Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 });
+        callback(error);
+        return;
+      }
+      callback();
+    },
     onData(stream, _session, callback) {
       simpleParser(stream)
         .then((mail) => {

@@ -1,13 +1,50 @@
 import { env, z } from '@otk/config';
 import { baseServiceEnv } from '@otk/runtime';
 
-export const configSchema = z.object({
-  ...baseServiceEnv,
-  PORT: env.port(8083),
-  /** The SMTP server that delivers e-mail, e.g. smtp://user:pass@mail.example.ch:587 or smtps://… */
-  SMTP_URL: env.url(['smtp', 'smtps']),
-  /** Sender of patient e-mail until each practice configures its own. */
-  MAIL_FROM: z.string().min(3).default('OTK <no-reply@localhost>'),
-});
+const retryDelays = z
+  .string()
+  .regex(/^\d+(,\d+)*$/, 'must be milliseconds separated by commas, e.g. 5000,30000,120000')
+  .transform((value) => value.split(',').map(Number))
+  .refine((delays) => delays.every((ms) => ms > 0), 'every delay must be above 0');
+
+export const configSchema = z
+  .object({
+    ...baseServiceEnv,
+    PORT: env.port(8083),
+    /** The SMTP server that delivers e-mail, e.g. smtp://user:pass@mail.example.ch:587 or smtps://… */
+    SMTP_URL: env.url(['smtp', 'smtps']),
+    /** PEM private key for DKIM; signing happens when the practice settings name a domain and selector. */
+    DKIM_PRIVATE_KEY: z.string().min(1).optional(),
+    /** Which SMS adapter sends SMS (N5): none, twilio, or http (the generic JSON adapter). */
+    SMS_PROVIDER: z.enum(['none', 'twilio', 'http']).default('none'),
+    /** Twilio: API base URL (default https://api.twilio.com). http: the full URL to POST to. */
+    SMS_API_URL: env.url(['http', 'https']).optional(),
+    /** Twilio: the account SID. */
+    SMS_ACCOUNT_ID: z.string().min(1).optional(),
+    /** Twilio: the auth token. http: the bearer token. A secret, so no default. */
+    SMS_API_KEY: z.string().min(1).optional(),
+    /** Deliveries of an event before it is parked in notification.events.dlq. */
+    NOTIFICATION_MAX_ATTEMPTS: env.positiveInt(10),
+    /** Waits between attempts; the last one repeats. The default rides out an hour-long mail outage. */
+    NOTIFICATION_RETRY_DELAYS_MS: retryDelays.default([5000, 30000, 120000, 600000]),
+  })
+  .superRefine((config, ctx) => {
+    const need = (variable: 'SMS_API_URL' | 'SMS_ACCOUNT_ID' | 'SMS_API_KEY') => {
+      if (!config[variable])
+        ctx.addIssue({
+          code: 'custom',
+          path: [variable],
+          message: `required when SMS_PROVIDER=${config.SMS_PROVIDER}`,
+        });
+    };
+    if (config.SMS_PROVIDER === 'twilio') {
+      need('SMS_ACCOUNT_ID');
+      need('SMS_API_KEY');
+    }
+    if (config.SMS_PROVIDER === 'http') {
+      need('SMS_API_URL');
+      need('SMS_API_KEY');
+    }
+  });
 
 export type Config = z.infer<typeof configSchema>;

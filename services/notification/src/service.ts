@@ -1,16 +1,38 @@
 import type { ServiceDefinition } from '@otk/runtime';
-import { configSchema } from './config.js';
+import { type Config, configSchema } from './config.js';
 import { createMailer } from './data-access/mailer.js';
 import { migrations } from './data-access/migrations.js';
+import { type SmsGateway, httpJsonSmsGateway, twilioSmsGateway } from './data-access/sms-gateway.js';
 import { consumeBookingEvents } from './entry-points/booking-events.consumer.js';
+import { notificationMetrics } from './notification-metrics.js';
 
 export const notification: ServiceDefinition<typeof configSchema> = {
   name: 'notification',
   configSchema,
   migrations,
-  async start({ broker, pool, logger, config }) {
-    const mailer = createMailer(config.SMTP_URL, config.MAIL_FROM);
-    await consumeBookingEvents(broker, { pool, mailer, logger });
+  async start({ broker, pool, logger, config, metrics }) {
+    const mailer = createMailer(config.SMTP_URL, { dkimPrivateKey: config.DKIM_PRIVATE_KEY });
+    await consumeBookingEvents(
+      broker,
+      { pool, mailer, sms: smsGateway(config), metrics: notificationMetrics(metrics.registry), logger },
+      { maxAttempts: config.NOTIFICATION_MAX_ATTEMPTS, retryDelaysMs: config.NOTIFICATION_RETRY_DELAYS_MS },
+    );
     return { stop: async () => mailer.close() };
   },
 };
+
+/** The config schema has checked that the chosen provider's variables are there. */
+function smsGateway(config: Config): SmsGateway | undefined {
+  switch (config.SMS_PROVIDER) {
+    case 'twilio':
+      return twilioSmsGateway({
+        baseUrl: config.SMS_API_URL ?? 'https://api.twilio.com',
+        accountSid: config.SMS_ACCOUNT_ID!,
+        authToken: config.SMS_API_KEY!,
+      });
+    case 'http':
+      return httpJsonSmsGateway({ url: config.SMS_API_URL!, apiKey: config.SMS_API_KEY! });
+    case 'none':
+      return undefined;
+  }
+}

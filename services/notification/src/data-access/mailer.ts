@@ -1,24 +1,88 @@
 import nodemailer from 'nodemailer';
+import type { CalendarInvitation } from '../domain/calendar-invitation.js';
+import { DeliveryError } from '../domain/delivery-error.js';
 
 export interface OutgoingEmail {
+  from: { name: string; address: string };
   to: string;
   subject: string;
   text: string;
+  html: string;
+  calendar?: CalendarInvitation;
+  /** Signs with `DKIM_PRIVATE_KEY` when set and the practice configured a domain and selector. */
+  dkim?: { domain: string; selector: string } | null;
 }
 
 export interface Mailer {
+  /** Resolves with the server's message id; rejects with a DeliveryError. */
   send(email: OutgoingEmail): Promise<{ messageId: string }>;
   close(): void;
 }
 
-/** E-mail over SMTP with nodemailer; `SMTP_URL` carries host, port, credentials and TLS mode. */
-export function createMailer(smtpUrl: string, from: string): Mailer {
-  const transport = nodemailer.createTransport(smtpUrl);
+/**
+ * E-mail over SMTP with nodemailer; `SMTP_URL` carries host, port, credentials and TLS mode.
+ * Timeouts are short so that a hanging server turns into a retry instead of a stuck consumer.
+ */
+export function createMailer(smtpUrl: string, options: { dkimPrivateKey?: string | undefined } = {}): Mailer {
+  const transport = nodemailer.createTransport({
+    url: smtpUrl,
+    connectionTimeout: 10000,
+    greetingTimeout: 10000,
+    socketTimeout: 30000,
+  } as Parameters<typeof nodemailer.createTransport>[0]);
   return {
     async send(email) {
-      const info = await transport.sendMail({ from, to: email.to, subject: email.subject, text: email.text });
-      return { messageId: info.messageId };
+      try {
+        const info = await transport.sendMail({
+          from: email.from,
+          to: email.to,
+          subject: email.subject,
+          text: email.text,
+          html: email.html,
+          ...(email.calendar
+            ? {
+                icalEvent: {
+                  method: email.calendar.method,
+                  filename: email.calendar.filename,
+                  content: email.calendar.content,
+                },
+              }
+            : {}),
+          ...(email.dkim && options.dkimPrivateKey
+            ? {
+                dkim: {
+                  domainName: email.dkim.domain,
+                  keySelector: email.dkim.selector,
+                  privateKey: options.dkimPrivateKey,
+                },
+              }
+            : {}),
+        });
+        return { messageId: String(info.messageId) };
+      } catch (error) {
+        throw smtpDeliveryError(error);
+      }
     },
     close: () => transport.close(),
   };
+}
+
+/**
+ * A 5xx reply refuses this message for good (unknown mailbox, invalid address, message refused);
+ * 4xx replies and connection problems are temporary. A failed login (EAUTH) is a configuration
+ * fault, not the message's: it is retried, and parked in the dead-letter queue for replay once
+ * the credentials are fixed.
+ */
+export function smtpDeliveryError(error: unknown): DeliveryError {
+  const e = (error ?? {}) as { code?: unknown; responseCode?: unknown; message?: unknown };
+  const code = typeof e.code === 'string' ? e.code : 'UNKNOWN';
+  const responseCode = typeof e.responseCode === 'number' ? e.responseCode : undefined;
+  const permanent =
+    code !== 'EAUTH' &&
+    ((responseCode !== undefined && responseCode >= 500) || (code === 'EENVELOPE' && !responseCode));
+  return new DeliveryError(
+    `SMTP ${code}${responseCode ? ` ${responseCode}` : ''}`,
+    permanent,
+    typeof e.message === 'string' ? e.message : String(error),
+  );
 }

@@ -1,29 +1,50 @@
 import type pg from 'pg';
+import type { Audience, NoticeKind } from '../domain/notice.js';
 import { migrations } from './migrations.js';
 
 const table = `${migrations.schema}.message_log`;
 
+/**
+ * How long a claim protects a message being sent. Longer than the slowest send (SMTP and SMS
+ * timeouts are well below it), so a live attempt is never doubled; a worker that died mid-send
+ * leaves its claim to expire, and the message is sent again.
+ */
+const CLAIM_LEASE_SECONDS = 120;
+
 export interface MessageKey {
   eventId: string;
   recipient: string;
-  kind: string;
+  kind: NoticeKind;
 }
 
+export type Claim = 'claimed' | 'done' | 'busy';
+
 /**
- * Claims a message for sending. Returns false when it was sent already (a redelivered event),
- * true when it is new or an earlier attempt failed, counting the attempt.
+ * Claims a message for sending. `done`: it was sent, or refused for good, already (a redelivered
+ * event). `busy`: another delivery of the same event is sending it right now. `claimed`: ours to
+ * send; the attempt is counted.
  */
-export async function claimMessage(pool: pg.Pool, key: MessageKey, channel: 'email' | 'sms'): Promise<boolean> {
-  const result = await pool.query(
-    `INSERT INTO ${table} (event_id, recipient, kind, channel, status)
-     VALUES ($1, $2, $3, $4, 'sending')
-     ON CONFLICT (event_id, recipient, kind)
-       DO UPDATE SET attempts = ${table}.attempts + 1, status = 'sending'
-       WHERE ${table}.status <> 'sent'
+export async function claimMessage(
+  pool: pg.Pool,
+  key: MessageKey,
+  details: { audience: Audience; channel: 'email' | 'sms'; bookingId: string },
+): Promise<Claim> {
+  const claimed = await pool.query(
+    `INSERT INTO ${table} (event_id, recipient, kind, audience, channel, booking_id, status)
+     VALUES ($1, $2, $3, $4, $5, $6, 'sending')
+     ON CONFLICT (event_id, recipient, kind) DO UPDATE
+       SET attempts = ${table}.attempts + 1, status = 'sending', claimed_at = now()
+       WHERE ${table}.status = 'failed'
+          OR (${table}.status = 'sending' AND ${table}.claimed_at < now() - make_interval(secs => ${CLAIM_LEASE_SECONDS}))
      RETURNING attempts`,
-    [key.eventId, key.recipient, key.kind, channel],
+    [key.eventId, key.recipient, key.kind, details.audience, details.channel, details.bookingId],
   );
-  return result.rowCount === 1;
+  if (claimed.rowCount === 1) return 'claimed';
+  const existing = await pool.query<{ status: string }>(
+    `SELECT status FROM ${table} WHERE event_id = $1 AND recipient = $2 AND kind = $3`,
+    [key.eventId, key.recipient, key.kind],
+  );
+  return existing.rows[0]?.status === 'sending' ? 'busy' : 'done';
 }
 
 export async function markSent(pool: pg.Pool, key: MessageKey, providerMessageId: string | undefined): Promise<void> {
@@ -34,10 +55,11 @@ export async function markSent(pool: pg.Pool, key: MessageKey, providerMessageId
   );
 }
 
-export async function markFailed(pool: pg.Pool, key: MessageKey, error: string): Promise<void> {
+/** Records a failed attempt: `rejected` (permanent) is never tried again, `failed` is on the next delivery. */
+export async function markFailed(pool: pg.Pool, key: MessageKey, error: string, permanent: boolean): Promise<void> {
   await pool.query(
-    `UPDATE ${table} SET status = 'failed', last_error = $4
+    `UPDATE ${table} SET status = $5, last_error = $4
       WHERE event_id = $1 AND recipient = $2 AND kind = $3`,
-    [key.eventId, key.recipient, key.kind, error.slice(0, 1000)],
+    [key.eventId, key.recipient, key.kind, error.slice(0, 1000), permanent ? 'rejected' : 'failed'],
   );
 }

@@ -1,27 +1,23 @@
 import { queues } from '@otk/contracts';
 import type { Broker } from '@otk/messaging';
-import type { Logger } from 'pino';
-import type pg from 'pg';
-import type { Mailer } from '../data-access/mailer.js';
-import { renderProvisionalRequest } from '../domain/provisional-request.email.js';
-import { sendBookingEmail } from '../domain/send-booking-email.use-case.js';
+import { isNoticeEvent, noticeEventTypes } from '../domain/notice.js';
+import { type NotifyDeps, notifyBookingEvent } from '../domain/notify-booking-event.use-case.js';
 
+/**
+ * The booking events a patient hears about. A handler that throws (a temporary send failure) gets
+ * the event back after `retryDelaysMs`; after `maxAttempts` it is parked in notification.events.dlq.
+ */
 export async function consumeBookingEvents(
   broker: Broker,
-  deps: { pool: pg.Pool; mailer: Mailer; logger: Logger },
+  deps: NotifyDeps,
+  retries: { maxAttempts: number; retryDelaysMs: number[] },
 ): Promise<void> {
   await broker.consumeEvents({
     queue: queues.notificationEvents,
-    routingKeys: ['booking.held'],
+    routingKeys: [...noticeEventTypes],
+    ...retries,
     async handler(event) {
-      switch (event.type) {
-        case 'booking.held': {
-          const to = event.data.booking.patient.email;
-          if (to)
-            await sendBookingEmail(deps, event.id, 'provisional-request', renderProvisionalRequest(event.data, to));
-          return;
-        }
-      }
+      if (isNoticeEvent(event)) await notifyBookingEvent(event, deps);
     },
   });
 }

@@ -1,0 +1,125 @@
+import type { Language } from '@otk/contracts';
+import {
+  aBookingCancelledEvent,
+  aBookingChangedEvent,
+  aBookingConfirmedEvent,
+  aBookingExpiredEvent,
+  aBookingHeldEvent,
+} from '@otk/test-kit';
+import { expect } from 'chai';
+import { aPracticeSettings } from '../../../test/practice-settings.factory.js';
+import type { Delivery, NoticeKind } from '../notice.js';
+import { composeEmail } from './compose-email.js';
+import { renderHtml, renderText } from './email-layout.js';
+
+const settings = aPracticeSettings();
+const toPatient = (kind: NoticeKind, language: Language): Delivery => ({
+  kind,
+  audience: 'patient',
+  channel: 'email',
+  recipient: 'anna.beispiel@example.org',
+  language,
+});
+
+// 2030-01-07 08:00 UTC is 09:00 in Zurich (winter time).
+const expected: Record<Language, { subject: RegExp; zone: string; date: string; deadline: string }> = {
+  de: {
+    subject: /^Bitte bestätigen Sie Ihre Terminanfrage/,
+    zone: 'Mitteleuropäische Normalzeit',
+    date: '7. Januar 2030',
+    deadline: '6. Januar 2030, 09:00',
+  },
+  fr: {
+    subject: /^Veuillez confirmer votre demande/,
+    zone: 'heure normale d’Europe centrale',
+    date: '7 janvier 2030',
+    deadline: '6 janvier 2030, 09:00',
+  },
+  it: {
+    subject: /^Confermate la vostra richiesta/,
+    zone: 'Ora standard dell’Europa centrale',
+    date: '7 gennaio 2030',
+    deadline: '6 gennaio 2030, 09:00',
+  },
+  en: {
+    subject: /^Please confirm your appointment request/,
+    zone: 'Central European Standard Time',
+    date: '7 January 2030',
+    deadline: '6 January 2030, 09:00',
+  },
+};
+
+describe('composing e-mails', () => {
+  for (const language of ['de', 'fr', 'it', 'en'] as const) {
+    it(`when a hold is e-mailed in ${language}, then subject, local time with zone name, deadline and confirm link are there`, () => {
+      const event = aBookingHeldEvent({ language });
+      const content = composeEmail(event, toPatient('provisional-request', language), settings);
+      const text = renderText(content);
+
+      expect(content.subject).to.match(expected[language].subject);
+      expect(text).to.include(expected[language].date);
+      expect(text).to.include(`09:00–09:30 (${expected[language].zone})`);
+      expect(text).to.not.include('08:00');
+      expect(text).to.include(expected[language].deadline);
+      expect(text).to.include('Dr. med. dent. Eva Muster');
+      expect(text).to.include(event.data.booking.appointmentTypeName[language]!);
+      expect(text).to.include('Bahnhofstrasse 1, 8001 Zürich');
+      expect(text).to.include(`${settings.siteUrl}/confirm?token=${event.data.confirmToken}`);
+      expect(content.action?.url).to.equal(`${settings.siteUrl}/confirm?token=${event.data.confirmToken}`);
+    });
+  }
+
+  it('when a booking is confirmed, then the e-mail has the manage link and the cancellation deadline', () => {
+    const event = aBookingConfirmedEvent({ changeableUntil: '2030-01-06T08:00:00.000Z' });
+    const text = renderText(composeEmail(event, toPatient('confirmation', 'de'), settings));
+    expect(text).to.include(`/manage?token=${event.data.manageToken}`);
+    expect(text).to.include('bis Sonntag, 6. Januar 2030, 09:00 (Mitteleuropäische Normalzeit) online ändern');
+  });
+
+  it('when a booking moved, then the e-mail shows the new and the previous time', () => {
+    const event = aBookingChangedEvent({}, { start: '2030-01-03T13:00:00.000Z', end: '2030-01-03T13:30:00.000Z' });
+    const text = renderText(composeEmail(event, toPatient('change', 'en'), settings));
+    expect(text).to.match(/Appointment: +Monday, 7 January 2030, 09:00–09:30/);
+    expect(text).to.match(/Previous appointment: +Thursday, 3 January 2030, 14:00–14:30/);
+  });
+
+  it('when a summer-time appointment is shown, then it carries the summer zone name', () => {
+    const event = aBookingCancelledEvent({ start: '2030-07-01T07:00:00.000Z', end: '2030-07-01T07:30:00.000Z' });
+    const text = renderText(composeEmail(event, toPatient('cancellation', 'de'), settings));
+    expect(text).to.include('09:00–09:30 (Mitteleuropäische Sommerzeit)');
+    expect(text).to.include(`${settings.siteUrl}`);
+  });
+
+  it('when a request expired, then the e-mail says the slot was released and has no link with a token', () => {
+    const content = composeEmail(aBookingExpiredEvent(), toPatient('expiry', 'fr'), settings);
+    expect(content.subject).to.equal('Votre demande de rendez-vous a expiré');
+    expect(renderText(content)).to.include('libéré');
+    expect(content.action).to.equal(undefined);
+  });
+
+  it('when a staff copy is composed, then it is marked as a copy, in the practice language, without the token', () => {
+    const event = aBookingConfirmedEvent({ language: 'fr' });
+    const content = composeEmail(
+      event,
+      { ...toPatient('confirmation', 'de'), audience: 'staff', recipient: 'empfang@praxis.example' },
+      settings,
+    );
+    expect(content.subject).to.match(/^\[Kopie\] Ihr Termin ist bestätigt/);
+    expect(content.banner).to.include('Anna Beispiel (Français)');
+    expect(content.action).to.equal(undefined);
+    expect(renderText(content)).to.not.include(event.data.manageToken);
+    expect(renderHtml(content)).to.not.include(event.data.manageToken);
+    expect(renderText(content)).to.not.include('/manage');
+  });
+
+  it('when a value contains markup, then the HTML escapes it and loads nothing from outside', () => {
+    const event = aBookingHeldEvent({
+      patient: { firstName: '<b>Anna</b>', lastName: "O'Brien", email: 'a@example.org' },
+    });
+    const html = renderHtml(composeEmail(event, toPatient('provisional-request', 'de'), settings));
+    expect(html).to.include('&#60;b&#62;Anna&#60;/b&#62;');
+    expect(html).to.not.include('<b>Anna');
+    expect(html).to.not.match(/<(img|link|script)\b/);
+    expect(html).to.not.match(/<style\b/);
+  });
+});

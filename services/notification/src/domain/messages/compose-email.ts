@@ -1,0 +1,105 @@
+import type { Delivery, NoticeEvent, NoticeKind } from '../notice.js';
+import type { PracticeSettings } from '../practice-settings.js';
+import type { EmailContent } from './email-content.js';
+import { formatDate, formatInstant, formatSpan } from './local-time.js';
+import { type Translation, fill, languageNames, translations } from './translations.js';
+
+type KindTexts = Translation['provisionalRequest'] &
+  Partial<Translation['confirmation']> &
+  Partial<Translation['cancellation']>;
+
+const textsOf: Record<NoticeKind, (t: Translation) => KindTexts> = {
+  'provisional-request': (t) => t.provisionalRequest,
+  confirmation: (t) => ({ ...t.confirmation }),
+  change: (t) => ({ ...t.change }),
+  cancellation: (t) => ({ ...t.cancellation, action: '' }),
+  expiry: (t) => ({ ...t.expiry, action: '' }),
+};
+
+export function confirmLink(settings: PracticeSettings, token: string): string {
+  return `${settings.siteUrl.replace(/\/+$/, '')}/confirm?token=${encodeURIComponent(token)}`;
+}
+
+export function manageLink(settings: PracticeSettings, token: string): string {
+  return `${settings.siteUrl.replace(/\/+$/, '')}/manage?token=${encodeURIComponent(token)}`;
+}
+
+/** The link with the patient's token, if this notice has one. Staff copies never get it. */
+export function patientLink(event: NoticeEvent, settings: PracticeSettings): string | undefined {
+  switch (event.type) {
+    case 'booking.held':
+      return confirmLink(settings, event.data.confirmToken);
+    case 'booking.confirmed':
+    case 'booking.changed':
+      return manageLink(settings, event.data.manageToken);
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The e-mail for one delivery of an event (N2–N4, expiry). Pure: the same event, delivery and
+ * settings always give the same e-mail.
+ */
+export function composeEmail(event: NoticeEvent, delivery: Delivery, settings: PracticeSettings): EmailContent {
+  const t = translations[delivery.language];
+  const texts = textsOf[delivery.kind](t);
+  const { booking } = event.data;
+  const locale = t.locale;
+  const zone = booking.timeZone;
+  const patientName = `${booking.patient.firstName} ${booking.patient.lastName}`;
+  const values: Record<string, string> = {
+    practiceName: settings.practiceName,
+    phone: settings.phone,
+    siteUrl: settings.siteUrl,
+    patientName,
+    date: formatDate(booking.start, zone, locale),
+    changeableUntil: formatInstant(booking.changeableUntil, zone, locale),
+    deadline: booking.expiresAt ? formatInstant(booking.expiresAt, zone, locale) : '',
+  };
+  const typeName =
+    booking.appointmentTypeName[delivery.language] ??
+    booking.appointmentTypeName[settings.defaultLanguage] ??
+    booking.appointmentTypeName.de;
+
+  const details = [{ label: t.labels.when, value: formatSpan(booking.start, booking.end, zone, locale) }];
+  if (event.type === 'booking.changed') {
+    const { previous } = event.data;
+    details.push({ label: t.labels.previous, value: formatSpan(previous.start, previous.end, zone, locale) });
+  }
+  details.push(
+    { label: t.labels.type, value: typeName },
+    { label: t.labels.practitioner, value: booking.practitionerName },
+    { label: t.labels.practice, value: [settings.practiceName, settings.address, settings.phone].join(', ') },
+  );
+  if (event.type === 'booking.held' && booking.expiresAt)
+    details.push({ label: t.labels.deadline, value: values.deadline! });
+
+  const isCopy = delivery.audience === 'staff';
+  const link = isCopy ? undefined : patientLink(event, settings);
+  const notes: string[] = [];
+  if (texts.changeRule) notes.push(fill(texts.changeRule, values));
+  if (texts.rebook) notes.push(fill(texts.rebook, values));
+  if (isCopy && patientLink(event, settings)) notes.push(t.copy.linkRemoved);
+  notes.push(fill(texts.notYou, values));
+
+  const subject = fill(texts.subject, values);
+  const content: EmailContent = {
+    language: delivery.language,
+    subject: isCopy ? `${t.copy.subjectPrefix} ${subject}` : subject,
+    greeting: `${fill(t.greeting, values)},`,
+    paragraphs: [fill(texts.intro, values)],
+    details,
+    notes,
+    signature: fill(t.signature, values).split('\n'),
+    footer: [fill(t.automated, values), [settings.practiceName, settings.address, settings.phone].join(' · ')],
+  };
+  if (isCopy) {
+    content.banner = fill(t.copy.notice, {
+      patientName,
+      language: languageNames[booking.language],
+    });
+  }
+  if (link && texts.action) content.action = { label: texts.action, url: link };
+  return content;
+}

@@ -1,0 +1,88 @@
+import { SegmentedMessage } from 'sms-segments-calculator';
+import type { Delivery, NoticeEvent, NoticeKind } from '../notice.js';
+import type { PracticeSettings } from '../practice-settings.js';
+import { patientLink } from './compose-email.js';
+import { formatCompact } from './local-time.js';
+import { type Translation, fill, translations } from './translations.js';
+
+/** N5: an SMS never costs more than two segments (306 GSM-7 or 134 UCS-2 characters). */
+export const MAX_SMS_SEGMENTS = 2;
+
+const templateOf: Record<NoticeKind, (t: Translation) => string> = {
+  'provisional-request': (t) => t.sms.provisionalRequest,
+  confirmation: (t) => t.sms.confirmation,
+  change: (t) => t.sms.change,
+  cancellation: (t) => t.sms.cancellation,
+  expiry: (t) => t.sms.expiry,
+};
+
+/** Characters outside GSM-7 that have a plain stand-in; anything else with an accent loses it. */
+const gsmStandIns: Record<string, string> = {
+  '’': "'",
+  '‘': "'",
+  '“': '"',
+  '”': '"',
+  '«': '"',
+  '»': '"',
+  '–': '-',
+  '—': '-',
+  '\u00a0': ' ',
+  '\u202f': ' ',
+};
+
+export function segmentsOf(text: string): { segments: number; encoding: string } {
+  const message = new SegmentedMessage(text);
+  return { segments: message.segmentsCount, encoding: message.encodingName };
+}
+
+/**
+ * Rewrites characters that would force the whole SMS into UCS-2 (70 instead of 160 characters per
+ * segment) — ô, ê, ç, typographic quotes — into their GSM-7 look-alikes. Text that still needs
+ * UCS-2 (a name in another script) is left as it was: correct beats cheap.
+ */
+export function toGsm7(text: string): string {
+  const nonGsm = new Set(new SegmentedMessage(text).getNonGsmCharacters());
+  if (nonGsm.size === 0) return text;
+  let rewritten = '';
+  for (const char of text) {
+    if (!nonGsm.has(char)) rewritten += char;
+    else rewritten += gsmStandIns[char] ?? char.normalize('NFD').replace(/\p{M}/gu, '');
+  }
+  return new SegmentedMessage(rewritten).getNonGsmCharacters().length === 0 ? rewritten : text;
+}
+
+/**
+ * The SMS for one delivery: the sentence, the link, and the zone's name when it fits. If two
+ * segments are not enough, the zone goes first, then the practice name is shortened; the link is
+ * never cut.
+ */
+export function composeSms(event: NoticeEvent, delivery: Delivery, settings: PracticeSettings): string {
+  const t = translations[delivery.language];
+  const { booking } = event.data;
+  const compact = (instant: string) => formatCompact(instant, booking.timeZone, t.locale);
+  const link = patientLink(event, settings);
+  const build = (practiceName: string, withZone: boolean) => {
+    const sentence = fill(templateOf[delivery.kind](t), {
+      practiceName,
+      when: compact(booking.start),
+      deadline: booking.expiresAt ? compact(booking.expiresAt) : '',
+      changeableUntil: compact(booking.changeableUntil),
+      phone: settings.phone,
+    });
+    const zone = withZone ? ` ${fill(t.sms.zone, { zone: booking.timeZone })}.` : '';
+    return toGsm7(`${sentence}${link ? ` ${link}` : ''}${zone}`);
+  };
+  const fits = (text: string) => segmentsOf(text).segments <= MAX_SMS_SEGMENTS;
+
+  for (const withZone of [true, false]) {
+    const text = build(settings.practiceName, withZone);
+    if (fits(text)) return text;
+  }
+  const name = [...settings.practiceName];
+  for (let length = name.length - 1; length >= 1; length--) {
+    const text = build(`${name.slice(0, length).join('').trimEnd()}.`, false);
+    if (fits(text)) return text;
+  }
+  // Only a site URL far too long for any SMS gets here; sending beats refusing to tell the patient.
+  return build('', false);
+}

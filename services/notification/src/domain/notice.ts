@@ -1,0 +1,81 @@
+import type { Channel, Event, Language } from '@otk/contracts';
+import type { PracticeSettings } from './practice-settings.js';
+
+/** The booking events a message is written for (booking.withdrawn has none: the patient ended it on the site). */
+export const noticeEventTypes = [
+  'booking.held',
+  'booking.confirmed',
+  'booking.changed',
+  'booking.cancelled',
+  'booking.expired',
+] as const satisfies readonly Event['type'][];
+export type NoticeEvent = Extract<Event, { type: (typeof noticeEventTypes)[number] }>;
+
+export function isNoticeEvent(event: Event): event is NoticeEvent {
+  return (noticeEventTypes as readonly string[]).includes(event.type);
+}
+
+/** What a message tells. One per booking event that the patient hears about. */
+export type NoticeKind = 'provisional-request' | 'confirmation' | 'change' | 'cancellation' | 'expiry';
+export type Audience = 'patient' | 'staff';
+
+/** One message owed for an event; the message log keys it by (event id, recipient, kind). */
+export interface Delivery {
+  kind: NoticeKind;
+  audience: Audience;
+  channel: Channel;
+  recipient: string;
+  language: Language;
+}
+
+const kindOfEvent: Record<NoticeEvent['type'], NoticeKind> = {
+  'booking.held': 'provisional-request',
+  'booking.confirmed': 'confirmation',
+  'booking.changed': 'change',
+  'booking.cancelled': 'cancellation',
+  'booking.expired': 'expiry',
+};
+
+/** Staff copies cover what changes the practice calendar (N6), not requests that may never be confirmed. */
+const copiedKinds: ReadonlySet<NoticeKind> = new Set(['confirmation', 'change', 'cancellation']);
+
+export function noticeKindOf(type: NoticeEvent['type']): NoticeKind {
+  return kindOfEvent[type];
+}
+
+/** The patient's language if the practice writes in it, else the practice's default. */
+export function languageFor(requested: Language, settings: PracticeSettings): Language {
+  return settings.languages.includes(requested) ? requested : settings.defaultLanguage;
+}
+
+/**
+ * Who hears about an event, and how. SMS goes only when the practice enabled it, a provider is
+ * configured, and the patient chose SMS and gave a number; otherwise e-mail, when there is an
+ * address. Staff copies always go by e-mail, in the practice's default language.
+ */
+export function planDeliveries(event: NoticeEvent, settings: PracticeSettings, smsAvailable: boolean): Delivery[] {
+  const kind = noticeKindOf(event.type);
+  const { booking } = event.data;
+  const language = languageFor(booking.language, settings);
+  const deliveries: Delivery[] = [];
+  const { email, phone } = booking.patient;
+  if (booking.channel === 'sms' && phone && settings.smsEnabled && smsAvailable) {
+    deliveries.push({ kind, audience: 'patient', channel: 'sms', recipient: phone, language });
+  } else if (email) {
+    deliveries.push({ kind, audience: 'patient', channel: 'email', recipient: email, language });
+  }
+  if (settings.staffCopies && copiedKinds.has(kind)) {
+    for (const address of new Set(settings.staffAddresses.map((a) => a.trim().toLowerCase()))) {
+      if (address) {
+        deliveries.push({
+          kind,
+          audience: 'staff',
+          channel: 'email',
+          recipient: address,
+          language: settings.defaultLanguage,
+        });
+      }
+    }
+  }
+  return deliveries;
+}

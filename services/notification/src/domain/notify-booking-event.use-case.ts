@@ -1,0 +1,145 @@
+import type { Logger } from '@otk/telemetry';
+import type pg from 'pg';
+import { calendarSequenceFor } from '../data-access/calendar-sequence.repository.js';
+import type { Mailer } from '../data-access/mailer.js';
+import { claimMessage, markFailed, markSent } from '../data-access/message-log.repository.js';
+import { loadPracticeSettings } from '../data-access/practice-settings.repository.js';
+import type { SmsGateway } from '../data-access/sms-gateway.js';
+import type { NotificationMetrics } from '../notification-metrics.js';
+import { type CalendarInvitation, calendarInvitation } from './calendar-invitation.js';
+import { DeliveryError } from './delivery-error.js';
+import { composeEmail } from './messages/compose-email.js';
+import { renderHtml, renderText } from './messages/email-layout.js';
+import { composeSms } from './messages/sms-text.js';
+import { type Delivery, type NoticeEvent, planDeliveries } from './notice.js';
+import type { PracticeSettings } from './practice-settings.js';
+
+export interface NotifyDeps {
+  pool: pg.Pool;
+  mailer: Mailer;
+  /** Absent when no SMS provider is configured: SMS patients then get e-mail, if they gave an address. */
+  sms: SmsGateway | undefined;
+  metrics: NotificationMetrics;
+  logger: Logger;
+}
+
+/**
+ * Tells the patient (and, when the practice wants it, its staff) about one booking event, each
+ * message at most once per (event, recipient, kind). Every recipient is tried; a permanent refusal
+ * is recorded and skipped, and if any send failed temporarily the whole event throws, so the
+ * consumer delivers it again after a backoff and only the unsent messages go out then.
+ */
+export async function notifyBookingEvent(event: NoticeEvent, deps: NotifyDeps): Promise<void> {
+  const settings = await loadPracticeSettings(deps.pool);
+  const deliveries = planDeliveries(event, settings, deps.sms !== undefined);
+  const logger = deps.logger.child({ eventId: event.id, eventType: event.type });
+  if (deliveries.length === 0) {
+    logger.warn('nobody to notify: the booking has no reachable contact');
+    return;
+  }
+  let temporaryFailure: DeliveryError | undefined;
+  for (const delivery of deliveries) {
+    const failure = await deliverOnce(event, delivery, settings, deps, logger);
+    temporaryFailure ??= failure;
+  }
+  if (temporaryFailure) throw temporaryFailure;
+}
+
+/** Sends one message unless the log says it went already; returns a temporary failure, if any. */
+async function deliverOnce(
+  event: NoticeEvent,
+  delivery: Delivery,
+  settings: PracticeSettings,
+  deps: NotifyDeps,
+  eventLogger: Logger,
+): Promise<DeliveryError | undefined> {
+  const { kind, channel, audience } = delivery;
+  const labels = { channel, kind, audience };
+  const logger = eventLogger.child(labels);
+  const key = { eventId: event.id, recipient: delivery.recipient, kind };
+  const claim = await claimMessage(deps.pool, key, { audience, channel, bookingId: event.data.booking.bookingId });
+  if (claim === 'done') {
+    logger.info('message already handled; skipping');
+    return undefined;
+  }
+  if (claim === 'busy') {
+    logger.info('message is being sent by another delivery of this event; checking again later');
+    return new DeliveryError('message is being sent by another delivery', false);
+  }
+  try {
+    const { messageId } = await send(event, delivery, settings, deps);
+    await markSent(deps.pool, key, messageId);
+    deps.metrics.sent.inc(labels);
+    logger.info('message sent');
+    return undefined;
+  } catch (error) {
+    const failure =
+      error instanceof DeliveryError
+        ? error
+        : new DeliveryError(`unexpected ${error instanceof Error ? error.name : 'error'}`, false, String(error));
+    await markFailed(deps.pool, key, failure.detail ?? failure.message, failure.permanent);
+    deps.metrics.failed.inc({ ...labels, permanent: String(failure.permanent) });
+    // Only the safe summary: the server's own text may quote the address.
+    logger.warn({ error: failure.message, permanent: failure.permanent }, 'sending failed');
+    return failure.permanent ? undefined : failure;
+  }
+}
+
+async function send(
+  event: NoticeEvent,
+  delivery: Delivery,
+  settings: PracticeSettings,
+  deps: NotifyDeps,
+): Promise<{ messageId: string | undefined }> {
+  if (delivery.channel === 'sms') {
+    if (!deps.sms) throw new DeliveryError('no SMS provider configured', false);
+    return deps.sms.send({
+      to: delivery.recipient,
+      from: settings.smsSender,
+      text: composeSms(event, delivery, settings),
+      reference: `${event.id}:${delivery.kind}`,
+    });
+  }
+  const content = composeEmail(event, delivery, settings);
+  return deps.mailer.send({
+    from: { name: settings.senderName, address: settings.senderAddress },
+    to: delivery.recipient,
+    subject: content.subject,
+    text: renderText(content),
+    html: renderHtml(content),
+    dkim: settings.dkim,
+    ...(delivery.audience === 'patient' ? await calendarFile(event, delivery, settings, deps.pool) : {}),
+  });
+}
+
+/**
+ * The patient's calendar file: confirmation and change invite (REQUEST, SEQUENCE rising with each
+ * change), cancellation removes (CANCEL). Staff copies carry none: the practice calendar is the
+ * practice system's.
+ */
+async function calendarFile(
+  event: NoticeEvent,
+  delivery: Delivery,
+  settings: PracticeSettings,
+  pool: pg.Pool,
+): Promise<{ calendar?: CalendarInvitation }> {
+  const method =
+    event.type === 'booking.confirmed' || event.type === 'booking.changed'
+      ? 'REQUEST'
+      : event.type === 'booking.cancelled'
+        ? 'CANCEL'
+        : undefined;
+  if (!method) return {};
+  const { booking } = event.data;
+  return {
+    calendar: calendarInvitation({
+      booking,
+      method,
+      sequence: await calendarSequenceFor(pool, booking.bookingId, event.id),
+      stamp: event.occurredAt,
+      patientEmail: delivery.recipient,
+      language: delivery.language,
+      settings,
+    }),
+  };
+}

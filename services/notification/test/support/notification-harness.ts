@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import type { Envelope } from '@otk/contracts';
+import { createPool, runMigrations } from '@otk/db';
+import { Broker } from '@otk/messaging';
+import { type RunningService, startService } from '@otk/runtime';
+import { createLogger } from '@otk/telemetry';
+import {
+  type TestDatabase,
+  type TestSmtpServer,
+  type TestVhost,
+  createTestDatabase,
+  createTestVhost,
+  startTestSmtpServer,
+} from '@otk/test-kit';
+import type { ParsedMail } from 'mailparser';
+import type pg from 'pg';
+import { Registry } from 'prom-client';
+import { updatePracticeSettings } from '../../src/data-access/practice-settings.repository.js';
+import { migrations } from '../../src/data-access/migrations.js';
+import type { PracticeSettings } from '../../src/domain/practice-settings.js';
+import { notification } from '../../src/service.js';
+import { aPracticeSettings } from '../practice-settings.factory.js';
+
+export interface NotificationHarness {
+  db: TestDatabase;
+  vhost: TestVhost;
+  /** The SMTP server the service sends to; `restartSmtp` replaces it on the same port. */
+  smtp: TestSmtpServer;
+  pool: pg.Pool;
+  service: RunningService;
+  publish(event: Envelope): Promise<void>;
+  mailsTo(address: string): ParsedMail[];
+  /** Sets the practice settings to the factory's, with `changes`. */
+  useSettings(changes?: Partial<PracticeSettings>): Promise<void>;
+  metrics(): Promise<string>;
+  stopSmtp(): Promise<void>;
+  restartSmtp(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The notification service in this process on its own database and vhost, sending to a real SMTP
+ * server of the test; events reach it over the real broker, published as hold-manager does.
+ */
+export async function startNotificationHarness(
+  env: Record<string, string> = {},
+  smtpOptions: Parameters<typeof startTestSmtpServer>[1] = {},
+): Promise<NotificationHarness> {
+  const logger = createLogger('test', 'silent');
+  const [db, vhost] = await Promise.all([createTestDatabase(), createTestVhost()]);
+  let smtp = await startTestSmtpServer(0, smtpOptions);
+  await runMigrations({ databaseUrl: db.url, set: migrations, logger });
+  const service = await startService(notification, {
+    DATABASE_URL: db.url,
+    AMQP_URL: vhost.url,
+    SMTP_URL: smtp.url,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    NOTIFICATION_RETRY_DELAYS_MS: '300',
+    NOTIFICATION_MAX_ATTEMPTS: '4',
+    ...env,
+  });
+  const pool = createPool({ connectionString: db.url, applicationName: 'test' });
+  const publisher = new Broker({ url: vhost.url, service: 'test-publisher', logger, registry: new Registry() });
+  await publisher.waitUntilConnected();
+  let smtpRunning = true;
+  const harness: NotificationHarness = {
+    db,
+    vhost,
+    get smtp() {
+      return smtp;
+    },
+    pool,
+    service,
+    publish: (event) => publisher.publish(event),
+    mailsTo: (address) => smtp.messages.filter((m) => JSON.stringify(m.to ?? '').includes(address)),
+    useSettings: (changes = {}) => updatePracticeSettings(pool, aPracticeSettings(changes)),
+    async metrics() {
+      return (await fetch(`http://127.0.0.1:${service.port}/metrics`)).text();
+    },
+    async stopSmtp() {
+      await smtp.stop();
+      smtpRunning = false;
+    },
+    async restartSmtp() {
+      smtp = await startTestSmtpServer(smtp.port, smtpOptions);
+      smtpRunning = true;
+    },
+    async stop() {
+      await publisher.close();
+      await service.stop();
+      await pool.end();
+      await Promise.allSettled([db.drop(), vhost.remove(), smtpRunning ? smtp.stop() : Promise.resolve()]);
+    },
+  };
+  return harness;
+}
+
+/** A patient with an address of their own, so each test finds its own mail. */
+export function aPatient(overrides: { phone?: string } = {}): { firstName: string; lastName: string; email: string } {
+  return {
+    firstName: 'Anna',
+    lastName: 'Beispiel',
+    email: `anna.${randomBytes(5).toString('hex')}@example.org`,
+    ...overrides,
+  };
+}
+
+/** The value of a counter series in Prometheus text, 0 when absent. */
+export function counterValue(metricsText: string, name: string, labels: Record<string, string>): number {
+  const line = metricsText
+    .split('\n')
+    .find(
+      (l) =>
+        l.startsWith(`${name}{`) && Object.entries(labels).every(([key, value]) => l.includes(`${key}="${value}"`)),
+    );
+  return line ? Number(line.split(' ').pop()) : 0;
+}
