@@ -110,3 +110,9 @@ export const bookingChangedV1 = z.object({
 export const bookingCancelledV1 = z.object({ booking: bookingSnapshotSchema });
 
 export type BookingHeldV1 = z.infer<typeof bookingHeldV1>;
+
+/**
+ * Internal to hold-manager: published with a delay of the confirmation window when a hold is
+ * placed, so the hold lapses on time (D3). Nobody else binds to it.
+ */
+export const holdExpiryDueV1 = z.object({ bookingId: z.uuid(), expiresAt: instantSchema });

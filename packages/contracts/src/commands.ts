@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
+  bookingSnapshotSchema,
   bookingStatusSchema,
+  channelSchema,
   instantSchema,
   languageSchema,
   localizedTextSchema,
@@ -19,18 +21,47 @@ import {
 import { queues } from './names.js';
 import { importNowReplyV1, importNowRequestV1 } from './practice.js';
 
-/** hold.place v1: the gateway asks hold-manager to hold a slot. */
+/** The patient's consent to the privacy policy (F7), stored with its time and the policy version. */
+export const consentSchema = z.object({
+  accepted: z.literal(true),
+  privacyPolicyVersion: z.string().trim().min(1).max(50),
+});
+
+const holdBodyShape = {
+  appointmentTypeId: z.string().trim().min(1).max(100),
+  practitionerId: z.string().trim().min(1).max(100),
+  /** The end follows from the appointment type; availability computes it. */
+  start: instantSchema,
+  visitKind: visitKindSchema.optional(),
+  /** Where the confirmation link goes (D1): e-mail needs an address, SMS a phone number. */
+  channel: channelSchema,
+  language: languageSchema.default('de'),
+  patient: patientSchema,
+  consent: consentSchema,
+};
+
+function contactMatchesChannel(r: { channel: 'email' | 'sms'; patient: { email?: string; phone?: string } }): boolean {
+  return r.channel === 'email' ? r.patient.email !== undefined : r.patient.phone !== undefined;
+}
+const contactRule = {
+  message: 'the channel needs a contact: email for e-mail, phone for SMS',
+  path: ['patient'],
+};
+
+/** POST /api/v1/holds body: what the patient sends with a provisional request (F6, F7). */
+export const holdBodyV1 = z.object(holdBodyShape).refine(contactMatchesChannel, contactRule);
+
+/**
+ * hold.place v1: the gateway asks hold-manager to hold a slot. The gateway adds the request's
+ * Idempotency-Key and the client's address (for the open-hold limits of D4).
+ */
 export const placeHoldRequestV1 = z
   .object({
-    appointmentTypeId: z.string().trim().min(1).max(100),
-    practitionerId: z.string().trim().min(1).max(100),
-    start: instantSchema,
-    end: instantSchema,
-    language: languageSchema.default('de'),
-    /** The confirmation link goes by e-mail, so the address is required. */
-    patient: patientSchema.extend({ email: z.email().max(254) }),
+    ...holdBodyShape,
+    idempotencyKey: z.string().min(1).max(200).optional(),
+    clientAddress: z.string().min(1).max(100).optional(),
   })
-  .refine((r) => Date.parse(r.end) > Date.parse(r.start), { message: 'end must be after start', path: ['end'] });
+  .refine(contactMatchesChannel, contactRule);
 
 export const placeHoldReplyV1 = z.object({
   bookingId: z.uuid(),
@@ -72,6 +103,46 @@ export const listActiveReplyV1 = z.object({
   ),
 });
 
+/** A link token from a patient's message (confirm or manage). */
+const linkTokenSchema = z.string().trim().min(22).max(200);
+
+/** booking.confirm v1: stage 2 of the double opt-in (F8), with the confirm token. */
+export const confirmBookingRequestV1 = z.object({ token: linkTokenSchema });
+export const confirmBookingReplyV1 = z.object({
+  bookingId: z.uuid(),
+  status: z.literal('confirmed'),
+  /** True when the booking was confirmed before (a second click on the link). */
+  alreadyConfirmed: z.boolean(),
+});
+
+/** booking.withdraw v1: the patient drops a provisional request, with the confirm token. */
+export const withdrawBookingRequestV1 = z.object({ token: linkTokenSchema });
+export const withdrawBookingReplyV1 = z.object({ bookingId: z.uuid(), status: z.literal('withdrawn') });
+
+/** What the patient sees through the manage link (F9). */
+export const bookingViewSchema = bookingSnapshotSchema
+  .omit({ occupants: true, occupiedFrom: true, occupiedUntil: true })
+  .extend({
+    /** False once the cancellation deadline has passed or the booking is no longer confirmed. */
+    changeable: z.boolean(),
+  });
+export type BookingView = z.infer<typeof bookingViewSchema>;
+
+/** booking.get v1: the booking behind a manage token. */
+export const getBookingRequestV1 = z.object({ token: linkTokenSchema });
+
+/** booking.change v1: moves a confirmed booking to another offered slot, atomically (F9). */
+export const changeBookingRequestV1 = z.object({
+  token: linkTokenSchema,
+  start: instantSchema,
+  /** Another practitioner offering the same type; default: the booking's own. */
+  practitionerId: z.string().trim().min(1).max(100).optional(),
+});
+
+/** booking.cancel v1: cancels a confirmed booking before the cancellation deadline (F9, A3). */
+export const cancelBookingRequestV1 = z.object({ token: linkTokenSchema });
+export const cancelBookingReplyV1 = z.object({ bookingId: z.uuid(), status: z.literal('cancelled') });
+
 /**
  * Every RPC command: its name, the queue its server listens on, and request and reply schemas.
  * Both sides validate against these.
@@ -83,6 +154,31 @@ export const commands = {
     queue: queues.holdManagerRpc,
     request: listActiveRequestV1,
     reply: listActiveReplyV1,
+  },
+  'booking.confirm': {
+    version: 1,
+    queue: queues.holdManagerRpc,
+    request: confirmBookingRequestV1,
+    reply: confirmBookingReplyV1,
+  },
+  'booking.withdraw': {
+    version: 1,
+    queue: queues.holdManagerRpc,
+    request: withdrawBookingRequestV1,
+    reply: withdrawBookingReplyV1,
+  },
+  'booking.get': { version: 1, queue: queues.holdManagerRpc, request: getBookingRequestV1, reply: bookingViewSchema },
+  'booking.change': {
+    version: 1,
+    queue: queues.holdManagerRpc,
+    request: changeBookingRequestV1,
+    reply: bookingViewSchema,
+  },
+  'booking.cancel': {
+    version: 1,
+    queue: queues.holdManagerRpc,
+    request: cancelBookingRequestV1,
+    reply: cancelBookingReplyV1,
   },
   'availability.checkSlot': {
     version: 1,

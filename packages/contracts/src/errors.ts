@@ -17,6 +17,14 @@ export const errorCodes = {
   SLOT_NOT_OFFERED: 409,
   HOLD_EXPIRED: 409,
   CANCELLATION_DEADLINE_PASSED: 409,
+  /** The booking's state does not allow this step (e.g. cancelling a cancelled booking). */
+  ILLEGAL_TRANSITION: 409,
+  /** A link token that is unknown, meant for another step, or past its validity. */
+  TOKEN_INVALID: 404,
+  /** The same Idempotency-Key came with a different request. */
+  IDEMPOTENCY_KEY_REUSED: 422,
+  /** Too many open provisional requests for one contact or one client address (D4). */
+  TOO_MANY_OPEN_HOLDS: 429,
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,

@@ -6,6 +6,7 @@ import {
   bookingExpiredV1,
   bookingHeldV1,
   bookingWithdrawnV1,
+  holdExpiryDueV1,
 } from './booking.js';
 import { type Envelope, envelope, envelopeSchema } from './envelope.js';
 import { busyTimesImportedV1, catalogueImportedV1 } from './practice.js';
@@ -21,6 +22,7 @@ export const events = {
   'booking.withdrawn': { version: 1, schema: bookingWithdrawnV1 },
   'booking.changed': { version: 1, schema: bookingChangedV1 },
   'booking.cancelled': { version: 1, schema: bookingCancelledV1 },
+  'hold.expiryDue': { version: 1, schema: holdExpiryDueV1 },
   'practice.busyTimesImported': { version: 1, schema: busyTimesImportedV1 },
   'practice.catalogueImported': { version: 1, schema: catalogueImportedV1 },
 } as const;

@@ -16,6 +16,8 @@ export const exchanges = {
 
 export const queues = {
   holdManagerRpc: 'hold-manager.rpc',
+  /** hold-manager's own events: the delayed expiry messages of its holds. */
+  holdManagerEvents: 'hold-manager.events',
   availabilityRpc: 'availability.rpc',
   notificationEvents: 'notification.events',
   availabilityEvents: 'availability.events',

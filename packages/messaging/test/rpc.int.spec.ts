@@ -73,13 +73,11 @@ describe('messaging: RPC', function () {
       return placeHoldReply();
     });
 
-    const error = await client
-      .call('hold.place', placeHoldRequest({ end: '2030-03-04T08:00:00Z' }))
-      .catch((e: unknown) => e);
+    const error = await client.call('hold.place', placeHoldRequest({ start: 'tomorrow' })).catch((e: unknown) => e);
 
     expect(error).to.be.instanceOf(AppError).and.to.include({
       code: 'VALIDATION_FAILED',
-      message: 'invalid hold.place request: end: end must be after start',
+      message: 'invalid hold.place request: start: Invalid ISO datetime',
     });
     expect(served).to.equal(0);
   });

@@ -1,14 +1,30 @@
 import type { ServiceDefinition } from '@otk/runtime';
 import { configSchema } from './config.js';
+import { alternativesFinder, availabilityClient } from './data-access/availability.client.js';
+import { expiryScheduler } from './data-access/expiry-scheduler.js';
 import { migrations } from './data-access/migrations.js';
-import { serveHoldCommands } from './entry-points/hold.rpc.js';
+import type { HoldManagerDeps } from './domain/ports.js';
+import { serveBookingCommands } from './entry-points/booking-commands.rpc.js';
+import { startExpirySweep } from './entry-points/expiry-sweep.timer.js';
+import { consumeHoldExpiries } from './entry-points/hold-expiry.consumer.js';
 
 export const holdManager: ServiceDefinition<typeof configSchema> = {
   name: 'hold-manager',
   configSchema,
   migrations,
   outbox: true,
-  async start({ broker, pool, config }) {
-    await serveHoldCommands(broker, pool, config.HOLD_CONFIRMATION_WINDOW_SECONDS);
+  async start({ broker, pool, config, logger }) {
+    const deps: HoldManagerDeps = {
+      pool,
+      logger,
+      checkSlot: availabilityClient(broker, config.SLOT_CHECK_TIMEOUT_MS),
+      findAlternatives: alternativesFinder(broker, config.SLOT_CHECK_TIMEOUT_MS),
+      scheduleExpiry: expiryScheduler(broker),
+      now: () => new Date(),
+    };
+    await consumeHoldExpiries(broker, deps);
+    await serveBookingCommands(broker, deps);
+    const stopSweep = startExpirySweep(deps, logger, config.HOLD_EXPIRY_SWEEP_INTERVAL_MS);
+    return { stop: stopSweep };
   },
 };

@@ -11,8 +11,9 @@ export function placeHoldRequest(overrides: Partial<CommandRequest<'hold.place'>
     appointmentTypeId: 'checkup',
     practitionerId: 'dr-muster',
     start: '2030-03-04T09:00:00Z',
-    end: '2030-03-04T09:30:00Z',
+    channel: 'email',
     patient: { firstName: 'Anna', lastName: 'Beispiel', email: 'anna@example.org' },
+    consent: { accepted: true, privacyPolicyVersion: '2026-01' },
     ...overrides,
   };
 }

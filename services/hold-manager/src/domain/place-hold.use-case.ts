@@ -1,66 +1,139 @@
-import { randomUUID } from 'node:crypto';
-import { type CommandReply, type CommandRequestParsed, createEvent } from '@otk/contracts';
-import { appendToOutbox, withTransaction } from '@otk/db';
-import type pg from 'pg';
-import { expireOverdueHolds, insertHold } from '../data-access/booking.repository.js';
-import { migrations } from '../data-access/migrations.js';
-import { assertHoldable, holdExpiresAt } from './hold.js';
+import { createHash, randomUUID } from 'node:crypto';
+import { AppError, type CommandReply, type CommandRequestParsed } from '@otk/contracts';
+import {
+  countOpenHolds,
+  expireOverdueOverlapping,
+  findByIdempotencyKey,
+  insertBooking,
+  lockKey,
+  toSnapshot,
+} from '../data-access/booking.repository.js';
+import { readSettings } from '../data-access/settings.repository.js';
+import { insertToken } from '../data-access/token.repository.js';
+import { inTransaction } from '../data-access/transaction.js';
+import { emit } from './booking-events.js';
+import { assertBelowHoldLimits, assertInFuture, changeableUntil, contactKey, holdExpiresAt } from './booking-rules.js';
+import { checkOfferedSlot } from './offered-slot.js';
+import type { HoldManagerDeps } from './ports.js';
 import { newToken } from './token.js';
 
+type PlaceHoldRequest = CommandRequestParsed<'hold.place'>;
+type PlaceHoldReply = CommandReply<'hold.place'>;
+
 /**
- * Holds a slot for a patient (F7, stage 1 of the double opt-in): the booking row and its
- * `booking.held` event are written in one transaction, so the event exists exactly when the hold does.
+ * Holds a slot for a patient (F7, stage 1 of the double opt-in). Availability first confirms that
+ * the slot is offered and says what it occupies; then, in one transaction, the open-hold limits are
+ * checked, overdue holds on that time lapse, the booking and its occupancy are inserted (the
+ * exclusion constraint refuses a taken slot), and `booking.held` goes to the outbox with the
+ * confirm token. The expiry message is scheduled after the commit; the sweep covers its loss.
  */
-export async function placeHold(
-  pool: pg.Pool,
-  request: CommandRequestParsed<'hold.place'>,
-  options: { confirmationWindowSeconds: number; now?: Date },
-): Promise<CommandReply<'hold.place'>> {
-  const now = options.now ?? new Date();
-  const start = new Date(request.start);
-  const end = new Date(request.end);
-  assertHoldable({ start, end }, now);
-  const hold = {
-    id: randomUUID(),
+export async function placeHold(deps: HoldManagerDeps, request: PlaceHoldRequest): Promise<PlaceHoldReply> {
+  const requestHash = hashRequest(request);
+  if (request.idempotencyKey) {
+    const replay = await replayOf(deps, request.idempotencyKey, requestHash);
+    if (replay) return replay;
+  }
+  assertInFuture(new Date(request.start), deps.now());
+  const slot = await checkOfferedSlot(deps, {
     appointmentTypeId: request.appointmentTypeId,
     practitionerId: request.practitionerId,
-    start,
-    end,
-    expiresAt: holdExpiresAt(now, options.confirmationWindowSeconds),
+    start: request.start,
+    ...(request.visitKind ? { visitKind: request.visitKind } : {}),
+  });
+  const settings = await readSettings(deps.pool);
+  const now = deps.now();
+  const hold = {
+    id: randomUUID(),
+    slot,
+    visitKind: request.visitKind,
+    expiresAt: holdExpiresAt(now, settings),
+    changeableUntil: changeableUntil(slot.start, settings),
     language: request.language,
+    channel: request.channel,
     patient: request.patient,
+    contactKey: contactKey(request.channel, request.patient),
+    clientKey: request.clientAddress ? sha256(request.clientAddress) : undefined,
+    consentAcceptedAt: now,
+    privacyPolicyVersion: request.consent.privacyPolicyVersion,
+    idempotencyKey: request.idempotencyKey,
+    requestHash,
   };
   const confirmToken = newToken();
-  await withTransaction(pool, async (client) => {
-    await expireOverdueHolds(client, hold.practitionerId, start, end, now);
-    await insertHold(client, { ...hold, confirmTokenHash: confirmToken.hash });
-    await appendToOutbox(
+
+  const outcome = await inTransaction(deps.pool, async (client) => {
+    // Counted under a lock per contact and client, so parallel requests cannot overrun the limits.
+    await lockKey(client, hold.contactKey);
+    if (hold.clientKey) await lockKey(client, hold.clientKey);
+    assertBelowHoldLimits(await countOpenHolds(client, hold, now), settings);
+    const lapsed = await expireOverdueOverlapping(client, slot.occupants, slot.occupiedFrom, slot.occupiedUntil, now);
+    for (const booking of lapsed) await emit(client, 'booking.expired', { booking: toSnapshot(booking) }, now);
+    if ((await insertBooking(client, hold, now)) === 'duplicate') return 'duplicate';
+    await insertToken(client, {
+      hash: confirmToken.hash,
+      bookingId: hold.id,
+      purpose: 'confirm',
+      expiresAt: hold.expiresAt,
+    });
+    await emit(
       client,
-      migrations.schema,
-      createEvent('booking.held', {
-        booking: {
-          bookingId: hold.id,
-          status: 'held',
-          appointmentTypeId: hold.appointmentTypeId,
-          // Names and zone come from availability once holds are checked against it (slot check).
-          appointmentTypeName: { de: hold.appointmentTypeId },
-          practitionerId: hold.practitionerId,
-          practitionerName: hold.practitionerId,
-          timeZone: 'Europe/Zurich',
-          changeableUntil: start.toISOString(),
-          start: start.toISOString(),
-          end: end.toISOString(),
-          occupiedFrom: start.toISOString(),
-          occupiedUntil: end.toISOString(),
-          occupants: [{ kind: 'practitioner', id: hold.practitionerId }],
-          expiresAt: hold.expiresAt.toISOString(),
-          language: request.language,
-          channel: 'email',
-          patient: request.patient,
-        },
-        confirmToken: confirmToken.value,
-      }),
+      'booking.held',
+      { booking: toSnapshot({ ...hold, status: 'held' }), confirmToken: confirmToken.value },
+      now,
     );
+    return 'held';
+  }).catch(async (error: unknown) => {
+    if (error instanceof AppError && error.code === 'SLOT_TAKEN') {
+      const alternatives = await deps.findAlternatives({
+        appointmentTypeId: slot.appointmentTypeId,
+        practitionerId: slot.practitionerId,
+        after: slot.start,
+        timeZone: slot.timeZone,
+      });
+      throw new AppError('SLOT_TAKEN', error.message, { alternatives });
+    }
+    throw error;
   });
+  if (outcome === 'duplicate') {
+    // A twin request with the same key committed first; answer as it did.
+    const replay = await replayOf(deps, request.idempotencyKey as string, requestHash);
+    if (replay) return replay;
+    throw new AppError('INTERNAL', 'idempotent hold vanished', undefined, false);
+  }
+
+  try {
+    await deps.scheduleExpiry(
+      { bookingId: hold.id, expiresAt: hold.expiresAt },
+      settings.confirmationWindowSeconds * 1000,
+    );
+  } catch (error) {
+    deps.logger.warn(
+      { err: error, bookingId: hold.id },
+      'expiry message not scheduled; the sweep will expire the hold',
+    );
+  }
   return { bookingId: hold.id, status: 'held', expiresAt: hold.expiresAt.toISOString() };
+}
+
+/** The answer to a retried request: the same hold, or IDEMPOTENCY_KEY_REUSED for a different request. */
+async function replayOf(
+  deps: HoldManagerDeps,
+  idempotencyKey: string,
+  requestHash: string,
+): Promise<PlaceHoldReply | undefined> {
+  const earlier = await findByIdempotencyKey(deps.pool, idempotencyKey);
+  if (!earlier) return undefined;
+  if (earlier.requestHash !== requestHash) {
+    throw new AppError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request');
+  }
+  return { bookingId: earlier.id, status: 'held', expiresAt: earlier.expiresAt.toISOString() };
+}
+
+/** The request without the transport's additions: a retry from another address is the same request. */
+function hashRequest(request: PlaceHoldRequest): string {
+  const { idempotencyKey: _key, clientAddress: _address, ...body } = request;
+  return sha256(JSON.stringify(body));
+}
+
+function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
 }

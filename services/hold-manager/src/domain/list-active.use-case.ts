@@ -1,0 +1,21 @@
+import type { CommandReply } from '@otk/contracts';
+import { listActiveBookings } from '../data-access/booking.repository.js';
+import type { HoldManagerDeps } from './ports.js';
+
+/** Every booking that blocks time after `from`; availability rebuilds its busy index from it. */
+export async function listActive(
+  deps: Pick<HoldManagerDeps, 'pool' | 'now'>,
+  from: string,
+): Promise<CommandReply<'hold.listActive'>> {
+  const bookings = await listActiveBookings(deps.pool, new Date(from), deps.now());
+  return {
+    bookings: bookings.map((b) => ({
+      bookingId: b.id,
+      status: b.status,
+      expiresAt: b.status === 'held' ? b.expiresAt.toISOString() : null,
+      occupiedFrom: b.slot.occupiedFrom.toISOString(),
+      occupiedUntil: b.slot.occupiedUntil.toISOString(),
+      occupants: b.slot.occupants,
+    })),
+  };
+}

@@ -1,0 +1,116 @@
+import { AppError, type BookingView, type CommandReply, type CommandRequestParsed } from '@otk/contracts';
+import {
+  type Booking,
+  endBooking,
+  expireOverdueOverlapping,
+  findBooking,
+  lockBooking,
+  moveBooking,
+  toSnapshot,
+} from '../data-access/booking.repository.js';
+import { readSettings } from '../data-access/settings.repository.js';
+import { extendManageTokens, findToken, insertToken } from '../data-access/token.repository.js';
+import { inTransaction } from '../data-access/transaction.js';
+import { emit } from './booking-events.js';
+import { assertBeforeCancellationDeadline, assertInFuture, changeableUntil, nextStatus } from './booking-rules.js';
+import type { HoldManagerDeps } from './ports.js';
+import { assertPurpose, hashToken, newToken } from './token.js';
+
+/** The booking behind a manage link that is still valid (until the appointment starts). */
+async function bookingOfManageToken(deps: HoldManagerDeps, token: string, now: Date): Promise<string> {
+  const found = await findToken(deps.pool, hashToken(token));
+  assertPurpose(found, 'manage');
+  if (found.expiresAt.getTime() <= now.getTime()) throw new AppError('TOKEN_INVALID', 'this link is no longer valid');
+  return found.bookingId;
+}
+
+function toView(booking: Booking, now: Date): BookingView {
+  const { occupants: _o, occupiedFrom: _f, occupiedUntil: _u, ...snapshot } = toSnapshot(booking);
+  return {
+    ...snapshot,
+    changeable: booking.status === 'confirmed' && now.getTime() < booking.changeableUntil.getTime(),
+  };
+}
+
+/** What the manage link shows (F9). */
+export async function getBooking(deps: HoldManagerDeps, token: string): Promise<CommandReply<'booking.get'>> {
+  const now = deps.now();
+  const booking = await findBooking(deps.pool, await bookingOfManageToken(deps, token, now));
+  if (!booking) throw new AppError('TOKEN_INVALID', 'this link is not valid');
+  return toView(booking, now);
+}
+
+/**
+ * Moves a confirmed booking to another offered slot (F9) in one transaction: the new occupancy is
+ * taken and the old one freed together, or — when the new slot is taken — nothing changes. A new
+ * manage token travels with `booking.changed`; the earlier links stay valid until the new start.
+ */
+export async function changeBooking(
+  deps: HoldManagerDeps,
+  request: CommandRequestParsed<'booking.change'>,
+): Promise<CommandReply<'booking.change'>> {
+  const bookingId = await bookingOfManageToken(deps, request.token, deps.now());
+  const current = await findBooking(deps.pool, bookingId);
+  if (!current) throw new AppError('TOKEN_INVALID', 'this link is not valid');
+  nextStatus(current.status, 'change');
+  assertBeforeCancellationDeadline(current.changeableUntil, deps.now());
+  assertInFuture(new Date(request.start), deps.now());
+  const slot = await deps.checkSlot({
+    appointmentTypeId: current.slot.appointmentTypeId,
+    practitionerId: request.practitionerId ?? current.slot.practitionerId,
+    start: request.start,
+    ...(current.visitKind ? { visitKind: current.visitKind } : {}),
+    ignoreBookingId: bookingId,
+  });
+  const settings = await readSettings(deps.pool);
+  const now = deps.now();
+  return inTransaction(deps.pool, async (client) => {
+    const booking = await lockBooking(client, bookingId);
+    if (!booking) throw new AppError('TOKEN_INVALID', 'this link is not valid');
+    // Checked again under the lock: a cancel may have won the race since the first look.
+    const status = nextStatus(booking.status, 'change');
+    assertBeforeCancellationDeadline(booking.changeableUntil, now);
+    const lapsed = await expireOverdueOverlapping(client, slot.occupants, slot.occupiedFrom, slot.occupiedUntil, now);
+    for (const other of lapsed) await emit(client, 'booking.expired', { booking: toSnapshot(other) }, now);
+    const newChangeableUntil = changeableUntil(slot.start, settings);
+    await moveBooking(client, bookingId, slot, newChangeableUntil, now);
+    await extendManageTokens(client, bookingId, slot.start);
+    const manageToken = newToken();
+    await insertToken(client, { hash: manageToken.hash, bookingId, purpose: 'manage', expiresAt: slot.start });
+    const moved: Booking = { ...booking, status, slot, changeableUntil: newChangeableUntil };
+    const { slot: previous } = booking;
+    await emit(
+      client,
+      'booking.changed',
+      {
+        booking: toSnapshot(moved),
+        previous: {
+          practitionerId: previous.practitionerId,
+          start: previous.start.toISOString(),
+          end: previous.end.toISOString(),
+          occupiedFrom: previous.occupiedFrom.toISOString(),
+          occupiedUntil: previous.occupiedUntil.toISOString(),
+          occupants: previous.occupants,
+        },
+        manageToken: manageToken.value,
+      },
+      now,
+    );
+    return toView(moved, now);
+  });
+}
+
+/** Cancels a confirmed booking before the practice's cancellation deadline (F9, A3); its slot is free at once. */
+export async function cancelBooking(deps: HoldManagerDeps, token: string): Promise<CommandReply<'booking.cancel'>> {
+  const now = deps.now();
+  const bookingId = await bookingOfManageToken(deps, token, now);
+  return inTransaction(deps.pool, async (client) => {
+    const booking = await lockBooking(client, bookingId);
+    if (!booking) throw new AppError('TOKEN_INVALID', 'this link is not valid');
+    const status = nextStatus(booking.status, 'cancel');
+    assertBeforeCancellationDeadline(booking.changeableUntil, now);
+    await endBooking(client, bookingId, status, now);
+    await emit(client, 'booking.cancelled', { booking: toSnapshot({ ...booking, status }) }, now);
+    return { bookingId, status: 'cancelled' as const };
+  });
+}

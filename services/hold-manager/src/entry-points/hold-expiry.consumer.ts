@@ -1,0 +1,21 @@
+import { queues } from '@otk/contracts';
+import type { Broker } from '@otk/messaging';
+import { expireHoldWhenDue } from '../domain/expire-holds.use-case.js';
+import type { HoldManagerDeps } from '../domain/ports.js';
+
+/**
+ * Consumes the delayed `hold.expiryDue` messages (D3). One that arrives a little early throws and
+ * comes back after the consumer's retry delay.
+ */
+export async function consumeHoldExpiries(broker: Broker, deps: Pick<HoldManagerDeps, 'pool' | 'now'>): Promise<void> {
+  await broker.consumeEvents({
+    queue: queues.holdManagerEvents,
+    routingKeys: ['hold.expiryDue'],
+    retryDelaysMs: [1000, 5000, 30000],
+    async handler(event, ctx) {
+      if (event.type !== 'hold.expiryDue') return;
+      const outcome = await expireHoldWhenDue(deps, event.data.bookingId);
+      ctx.logger.debug({ bookingId: event.data.bookingId, outcome }, 'hold expiry handled');
+    },
+  });
+}
