@@ -1,0 +1,121 @@
+import { aBookingConfirmedEvent, aBookingHeldEvent, waitFor } from '@otk/test-kit';
+import { expect } from 'chai';
+import {
+  type NotificationHarness,
+  aPatient,
+  counterValue,
+  startNotificationHarness,
+} from './support/notification-harness.js';
+
+describe('notification when sending fails', function () {
+  this.timeout(90000);
+  let harness: NotificationHarness;
+
+  before(async () => {
+    harness = await startNotificationHarness(
+      // 8 attempts over about 8 s: quick enough to watch an event reach the dead-letter queue.
+      { NOTIFICATION_RETRY_DELAYS_MS: '200,400,800,1600', NOTIFICATION_MAX_ATTEMPTS: '8' },
+      { rejectRecipient: (address) => address.startsWith('unknown.') },
+    );
+    await harness.useSettings();
+  });
+  after(async () => {
+    await harness?.stop();
+  });
+
+  const logRows = async (eventId: string) =>
+    (
+      await harness.pool.query<{ status: string; attempts: number; last_error: string | null }>(
+        'SELECT status, attempts, last_error FROM notification.message_log WHERE event_id = $1',
+        [eventId],
+      )
+    ).rows;
+
+  it('when the SMTP server is down while events arrive and comes back, then every message arrives exactly once', async () => {
+    const failedBefore = counterValue(await harness.metrics(), 'notifications_failed_total', {
+      kind: 'provisional-request',
+      permanent: 'false',
+    });
+    await harness.stopSmtp();
+    const patients = Array.from({ length: 6 }, () => aPatient());
+    for (const patient of patients) await harness.publish(aBookingHeldEvent({ patient }));
+    await waitFor(
+      async () =>
+        counterValue(await harness.metrics(), 'notifications_failed_total', {
+          kind: 'provisional-request',
+          permanent: 'false',
+        }) >=
+        failedBefore + patients.length
+          ? true
+          : undefined,
+      { what: 'failed attempts while the SMTP server is down' },
+    );
+    await harness.restartSmtp();
+
+    await waitFor(() => (patients.every((p) => harness.mailsTo(p.email).length >= 1) ? true : undefined), {
+      timeoutMs: 20000,
+      what: 'every e-mail after the SMTP server came back',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // time for a duplicate to show up, if any
+    for (const patient of patients) expect(harness.mailsTo(patient.email), 'one e-mail each').to.have.length(1);
+  });
+
+  it('when the mail server refuses an address with 5xx, then that message is recorded as rejected, not retried, and the others still go', async () => {
+    await harness.useSettings({ staffCopies: true, staffAddresses: ['empfang@praxis-muster.example'] });
+    const staffBefore = harness.mailsTo('empfang@praxis-muster.example').length;
+    const rejectedBefore = counterValue(await harness.metrics(), 'notifications_failed_total', {
+      kind: 'confirmation',
+      audience: 'patient',
+      permanent: 'true',
+    });
+    const event = aBookingConfirmedEvent({ patient: { ...aPatient(), email: `unknown.${Date.now()}@example.org` } });
+    await harness.publish(event);
+
+    await waitFor(() => harness.mailsTo('empfang@praxis-muster.example')[staffBefore], { what: 'the staff copy' });
+    const rows = await waitFor(
+      async () => {
+        const r = await logRows(event.id);
+        return r.some((row) => row.status === 'rejected') ? r : undefined;
+      },
+      { what: 'the rejected message in the log' },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // a retry would have come by now
+    const patientRow = (await logRows(event.id)).find((row) => row.status === 'rejected');
+    expect(patientRow?.attempts).to.equal(1);
+    expect(patientRow?.last_error).to.match(/550/);
+    expect(rows.map((r) => r.status).sort()).to.deep.equal(['rejected', 'sent']);
+    expect(
+      counterValue(await harness.metrics(), 'notifications_failed_total', {
+        kind: 'confirmation',
+        audience: 'patient',
+        permanent: 'true',
+      }),
+    ).to.equal(rejectedBefore + 1);
+    expect(
+      counterValue(await harness.metrics(), 'messaging_dead_lettered_total', { queue: 'notification.events' }),
+    ).to.equal(0);
+  });
+
+  it('when the SMTP server stays down, then the event is retried with backoff and parked in the dead-letter queue after the last attempt', async () => {
+    await harness.useSettings();
+    await harness.stopSmtp();
+    try {
+      const event = aBookingHeldEvent({ patient: aPatient() });
+      await harness.publish(event);
+      await waitFor(
+        async () =>
+          counterValue(await harness.metrics(), 'messaging_dead_lettered_total', {
+            queue: 'notification.events',
+            reason: 'failed',
+          }) === 1
+            ? true
+            : undefined,
+        { timeoutMs: 30000, what: 'the event in the dead-letter queue' },
+      );
+      const [row] = await logRows(event.id);
+      expect(row).to.deep.include({ status: 'failed', attempts: 8 });
+    } finally {
+      await harness.restartSmtp();
+    }
+  });
+});
