@@ -8,6 +8,8 @@ export const configSchema = z.object({
   RPC_TIMEOUT_MS: env.positiveInt(5000),
   /** How long the same practice, catalogue or availability answer is reused (0: only shared while in flight). */
   AVAILABILITY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(250),
+  /** How many reverse proxies (ingress, load balancer) stand before the gateway and add X-Forwarded-For. */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
 });
 
 export type Config = z.infer<typeof configSchema>;

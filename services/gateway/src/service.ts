@@ -3,6 +3,7 @@ import express from 'express';
 import { configSchema } from './config.js';
 import { migrations } from './data-access/migrations.js';
 import { availabilityRoutes } from './entry-points/availability.routes.js';
+import { bookingsRoutes } from './entry-points/bookings.routes.js';
 import { errorHandler, notFound } from './entry-points/error-handler.js';
 import { holdsRoutes } from './entry-points/holds.routes.js';
 
@@ -11,9 +12,12 @@ export const gateway: ServiceDefinition<typeof configSchema> = {
   configSchema,
   migrations,
   async start({ app, broker, config, logger }) {
+    // The client's address (open-hold limits, D4) is the first one the trusted proxies saw.
+    app.set('trust proxy', config.TRUST_PROXY_HOPS);
     const api = express.Router();
     api.use(express.json({ limit: '16kb' }));
     api.use(holdsRoutes(broker, config.RPC_TIMEOUT_MS));
+    api.use(bookingsRoutes(broker, config.RPC_TIMEOUT_MS));
     api.use(availabilityRoutes(broker, config));
     app.use('/api/v1', api);
     app.use(notFound);
