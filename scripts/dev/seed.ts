@@ -7,10 +7,12 @@ import { createPool } from '@otk/db';
 import type pg from 'pg';
 import { seedDemoPractice } from '../../services/availability/src/data-access/demo-practice.seed.js';
 import { seedDemoPracticeSystem } from '../../services/pixelmedics-sync/src/data-access/demo-practice-system.seed.js';
+import { seedDemoPracticeSettings } from '../../services/notification/src/data-access/demo-practice-settings.seed.js';
 
 const seeds: [variable: string, seed: (pool: pg.Pool) => Promise<void>][] = [
   ['AVAILABILITY_DATABASE_URL', seedDemoPractice],
   ['PIXELMEDICS_SYNC_DATABASE_URL', seedDemoPracticeSystem],
+  ['NOTIFICATION_DATABASE_URL', seedDemoPracticeSettings],
 ];
 
 for (const [variable, seed] of seeds) {

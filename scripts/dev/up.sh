@@ -57,6 +57,7 @@ done
 say "seeding the demo practice"
 AVAILABILITY_DATABASE_URL="$(database_url_of availability)" \
   PIXELMEDICS_SYNC_DATABASE_URL="$(database_url_of pixelmedics-sync)" \
+  NOTIFICATION_DATABASE_URL="$(database_url_of notification)" \
   node --conditions=development --import tsx scripts/dev/seed.ts
 
 start() { # name command...
@@ -78,7 +79,6 @@ for service in "${SERVICES[@]}"; do
     AMQP_URL="$AMQP_URL" \
     PORT="${SERVICE_PORT[$service]}" \
     SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" \
-    MAIL_FROM="OTK Demo Practice <termine@demo-praxis.localhost>" \
     node --conditions=development --import tsx "services/$service/src/main.ts"
 done
 
