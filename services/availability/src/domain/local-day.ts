@@ -66,9 +66,10 @@ function computeLocalDay(date: string, zone: string): LocalDay {
 }
 
 /**
- * The instant of wall-clock minute `minuteOfDay` (0…1440) of `day`, by luxon's rule: a time that
- * occurs twice (the autumn change) means its second occurrence; a time that does not exist (the
- * spring change) moves forward by the gap. 1440 is the next midnight.
+ * The instant of wall-clock minute `minuteOfDay` (0…1440) of `day`. A time that occurs twice
+ * (the autumn change) means its later occurrence, whatever the date today (luxon's own choice
+ * depends on the offset in force now); a time that does not exist (the spring change) moves
+ * forward by the gap, as luxon does. 1440 is the next midnight.
  */
 export function wallToInstant(day: LocalDay, minuteOfDay: number, zone: string): number {
   if (minuteOfDay >= 1440) return day.end;
@@ -78,7 +79,7 @@ export function wallToInstant(day: LocalDay, minuteOfDay: number, zone: string):
     const t = wall - segment.offsetMinutes * MINUTE;
     if (t >= segment.from && t < segment.until) return t;
   }
-  // In the spring gap: rare, so luxon itself decides.
+  // In the spring gap (rare): luxon reads it with the smaller offset, whatever the date today.
   const hh = String(Math.floor(minuteOfDay / 60)).padStart(2, '0');
   const mm = String(minuteOfDay % 60).padStart(2, '0');
   return DateTime.fromISO(`${day.date}T${hh}:${mm}`, { zone }).toMillis();

@@ -68,7 +68,7 @@ export interface Day {
  * - has its occupied time — the slot widened by the buffers before and after it — free of every
  *   busy time of the practitioner and of each resource linked to them. Buffers may reach outside
  *   working hours: they only keep other bookings away.
- * On days with a DST change, wall-clock times are read by luxon's rule (see wallToInstant); a
+ * On days with a DST change, wall-clock times are read by the rule of wallToInstant; a
  * repeated hour offers its slots twice, as distinct instants, and a skipped hour offers none.
  *
  * With several practitioners each start is offered once, by one of those free then (pickFairly).
