@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import type { Language } from '@otk/contracts';
 import {
   aBookingCancelledEvent,
@@ -38,7 +39,12 @@ describe('notification e-mail on the real broker, database and SMTP server', fun
   let harness: NotificationHarness;
 
   before(async () => {
-    harness = await startNotificationHarness();
+    const { privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
+    harness = await startNotificationHarness({ DKIM_PRIVATE_KEY: privateKey });
   });
   after(async () => {
     await harness?.stop();
@@ -195,5 +201,19 @@ describe('notification e-mail on the real broker, database and SMTP server', fun
     );
     expect(text).to.not.include(patient.email);
     expect(text).to.not.include('example.org');
+  });
+
+  it('when the practice configured DKIM, then its e-mail is signed for its domain and selector; otherwise not', async () => {
+    const unsigned = aPatient();
+    await harness.publish(aBookingExpiredEvent({ patient: unsigned }));
+    expect((await oneMailTo(unsigned.email, 'the unsigned e-mail')).headers.has('dkim-signature')).to.equal(false);
+
+    await harness.useSettings({ dkim: { domain: 'praxis-muster.example', selector: 'otk2030' } });
+    const signed = aPatient();
+    await harness.publish(aBookingExpiredEvent({ patient: signed }));
+    const mail = await oneMailTo(signed.email, 'the signed e-mail');
+    const signature = mail.headerLines.find((h) => h.key === 'dkim-signature')?.line ?? '';
+    expect(signature).to.match(/\bd=praxis-muster\.example\b/);
+    expect(signature).to.match(/\bs=otk2030\b/);
   });
 });

@@ -1,17 +1,7 @@
 import nodemailer from 'nodemailer';
-import type { CalendarInvitation } from '../domain/calendar-invitation.js';
+import type Mail from 'nodemailer/lib/mailer/index.js';
 import { DeliveryError } from '../domain/delivery-error.js';
-
-export interface OutgoingEmail {
-  from: { name: string; address: string };
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-  calendar?: CalendarInvitation;
-  /** Signs with `DKIM_PRIVATE_KEY` when set and the practice configured a domain and selector. */
-  dkim?: { domain: string; selector: string } | null;
-}
+import type { OutgoingEmail } from '../domain/outgoing-email.js';
 
 export interface Mailer {
   /** Resolves with the server's message id; rejects with a DeliveryError. */
@@ -29,41 +19,44 @@ export function createMailer(smtpUrl: string, options: { dkimPrivateKey?: string
     connectionTimeout: 10000,
     greetingTimeout: 10000,
     socketTimeout: 30000,
-  } as Parameters<typeof nodemailer.createTransport>[0]);
+  });
   return {
     async send(email) {
       try {
-        const info = await transport.sendMail({
-          from: email.from,
-          to: email.to,
-          subject: email.subject,
-          text: email.text,
-          html: email.html,
-          ...(email.calendar
-            ? {
-                icalEvent: {
-                  method: email.calendar.method,
-                  filename: email.calendar.filename,
-                  content: email.calendar.content,
-                },
-              }
-            : {}),
-          ...(email.dkim && options.dkimPrivateKey
-            ? {
-                dkim: {
-                  domainName: email.dkim.domain,
-                  keySelector: email.dkim.selector,
-                  privateKey: options.dkimPrivateKey,
-                },
-              }
-            : {}),
-        });
+        const info = await transport.sendMail(mailOptions(email, options.dkimPrivateKey));
         return { messageId: String(info.messageId) };
       } catch (error) {
         throw smtpDeliveryError(error);
       }
     },
     close: () => transport.close(),
+  };
+}
+
+/**
+ * The message as nodemailer builds it: a multipart/alternative of text and HTML and, with a
+ * calendar file, the iTIP part (`text/calendar; method=…`) that mail clients offer to add to the
+ * calendar, plus the same file as an `.ics` attachment.
+ */
+export function mailOptions(email: OutgoingEmail, dkimPrivateKey?: string): Mail.Options {
+  return {
+    from: email.from,
+    to: email.to,
+    subject: email.subject,
+    text: email.text,
+    html: email.html,
+    ...(email.calendar
+      ? {
+          icalEvent: {
+            method: email.calendar.method,
+            filename: email.calendar.filename,
+            content: email.calendar.content,
+          },
+        }
+      : {}),
+    ...(email.dkim && dkimPrivateKey
+      ? { dkim: { domainName: email.dkim.domain, keySelector: email.dkim.selector, privateKey: dkimPrivateKey } }
+      : {}),
   };
 }
 

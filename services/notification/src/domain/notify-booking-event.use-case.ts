@@ -6,12 +6,10 @@ import { claimMessage, markFailed, markSent } from '../data-access/message-log.r
 import { loadPracticeSettings } from '../data-access/practice-settings.repository.js';
 import type { SmsGateway } from '../data-access/sms-gateway.js';
 import type { NotificationMetrics } from '../notification-metrics.js';
-import { type CalendarInvitation, calendarInvitation } from './calendar-invitation.js';
 import { DeliveryError } from './delivery-error.js';
-import { composeEmail } from './messages/compose-email.js';
-import { renderHtml, renderText } from './messages/email-layout.js';
 import { composeSms } from './messages/sms-text.js';
 import { type Delivery, type NoticeEvent, planDeliveries } from './notice.js';
+import { calendarMethodFor, composeOutgoingEmail } from './outgoing-email.js';
 import type { PracticeSettings } from './practice-settings.js';
 
 export interface NotifyDeps {
@@ -100,46 +98,8 @@ async function send(
       reference: `${event.id}:${delivery.kind}`,
     });
   }
-  const content = composeEmail(event, delivery, settings);
-  return deps.mailer.send({
-    from: { name: settings.senderName, address: settings.senderAddress },
-    to: delivery.recipient,
-    subject: content.subject,
-    text: renderText(content),
-    html: renderHtml(content),
-    dkim: settings.dkim,
-    ...(delivery.audience === 'patient' ? await calendarFile(event, delivery, settings, deps.pool) : {}),
-  });
-}
-
-/**
- * The patient's calendar file: confirmation and change invite (REQUEST, SEQUENCE rising with each
- * change), cancellation removes (CANCEL). Staff copies carry none: the practice calendar is the
- * practice system's.
- */
-async function calendarFile(
-  event: NoticeEvent,
-  delivery: Delivery,
-  settings: PracticeSettings,
-  pool: pg.Pool,
-): Promise<{ calendar?: CalendarInvitation }> {
-  const method =
-    event.type === 'booking.confirmed' || event.type === 'booking.changed'
-      ? 'REQUEST'
-      : event.type === 'booking.cancelled'
-        ? 'CANCEL'
-        : undefined;
-  if (!method) return {};
-  const { booking } = event.data;
-  return {
-    calendar: calendarInvitation({
-      booking,
-      method,
-      sequence: await calendarSequenceFor(pool, booking.bookingId, event.id),
-      stamp: event.occurredAt,
-      patientEmail: delivery.recipient,
-      language: delivery.language,
-      settings,
-    }),
-  };
+  const sequence = calendarMethodFor(event, delivery)
+    ? await calendarSequenceFor(deps.pool, event.data.booking.bookingId, event.id)
+    : undefined;
+  return deps.mailer.send(composeOutgoingEmail(event, delivery, settings, sequence));
 }

@@ -1,0 +1,63 @@
+import { calendarInvitation, type CalendarInvitation } from './calendar-invitation.js';
+import { composeEmail } from './messages/compose-email.js';
+import { renderHtml, renderText } from './messages/email-layout.js';
+import type { Delivery, NoticeEvent } from './notice.js';
+import type { PracticeSettings } from './practice-settings.js';
+
+/** An e-mail ready for the mail server: what the mailer sends and the examples in docs/ show. */
+export interface OutgoingEmail {
+  from: { name: string; address: string };
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  calendar?: CalendarInvitation;
+  /** Signs with `DKIM_PRIVATE_KEY` when set and the practice configured a domain and selector. */
+  dkim: { domain: string; selector: string } | null;
+}
+
+/**
+ * The calendar method the patient's e-mail carries: confirmation and change invite (REQUEST),
+ * cancellation removes (CANCEL). Staff copies carry none: the practice calendar is the practice
+ * system's.
+ */
+export function calendarMethodFor(event: NoticeEvent, delivery: Delivery): 'REQUEST' | 'CANCEL' | undefined {
+  if (delivery.audience !== 'patient' || delivery.channel !== 'email') return undefined;
+  if (event.type === 'booking.confirmed' || event.type === 'booking.changed') return 'REQUEST';
+  if (event.type === 'booking.cancelled') return 'CANCEL';
+  return undefined;
+}
+
+/**
+ * The whole e-mail for one delivery: HTML and text from one content, and the calendar file with
+ * `calendarSequence` when `calendarMethodFor` asks for one.
+ */
+export function composeOutgoingEmail(
+  event: NoticeEvent,
+  delivery: Delivery,
+  settings: PracticeSettings,
+  calendarSequence: number | undefined,
+): OutgoingEmail {
+  const content = composeEmail(event, delivery, settings);
+  const method = calendarMethodFor(event, delivery);
+  const email: OutgoingEmail = {
+    from: { name: settings.senderName, address: settings.senderAddress },
+    to: delivery.recipient,
+    subject: content.subject,
+    text: renderText(content),
+    html: renderHtml(content),
+    dkim: settings.dkim,
+  };
+  if (method && calendarSequence !== undefined) {
+    email.calendar = calendarInvitation({
+      booking: event.data.booking,
+      method,
+      sequence: calendarSequence,
+      stamp: event.occurredAt,
+      patientEmail: delivery.recipient,
+      language: delivery.language,
+      settings,
+    });
+  }
+  return email;
+}
