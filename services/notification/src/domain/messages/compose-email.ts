@@ -70,7 +70,7 @@ export function composeEmail(event: NoticeEvent, delivery: Delivery, settings: P
   details.push(
     { label: t.labels.type, value: typeName },
     { label: t.labels.practitioner, value: booking.practitionerName },
-    { label: t.labels.practice, value: [settings.practiceName, settings.address, settings.phone].join(', ') },
+    { label: t.labels.practice, value: practiceLine(settings, ', ') },
   );
   if (event.type === 'booking.held' && booking.expiresAt)
     details.push({ label: t.labels.deadline, value: values.deadline! });
@@ -92,7 +92,7 @@ export function composeEmail(event: NoticeEvent, delivery: Delivery, settings: P
     details,
     notes,
     signature: fill(t.signature, values).split('\n'),
-    footer: [fill(t.automated, values), [settings.practiceName, settings.address, settings.phone].join(' · ')],
+    footer: [fill(t.automated, values), practiceLine(settings, ' · ')],
   };
   if (isCopy) {
     content.banner = fill(t.copy.notice, {
@@ -102,4 +102,9 @@ export function composeEmail(event: NoticeEvent, delivery: Delivery, settings: P
   }
   if (link && texts.action) content.action = { label: texts.action, url: link };
   return content;
+}
+
+/** Name, address and phone, leaving out what the practice has not filled in. */
+function practiceLine(settings: PracticeSettings, separator: string): string {
+  return [settings.practiceName, settings.address, settings.phone].filter((part) => part.trim()).join(separator);
 }
