@@ -1,0 +1,106 @@
+import { createPool } from '@otk/db';
+import { waitFor } from '@otk/test-kit';
+import { expect } from 'chai';
+import ICAL from 'ical.js';
+import type { ParsedMail } from 'mailparser';
+import { updatePracticeSettings } from '../../services/notification/src/data-access/practice-settings.repository.js';
+import { startDemoStack } from '../support/demo-stack.js';
+import { type OfferedSlot, aHoldRequest, offeredSlots, postJson } from '../support/factories.js';
+import type { Stack } from '../support/stack.js';
+
+const siteUrl = 'https://onlinetermine.praxis-muster.example';
+const staffAddress = 'empfang@praxis-muster.example';
+
+/** The token of the first link to `${siteUrl}${path}` in the e-mail's HTML. */
+function tokenOfLink(mail: ParsedMail, path: '/confirm' | '/manage'): string {
+  const escaped = `${siteUrl}${path}`.replace(/[.?/]/g, '\\$&');
+  const match = new RegExp(`href="${escaped}\\?token=([\\w-]+)"`).exec(String(mail.html));
+  if (!match) throw new Error(`no ${path} link in the e-mail`);
+  return match[1]!;
+}
+
+function calendarOf(mail: ParsedMail): { method: string; uid: string; sequence: number } {
+  const file = mail.attachments.find((a) => a.filename?.endsWith('.ics'));
+  if (!file) throw new Error('the e-mail has no .ics attachment');
+  const calendar = new ICAL.Component(ICAL.parse(file.content.toString('utf8')));
+  const event = new ICAL.Event(calendar.getFirstSubcomponent('vevent')!);
+  return { method: String(calendar.getFirstPropertyValue('method')), uid: event.uid, sequence: event.sequence };
+}
+
+describe('notifications on the real stack: the links in the messages drive the booking API', function () {
+  this.timeout(120000);
+  let stack: Stack;
+  let slots: OfferedSlot[];
+
+  before(async () => {
+    stack = await startDemoStack();
+    const pool = createPool({ connectionString: stack.env.DATABASE_URL!, applicationName: 'test' });
+    try {
+      await updatePracticeSettings(pool, {
+        practiceName: 'Zahnarztpraxis Dr. Muster',
+        siteUrl,
+        staffCopies: true,
+        staffAddresses: [staffAddress],
+      });
+    } finally {
+      await pool.end();
+    }
+    slots = await offeredSlots(stack.gatewayUrl, { appointmentType: 'checkup', practitioner: 'dr-muster' });
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  const mailsTo = (address: string) => stack.smtp.messages.filter((m) => JSON.stringify(m.to ?? '').includes(address));
+  const nthMailTo = (address: string, n: number, what: string) =>
+    waitFor(() => mailsTo(address)[n], { what, timeoutMs: 30000 });
+
+  it('when a patient requests, confirms and cancels through the links, then each e-mail arrives in French, with a calendar file, and staff copies carry no token', async () => {
+    // Far enough ahead to be still cancellable online (A3).
+    const slot = slots.find((s) => Date.parse(s.start) > Date.now() + 3 * 86400_000);
+    const request = aHoldRequest(slot, { language: 'fr' });
+    const email = request.patient.email;
+    const held = await postJson(`${stack.gatewayUrl}/api/v1/holds`, request);
+    expect(held.status).to.equal(201);
+
+    const requestMail = await nthMailTo(email, 0, 'the provisional-request e-mail');
+    expect(requestMail.subject).to.equal(
+      'Veuillez confirmer votre demande de rendez-vous chez Zahnarztpraxis Dr. Muster',
+    );
+    expect(requestMail.text).to.match(/\(heure (normale|avancée) d’Europe centrale\)/);
+    const confirmToken = tokenOfLink(requestMail, '/confirm');
+
+    const confirmed = await postJson(`${stack.gatewayUrl}/api/v1/bookings/confirm`, { token: confirmToken });
+    expect(confirmed.status, JSON.stringify(confirmed.body)).to.equal(200);
+
+    const confirmation = await nthMailTo(email, 1, 'the confirmation e-mail');
+    expect(confirmation.subject).to.match(/^Votre rendez-vous est confirmé : /);
+    const manageToken = tokenOfLink(confirmation, '/manage');
+    const uid = `booking-${String(held.body.bookingId)}@onlinetermine.praxis-muster.example`;
+    expect(calendarOf(confirmation)).to.deep.equal({ method: 'REQUEST', uid, sequence: 0 });
+
+    const cancelled = await postJson(`${stack.gatewayUrl}/api/v1/bookings/cancel`, { token: manageToken });
+    expect(cancelled.status, JSON.stringify(cancelled.body)).to.equal(200);
+    const cancellation = await nthMailTo(email, 2, 'the cancellation e-mail');
+    expect(cancellation.subject).to.match(/^Votre rendez-vous a été annulé : /);
+    expect(calendarOf(cancellation)).to.deep.include({ method: 'CANCEL', uid });
+    expect(calendarOf(cancellation).sequence).to.be.greaterThan(0);
+
+    const copies = await waitFor(() => (mailsTo(staffAddress).length >= 2 ? mailsTo(staffAddress) : undefined), {
+      what: 'the staff copies of the confirmation and the cancellation',
+      timeoutMs: 30000,
+    });
+    expect(copies.map((m) => m.subject?.slice(0, 7))).to.deep.equal(['[Kopie]', '[Kopie]']);
+    for (const copy of copies) {
+      expect(`${copy.text}${String(copy.html)}`).to.not.include(manageToken);
+      expect(`${copy.text}${String(copy.html)}`).to.not.include(confirmToken);
+    }
+
+    // N7: what notification logged names events and kinds, never the patient or a token.
+    const logged = JSON.stringify(stack.services.notification.logs);
+    for (const secret of [email, 'Beispiel', confirmToken, manageToken]) expect(logged).to.not.include(secret);
+    const metrics = await (await fetch(`${stack.services.notification.url}/metrics`)).text();
+    expect(metrics).to.match(/notifications_sent_total\{[^}]*kind="confirmation"[^}]*\} 1/);
+    expect(metrics).to.not.include(email);
+  });
+});
