@@ -1,4 +1,10 @@
-import { aBookingConfirmedEvent, aBookingHeldEvent } from '@otk/test-kit';
+import {
+  aBookingCancelledEvent,
+  aBookingChangedEvent,
+  aBookingConfirmedEvent,
+  aBookingExpiredEvent,
+  aBookingHeldEvent,
+} from '@otk/test-kit';
 import { expect } from 'chai';
 import { aPracticeSettings } from '../../../test/practice-settings.factory.js';
 import type { Delivery } from '../notice.js';
@@ -28,6 +34,24 @@ describe('SMS text', () => {
       expect(text).to.include('Europe/Zurich');
     });
   }
+
+  it('when any notice goes by SMS in any language, then it fits two segments in GSM-7', () => {
+    const events = [
+      aBookingHeldEvent(),
+      aBookingConfirmedEvent(),
+      aBookingChangedEvent(),
+      aBookingCancelledEvent(),
+      aBookingExpiredEvent(),
+    ];
+    const kinds = ['provisional-request', 'confirmation', 'change', 'cancellation', 'expiry'] as const;
+    for (const language of ['de', 'fr', 'it', 'en'] as const) {
+      events.forEach((event, i) => {
+        const text = composeSms(event, bySms({ kind: kinds[i]!, language }), aPracticeSettings());
+        expect(segmentsOf(text), `${kinds[i]} in ${language}: ${text}`).to.deep.include({ encoding: 'GSM-7' });
+        expect(segmentsOf(text).segments, `${kinds[i]} in ${language}`).to.be.at.most(2);
+      });
+    }
+  });
 
   it('when the French text has letters outside GSM-7, then they become their plain look-alikes', () => {
     expect(toGsm7('Contrôle à l’hôpital – «ça»')).to.equal('Controle à l\'hopital - "ca"');
