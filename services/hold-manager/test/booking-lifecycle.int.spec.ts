@@ -112,6 +112,25 @@ describe('hold-manager: booking lifecycle on PostgreSQL', function () {
       expect(rows).to.deep.equal([]);
     });
 
+    it('when availability calls a held slot busy, then the patient gets SLOT_TAKEN, not SLOT_NOT_OFFERED', async () => {
+      const start = aFreeHour().toISOString();
+      await hold({ start });
+      // As availability's busy index does once it has seen booking.held: busy unless that booking is ignored.
+      const deps = {
+        ...h.deps,
+        checkSlot: async (request: Parameters<typeof h.deps.checkSlot>[0]) => {
+          if (request.start === start && !request.ignoreBookingId) {
+            throw new AppError('SLOT_NOT_OFFERED', 'no free slot starts then');
+          }
+          return h.deps.checkSlot(request);
+        },
+      };
+      const refusal = await placeHold(deps, placeHoldRequestV1.parse(aPlaceHoldRequest({ start }))).catch(
+        (e: unknown) => e,
+      );
+      expect(refusal).to.be.instanceOf(AppError).and.to.have.property('code', 'SLOT_TAKEN');
+    });
+
     it('when a request is retried with the same Idempotency-Key, then it returns the same hold; with another body, IDEMPOTENCY_KEY_REUSED', async () => {
       const request = aPlaceHoldRequest({ idempotencyKey: `key-${aFreeHour().getTime()}` });
       const first = await placeHold(h.deps, placeHoldRequestV1.parse(request));

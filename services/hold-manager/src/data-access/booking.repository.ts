@@ -137,9 +137,35 @@ function isPgError(error: unknown, code: string, constraint?: string): boolean {
   return e.code === code && (constraint === undefined || e.constraint === constraint);
 }
 
+/** Advisory lock namespaces, so that keys of different kinds never share a lock. */
+const lockClass = { holdLimits: 1, occupation: 2 } as const;
+
 /** Serialises the open-hold count of one contact or client across transactions (released at commit). */
 export async function lockKey(db: Db, key: string): Promise<void> {
-  await db.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+  await db.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [lockClass.holdLimits, key]);
+}
+
+const DAY_MS = 86400_000;
+
+/**
+ * Takes a lock per occupant and UTC day the occupation touches, in one global order. Two
+ * transactions inserting overlapping occupations at the same instant could otherwise each find
+ * the other's row in the exclusion index and wait for each other until PostgreSQL aborts one as a
+ * deadlock (a second lost). Ordered, the second simply waits and then meets SLOT_TAKEN. The
+ * exclusion constraint stays the guarantee; the locks only order the work.
+ */
+export async function lockOccupation(db: Db, occupants: Occupant[], from: Date, until: Date): Promise<void> {
+  const keys: string[] = [];
+  for (const occupant of occupants) {
+    for (let day = Math.floor(from.getTime() / DAY_MS); day <= Math.floor((until.getTime() - 1) / DAY_MS); day++) {
+      keys.push(`${occupantKey(occupant)}|${day}`);
+    }
+  }
+  await db.query(
+    `SELECT count(pg_advisory_xact_lock($1, h))
+       FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest($2::text[]) AS k ORDER BY h) AS ordered`,
+    [lockClass.occupation, keys],
+  );
 }
 
 export async function countOpenHolds(

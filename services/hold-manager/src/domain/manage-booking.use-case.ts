@@ -3,6 +3,7 @@ import {
   type Booking,
   endBooking,
   expireOverdueOverlapping,
+  lockOccupation,
   findBooking,
   lockBooking,
   moveBooking,
@@ -70,6 +71,7 @@ export async function changeBooking(
     // Checked again under the lock: a cancel may have won the race since the first look.
     const status = nextStatus(booking.status, 'change');
     assertBeforeCancellationDeadline(booking.changeableUntil, now);
+    await lockOccupation(client, slot.occupants, slot.occupiedFrom, slot.occupiedUntil);
     const lapsed = await expireOverdueOverlapping(client, slot.occupants, slot.occupiedFrom, slot.occupiedUntil, now);
     for (const other of lapsed) await emit(client, 'booking.expired', { booking: toSnapshot(other) }, now);
     const newChangeableUntil = changeableUntil(slot.start, settings);

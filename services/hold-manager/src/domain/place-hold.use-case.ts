@@ -3,6 +3,7 @@ import { AppError, type CommandReply, type CommandRequestParsed } from '@otk/con
 import {
   countOpenHolds,
   expireOverdueOverlapping,
+  lockOccupation,
   findByIdempotencyKey,
   insertBooking,
   lockKey,
@@ -65,6 +66,7 @@ export async function placeHold(deps: HoldManagerDeps, request: PlaceHoldRequest
     await lockKey(client, hold.contactKey);
     if (hold.clientKey) await lockKey(client, hold.clientKey);
     assertBelowHoldLimits(await countOpenHolds(client, hold, now), settings);
+    await lockOccupation(client, slot.occupants, slot.occupiedFrom, slot.occupiedUntil);
     const lapsed = await expireOverdueOverlapping(client, slot.occupants, slot.occupiedFrom, slot.occupiedUntil, now);
     for (const booking of lapsed) await emit(client, 'booking.expired', { booking: toSnapshot(booking) }, now);
     if ((await insertBooking(client, hold, now)) === 'duplicate') return 'duplicate';
