@@ -26,7 +26,9 @@ export function isBlockingStatus(status: string): status is BusyEntry['status'] 
  * whether they are still current.
  */
 export class BusyIndex {
-  private readonly entries = new Map<string, BusyEntry & { occupantKeys: Set<string> }>();
+  private readonly entries = new Map<string, BusyEntry>();
+  /** Entries per occupant (`practitioner:dr-muster`), rebuilt on the first read after a change. */
+  private byOccupant: Map<string, BusyEntry[]> | undefined;
   private changes = 0;
 
   get version(): number {
@@ -40,14 +42,14 @@ export class BusyIndex {
   replaceAll(entries: Iterable<BusyEntry>): void {
     this.entries.clear();
     for (const entry of entries) this.store(entry);
-    this.changes++;
+    this.changed();
   }
 
   /** Sets an entry, or removes it when `entry` is undefined or no longer blocking. */
   put(key: string, entry: BusyEntry | undefined): void {
     if (entry && isBlockingStatus(entry.status)) this.store(entry);
     else this.entries.delete(key);
-    this.changes++;
+    this.changed();
   }
 
   /**
@@ -55,12 +57,14 @@ export class BusyIndex {
    * not, nor does `ignoreKey` (a booking being moved does not block its own new slot).
    */
   busyFor(occupants: readonly Occupant[], range: Interval, now: number, ignoreKey?: string): Interval[] {
-    const wanted = occupants.map(occupantKey);
+    const index = (this.byOccupant ??= this.indexByOccupant());
     const out: Interval[] = [];
-    for (const entry of this.entries.values()) {
-      if (entry.interval.until <= range.from || entry.interval.from >= range.until) continue;
-      if (entry.key === ignoreKey || !blocksAt(entry, now)) continue;
-      if (wanted.some((k) => entry.occupantKeys.has(k))) out.push(entry.interval);
+    for (const occupant of occupants) {
+      for (const entry of index.get(occupantKey(occupant)) ?? []) {
+        if (entry.interval.until <= range.from || entry.interval.from >= range.until) continue;
+        // An entry on several of the occupants may come twice; the slot engine merges intervals.
+        if (entry.key !== ignoreKey && blocksAt(entry, now)) out.push(entry.interval);
+      }
     }
     return out;
   }
@@ -76,8 +80,25 @@ export class BusyIndex {
     return next;
   }
 
+  private changed(): void {
+    this.changes++;
+    this.byOccupant = undefined;
+  }
+
   private store(entry: BusyEntry): void {
-    this.entries.set(entry.key, { ...entry, occupantKeys: new Set(entry.occupants.map(occupantKey)) });
+    this.entries.set(entry.key, entry);
+  }
+
+  private indexByOccupant(): Map<string, BusyEntry[]> {
+    const index = new Map<string, BusyEntry[]>();
+    for (const entry of this.entries.values()) {
+      for (const key of new Set(entry.occupants.map(occupantKey))) {
+        const list = index.get(key);
+        if (list) list.push(entry);
+        else index.set(key, [entry]);
+      }
+    }
+    return index;
   }
 }
 

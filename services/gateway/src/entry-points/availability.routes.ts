@@ -1,6 +1,7 @@
 import { type CommandName, type CommandRequest, visitKindSchema } from '@otk/contracts';
 import type { Broker } from '@otk/messaging';
-import { type Response, Router } from 'express';
+import { createHash } from 'node:crypto';
+import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { parseInput } from './validate.js';
@@ -27,29 +28,35 @@ export function availabilityRoutes(
   const router = Router();
   const answers = new SharedAnswers(config.AVAILABILITY_CACHE_TTL_MS);
   const ask = async <N extends CommandName>(
+    req: Request,
     res: Response,
     name: N,
     request: CommandRequest<N>,
     cacheControl: string,
   ) => {
-    const body = await answers.get(`${name} ${JSON.stringify(request)}`, async () =>
-      Buffer.from(JSON.stringify(await broker.call(name, request, { timeoutMs: config.RPC_TIMEOUT_MS }))),
-    );
-    res.status(200).set('cache-control', cacheControl).type('application/json').send(body);
+    const answer = await answers.get(`${name} ${JSON.stringify(request)}`, async () => {
+      const body = Buffer.from(JSON.stringify(await broker.call(name, request, { timeoutMs: config.RPC_TIMEOUT_MS })));
+      // Computed once per answer rather than by express on every response that reuses it.
+      return { body, etag: `W/"${createHash('sha1').update(body).digest('base64url')}"` };
+    });
+    res.status(200).set({ 'cache-control': cacheControl, etag: answer.etag }).type('application/json');
+    if (req.fresh) res.status(304).end();
+    else res.send(answer.body);
   };
 
-  router.get('/practice', async (_req, res) => {
-    await ask(res, 'availability.getPractice', {}, 'public, max-age=60');
+  router.get('/practice', async (req, res) => {
+    await ask(req, res, 'availability.getPractice', {}, 'public, max-age=60');
   });
 
   router.get('/catalogue', async (req, res) => {
     const query = parseInput(catalogueQuery, req.query);
-    await ask(res, 'availability.getCatalogue', { visitKind: query.visitKind }, 'public, max-age=60');
+    await ask(req, res, 'availability.getCatalogue', { visitKind: query.visitKind }, 'public, max-age=60');
   });
 
   router.get('/availability', async (req, res) => {
     const query = parseInput(availabilityQuery, req.query);
     await ask(
+      req,
       res,
       'availability.listSlots',
       { appointmentTypeId: query.appointmentType, practitionerId: query.practitioner, from: query.from, to: query.to },
@@ -61,12 +68,17 @@ export function availabilityRoutes(
 }
 
 /** Single flight plus a short reuse window, per key; failures are never kept. */
+interface Answer {
+  body: Buffer;
+  etag: string;
+}
+
 class SharedAnswers {
-  private readonly entries = new Map<string, { body: Promise<Buffer>; until: number }>();
+  private readonly entries = new Map<string, { body: Promise<Answer>; until: number }>();
 
   constructor(private readonly ttlMs: number) {}
 
-  get(key: string, load: () => Promise<Buffer>): Promise<Buffer> {
+  get(key: string, load: () => Promise<Answer>): Promise<Answer> {
     const now = Date.now();
     const entry = this.entries.get(key);
     if (entry && entry.until > now) return entry.body;

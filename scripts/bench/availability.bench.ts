@@ -1,0 +1,214 @@
+/**
+ * `npm run bench:availability`: how fast free slots are computed.
+ *
+ * 1. In-process: the listSlots use case (slot engine, busy look-up, formatting) for
+ *    practitioner=any over 31 days, 10 practitioners, 2,000 busy intervals.
+ * 2. Through the gateway: a stack of its own (test database and vhost, all five services), the demo
+ *    practice plus 2,000 busy intervals, then 200 concurrent clients asking for 31 days of
+ *    availability over loopback for BENCH_SECONDS (default 15).
+ * Prints `availability p50=… ms p95=… ms` and `gateway p95=… ms rps=…`.
+ */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { createPool } from '@otk/db';
+import autocannon from 'autocannon';
+import { DateTime } from 'luxon';
+import { seedDemoPractice } from '../../services/availability/src/data-access/demo-practice.seed.js';
+import { BusyIndex } from '../../services/availability/src/domain/busy-index.js';
+import type { Catalogue, Practitioner } from '../../services/availability/src/domain/catalogue.js';
+import { listSlots } from '../../services/availability/src/domain/list-slots.use-case.js';
+import { startStack } from '../../test/support/stack.js';
+
+const zone = 'Europe/Zurich';
+const seconds = Number(process.env.BENCH_SECONDS ?? 15);
+
+/** A deterministic pseudo-random sequence, so every run measures the same data. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function syntheticCatalogue(): Catalogue {
+  const hours = { start: 8 * 60, end: 12 * 60 };
+  const afternoon = { start: 13 * 60, end: 18 * 60 };
+  const practitioners: Practitioner[] = Array.from({ length: 10 }, (_, i) => ({
+    id: `p${i}`,
+    displayName: `Practitioner ${i}`,
+    // Pairs share a room, as in a real practice.
+    resourceIds: [`room-${Math.floor(i / 2)}`],
+    weeklyHours: {
+      1: [hours, afternoon],
+      2: [hours, afternoon],
+      3: [hours],
+      4: [hours, afternoon],
+      5: [hours, afternoon],
+    },
+  }));
+  return {
+    practice: {
+      name: 'Bench',
+      timeZone: zone,
+      defaultLanguage: 'de',
+      languages: ['de'],
+      holidayCountry: 'CH',
+      holidayRegion: 'ZH',
+      granularityMinutes: 15,
+      minimumNoticeMinutes: 120,
+      bookingHorizonDays: 90,
+      askVisitKind: true,
+      askAppointmentGroup: true,
+      smsOffered: false,
+      privacyPolicyUrl: null,
+      privacyPolicyVersion: null,
+    },
+    practitioners,
+    groups: [],
+    types: [
+      {
+        id: 'checkup',
+        name: { de: 'Kontrolle' },
+        durationMinutes: 30,
+        bufferBeforeMinutes: 5,
+        bufferAfterMinutes: 5,
+        visitKinds: ['first', 'followup'],
+        groupId: null,
+        onlineBookable: true,
+        practitionerIds: practitioners.map((p) => p.id),
+      },
+    ],
+    resources: [],
+    absences: [],
+    isHoliday: () => false,
+  };
+}
+
+/** 2,000 busy intervals of 15–90 minutes in working time over the 31 days, on practitioners or rooms. */
+function busyIntervals(from: DateTime, count: number) {
+  const next = random(42);
+  return Array.from({ length: count }, () => {
+    const day = from
+      .plus({ days: Math.floor(next() * 31) })
+      .set({ hour: 8 + Math.floor(next() * 10), minute: 15 * Math.floor(next() * 4) });
+    const start = day.toMillis();
+    const length = (1 + Math.floor(next() * 6)) * 15 * 60_000;
+    const who = Math.floor(next() * 10);
+    return {
+      bookingId: randomUUID(),
+      start,
+      until: start + length,
+      occupants:
+        next() < 0.8
+          ? [{ kind: 'practitioner' as const, id: `p${who}` }]
+          : [{ kind: 'resource' as const, id: `room-${Math.floor(who / 2)}` }],
+    };
+  });
+}
+
+function inProcess(): void {
+  const catalogue = syntheticCatalogue();
+  const busy = new BusyIndex();
+  const from = DateTime.now().setZone(zone).startOf('day').plus({ days: 1 });
+  busy.replaceAll(
+    busyIntervals(from, 2000).map((b) => ({
+      key: `booking:${b.bookingId}`,
+      status: 'confirmed' as const,
+      interval: { from: b.start, until: b.until },
+      occupants: b.occupants,
+      expiresAt: null,
+    })),
+  );
+  const request = {
+    appointmentTypeId: 'checkup',
+    practitionerId: 'any',
+    from: from.toISODate()!,
+    to: from.plus({ days: 30 }).toISODate()!,
+  };
+  const now = Date.now();
+  let slots = 0;
+  for (let i = 0; i < 50; i++) listSlots(catalogue, busy, request, now); // warm-up (JIT, day cache)
+  const times: number[] = [];
+  for (let i = 0; i < 500; i++) {
+    const t0 = performance.now();
+    const reply = listSlots(catalogue, busy, request, now);
+    times.push(performance.now() - t0);
+    slots = reply.days.reduce((n, d) => n + d.slots.length, 0);
+  }
+  times.sort((a, b) => a - b);
+  process.stdout.write(
+    `availability p50=${percentile(times, 50).toFixed(2)} ms p95=${percentile(times, 95).toFixed(2)} ms` +
+      `  (31 days, 10 practitioners, 2000 busy intervals, ${slots} slots, 500 runs)\n`,
+  );
+}
+
+async function throughGateway(): Promise<void> {
+  const stack = await startStack({ OTEL_EXPORTER_OTLP_ENDPOINT: '' });
+  const pool = createPool({ connectionString: stack.env.DATABASE_URL!, applicationName: 'bench' });
+  try {
+    await seedDemoPractice(pool);
+    const from = DateTime.now().setZone(zone).startOf('day').plus({ days: 1 });
+    const occupants = {
+      p0: ['dr-muster', 'room-1'],
+      p1: ['dr-keller', 'room-2'],
+      p2: ['dh-rossi', 'room-2'],
+    } as const;
+    for (const b of busyIntervals(from, 2000)) {
+      const [practitioner, room] = Object.values(occupants)[Number(b.occupants[0]!.id.slice(-1)) % 3]!;
+      await pool.query(
+        `INSERT INTO availability.busy_times (source, source_id, status, occupied_from, occupied_until, occupants, version)
+         VALUES ('practice-system', $1, 'busy', $2, $3, $4, now())`,
+        [
+          b.bookingId,
+          new Date(b.start),
+          new Date(b.until),
+          JSON.stringify([
+            { kind: 'practitioner', id: practitioner },
+            { kind: 'resource', id: room },
+          ]),
+        ],
+      );
+    }
+    await pool.query(`SELECT pg_notify('availability_busy', '*'), pg_notify('availability_catalogue', '')`);
+    const to = from.plus({ days: 30 });
+    const paths = ['checkup', 'first-consultation', 'filling', 'emergency', 'hygiene', 'root-canal'].map(
+      (type) =>
+        `/api/v1/availability?appointmentType=${type}&practitioner=any&from=${from.toISODate()}&to=${to.toISODate()}`,
+    );
+    for (const path of paths) {
+      const response = await fetch(`${stack.gatewayUrl}${path}`);
+      if (response.status !== 200) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
+    }
+    const latencies: number[] = [];
+    const result = await new Promise<autocannon.Result>((resolve, reject) => {
+      const instance = autocannon(
+        {
+          url: stack.gatewayUrl,
+          connections: 200,
+          duration: seconds,
+          requests: paths.map((path) => ({ method: 'GET', path })),
+        },
+        (error, done) => (error ? reject(error) : resolve(done)),
+      );
+      instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+    });
+    latencies.sort((a, b) => a - b);
+    const rps = Math.round(result.requests.total / (result.duration || seconds));
+    process.stdout.write(
+      `gateway p95=${percentile(latencies, 95).toFixed(1)} ms rps=${rps}` +
+        `  (200 connections, ${seconds} s, p50=${percentile(latencies, 50).toFixed(1)} ms,` +
+        ` non-2xx=${result.non2xx}, errors=${result.errors}, timeouts=${result.timeouts})\n`,
+    );
+  } finally {
+    await pool.end();
+    await stack.stop();
+  }
+}
+
+inProcess();
+if (process.env.BENCH_GATEWAY !== 'false') await throughGateway();
