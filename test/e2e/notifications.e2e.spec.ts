@@ -55,7 +55,7 @@ describe('notifications on the real stack: the links in the messages drive the b
   const nthMailTo = (address: string, n: number, what: string) =>
     waitFor(() => mailsTo(address)[n], { what, timeoutMs: 30000 });
 
-  it('when a patient requests, confirms and cancels through the links, then each e-mail arrives in French, with a calendar file, and staff copies carry no token', async () => {
+  it('when a patient requests, confirms, changes and cancels through the links, then each e-mail arrives in French with its calendar file, and staff copies carry no token', async () => {
     // Far enough ahead to be still cancellable online (A3).
     const slot = slots.find((s) => Date.parse(s.start) > Date.now() + 3 * 86400_000);
     const request = aHoldRequest(slot, { language: 'fr' });
@@ -79,26 +79,36 @@ describe('notifications on the real stack: the links in the messages drive the b
     const uid = `booking-${String(held.body.bookingId)}@onlinetermine.praxis-muster.example`;
     expect(calendarOf(confirmation)).to.deep.equal({ method: 'REQUEST', uid, sequence: 0 });
 
-    const cancelled = await postJson(`${stack.gatewayUrl}/api/v1/bookings/cancel`, { token: manageToken });
-    expect(cancelled.status, JSON.stringify(cancelled.body)).to.equal(200);
-    const cancellation = await nthMailTo(email, 2, 'the cancellation e-mail');
-    expect(cancellation.subject).to.match(/^Votre rendez-vous a été annulé : /);
-    expect(calendarOf(cancellation)).to.deep.include({ method: 'CANCEL', uid });
-    expect(calendarOf(cancellation).sequence).to.be.greaterThan(0);
+    const later = slots.find((s) => Date.parse(s.start) > Date.parse(slot!.start) + 86400_000)!;
+    const changed = await postJson(`${stack.gatewayUrl}/api/v1/bookings/change`, {
+      token: manageToken,
+      start: later.start,
+    });
+    expect(changed.status, JSON.stringify(changed.body)).to.equal(200);
+    const change = await nthMailTo(email, 2, 'the change e-mail');
+    expect(change.subject).to.match(/^Votre rendez-vous a été modifié : /);
+    expect(calendarOf(change)).to.deep.equal({ method: 'REQUEST', uid, sequence: 1 });
+    const manageTokenAfterChange = tokenOfLink(change, '/manage');
 
-    const copies = await waitFor(() => (mailsTo(staffAddress).length >= 2 ? mailsTo(staffAddress) : undefined), {
-      what: 'the staff copies of the confirmation and the cancellation',
+    const cancelled = await postJson(`${stack.gatewayUrl}/api/v1/bookings/cancel`, { token: manageTokenAfterChange });
+    expect(cancelled.status, JSON.stringify(cancelled.body)).to.equal(200);
+    const cancellation = await nthMailTo(email, 3, 'the cancellation e-mail');
+    expect(cancellation.subject).to.match(/^Votre rendez-vous a été annulé : /);
+    expect(calendarOf(cancellation)).to.deep.equal({ method: 'CANCEL', uid, sequence: 2 });
+
+    const copies = await waitFor(() => (mailsTo(staffAddress).length >= 3 ? mailsTo(staffAddress) : undefined), {
+      what: 'the staff copies of the confirmation, the change and the cancellation',
       timeoutMs: 30000,
     });
-    expect(copies.map((m) => m.subject?.slice(0, 7))).to.deep.equal(['[Kopie]', '[Kopie]']);
+    expect(copies.map((m) => m.subject?.slice(0, 7))).to.deep.equal(['[Kopie]', '[Kopie]', '[Kopie]']);
+    const tokens = [confirmToken, manageToken, manageTokenAfterChange];
     for (const copy of copies) {
-      expect(`${copy.text}${String(copy.html)}`).to.not.include(manageToken);
-      expect(`${copy.text}${String(copy.html)}`).to.not.include(confirmToken);
+      for (const token of tokens) expect(`${copy.text}${String(copy.html)}`).to.not.include(token);
     }
 
-    // N7: what notification logged names events and kinds, never the patient or a token.
+    // What notification logged names events and kinds, never the patient or a token.
     const logged = JSON.stringify(stack.services.notification.logs);
-    for (const secret of [email, 'Beispiel', confirmToken, manageToken]) expect(logged).to.not.include(secret);
+    for (const secret of [email, 'Beispiel', ...tokens]) expect(logged).to.not.include(secret);
     const metrics = await (await fetch(`${stack.services.notification.url}/metrics`)).text();
     expect(metrics).to.match(/notifications_sent_total\{[^}]*kind="confirmation"[^}]*\} 1/);
     expect(metrics).to.not.include(email);

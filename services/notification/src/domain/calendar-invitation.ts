@@ -42,8 +42,10 @@ export function calendarInvitation(input: {
     start: new Date(booking.start),
     end: new Date(booking.end),
     summary: `${typeName} – ${settings.practiceName}`,
-    description: `${translations[input.language].labels.practitioner}: ${booking.practitionerName}\n${settings.phone}`,
-    location: `${settings.practiceName}, ${settings.address}`,
+    description: [`${translations[input.language].labels.practitioner}: ${booking.practitionerName}`, settings.phone]
+      .filter((line) => line.trim())
+      .join('\n'),
+    location: [settings.practiceName, settings.address].filter((part) => part.trim()).join(', '),
     status: input.method === 'REQUEST' ? ICalEventStatus.CONFIRMED : ICalEventStatus.CANCELLED,
     organizer: { name: settings.senderName, email: settings.senderAddress },
     attendees: [
