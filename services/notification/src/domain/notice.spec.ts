@@ -18,6 +18,17 @@ describe('who is notified', () => {
     ]);
   });
 
+  it('when a staff address is the patient address, then that address gets the original only', () => {
+    const event = aBookingConfirmedEvent({
+      patient: { firstName: 'A', lastName: 'B', email: 'Empfang@praxis.example' },
+    });
+    const deliveries = planDeliveries(event, aPracticeSettings(staff), false);
+    expect(deliveries.map((d) => [d.audience, d.recipient])).to.deep.equal([
+      ['patient', 'Empfang@praxis.example'],
+      ['staff', 'chefin@praxis.example'],
+    ]);
+  });
+
   it('when a hold is placed, then staff get no copy of the request', () => {
     const deliveries = planDeliveries(aBookingHeldEvent(), aPracticeSettings(staff), false);
     expect(deliveries.map((d) => d.audience)).to.deep.equal(['patient']);

@@ -65,8 +65,10 @@ export function planDeliveries(event: NoticeEvent, settings: PracticeSettings, s
     deliveries.push({ kind, audience: 'patient', channel: 'email', recipient: email, language });
   }
   if (settings.staffCopies && copiedKinds.has(kind)) {
+    // A staff member booking for themselves already has the original; the log key would collide anyway.
+    const patientAddress = email?.trim().toLowerCase();
     for (const address of new Set(settings.staffAddresses.map((a) => a.trim().toLowerCase()))) {
-      if (address) {
+      if (address && address !== patientAddress) {
         deliveries.push({
           kind,
           audience: 'staff',
