@@ -1,11 +1,14 @@
 import { type CommandName, type CommandRequest, visitKindSchema } from '@otk/contracts';
 import type { Broker } from '@otk/messaging';
 import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { parseInput } from './validate.js';
 
+const gzip = promisify(gzipCallback);
 const idSchema = z.string().trim().min(1).max(100);
 const availabilityQuery = z.object({
   appointmentType: idSchema,
@@ -36,12 +39,19 @@ export function availabilityRoutes(
   ) => {
     const answer = await answers.get(`${name} ${JSON.stringify(request)}`, async () => {
       const body = Buffer.from(JSON.stringify(await broker.call(name, request, { timeoutMs: config.RPC_TIMEOUT_MS })));
-      // Computed once per answer rather than by express on every response that reuses it.
-      return { body, etag: `W/"${createHash('sha1').update(body).digest('base64url')}"` };
+      // Computed once per answer, not on every response that reuses it: slot lists run to 100 kB
+      // of JSON and shrink tenfold and more.
+      return { body, gzipped: await gzip(body), etag: `W/"${createHash('sha1').update(body).digest('base64url')}"` };
     });
-    res.status(200).set({ 'cache-control': cacheControl, etag: answer.etag }).type('application/json');
-    if (req.fresh) res.status(304).end();
-    else res.send(answer.body);
+    res.status(200).set({ 'cache-control': cacheControl, etag: answer.etag, vary: 'Accept-Encoding' });
+    res.type('application/json');
+    if (req.fresh) {
+      res.status(304).end();
+    } else if (req.acceptsEncodings('gzip', 'identity') === 'gzip') {
+      res.set('content-encoding', 'gzip').send(answer.gzipped);
+    } else {
+      res.send(answer.body);
+    }
   };
 
   router.get('/practice', async (req, res) => {
@@ -70,6 +80,7 @@ export function availabilityRoutes(
 /** Single flight plus a short reuse window, per key; failures are never kept. */
 interface Answer {
   body: Buffer;
+  gzipped: Buffer;
   etag: string;
 }
 
