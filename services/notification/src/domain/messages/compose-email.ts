@@ -4,16 +4,22 @@ import type { EmailContent } from './email-content.js';
 import { formatDate, formatInstant, formatSpan } from './local-time.js';
 import { type Translation, fill, languageNames, translations } from './translations.js';
 
-type KindTexts = Translation['provisionalRequest'] &
-  Partial<Translation['confirmation']> &
-  Partial<Translation['cancellation']>;
+/** The sentences of one notice kind; which of the optional ones a kind has is up to its block. */
+interface KindTexts {
+  subject: string;
+  intro: string;
+  notYou: string;
+  action?: string;
+  changeRule?: string;
+  rebook?: string;
+}
 
 const textsOf: Record<NoticeKind, (t: Translation) => KindTexts> = {
   'provisional-request': (t) => t.provisionalRequest,
-  confirmation: (t) => ({ ...t.confirmation }),
-  change: (t) => ({ ...t.change }),
-  cancellation: (t) => ({ ...t.cancellation, action: '' }),
-  expiry: (t) => ({ ...t.expiry, action: '' }),
+  confirmation: (t) => t.confirmation,
+  change: (t) => t.change,
+  cancellation: (t) => t.cancellation,
+  expiry: (t) => t.expiry,
 };
 
 export function confirmLink(settings: PracticeSettings, token: string): string {
