@@ -206,6 +206,36 @@ describe('availability through the gateway on the real stack', function () {
     expect(Date.now() - sent).to.be.below(1000);
   });
 
+  it('when a patient holds a slot through the API, then it is gone from availability within 1 s', async () => {
+    const [slot] = await slots('hygiene', 'dh-rossi');
+    if (!slot) throw new Error('no slot to hold');
+    const sent = Date.now();
+    const response = await fetch(`${stack.gatewayUrl}/api/v1/holds`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        appointmentTypeId: 'hygiene',
+        practitionerId: 'dh-rossi',
+        start: slot.start,
+        channel: 'email',
+        language: 'de',
+        patient: {
+          firstName: 'Anna',
+          lastName: 'Beispiel',
+          email: `anna.${randomBytes(4).toString('hex')}@example.ch`,
+        },
+        consent: { accepted: true, privacyPolicyVersion: '2026-01' },
+      }),
+    });
+    expect(response.status, await response.clone().text()).to.equal(201);
+    await waitFor(async () => (!(await offers('hygiene', 'dh-rossi', slot.start)) ? true : undefined), {
+      intervalMs: 20,
+      timeoutMs: 5000,
+      what: 'the held slot to disappear',
+    });
+    expect(Date.now() - sent).to.be.below(1000);
+  });
+
   it('when a practitioner books the room they share, then the other practitioner loses that time too (S6)', async () => {
     const kellerStarts = new Set((await slots('emergency', 'dr-keller')).map((s) => Date.parse(s.start)));
     const shared = (await slots('hygiene', 'dh-rossi')).find((s) => kellerStarts.has(Date.parse(s.start)));
