@@ -62,9 +62,11 @@ export async function placeHold(deps: HoldManagerDeps, request: PlaceHoldRequest
   const confirmToken = newToken();
 
   const outcome = await inTransaction(deps.pool, async (client) => {
-    // Counted under a lock per contact and client, so parallel requests cannot overrun the limits.
+    // Counted under a lock per contact, so parallel requests of one patient cannot overrun the
+    // limit. Not per client address: behind a shared address (a practice's own network, a
+    // carrier's NAT) that lock would queue every patient; that limit may be overrun by a request
+    // or two in a race, which is harmless for a coarse guard against abuse.
     await lockKey(client, hold.contactKey);
-    if (hold.clientKey) await lockKey(client, hold.clientKey);
     assertBelowHoldLimits(await countOpenHolds(client, hold, now), settings);
     await lockOccupation(client, slot.occupants, slot.occupiedFrom, slot.occupiedUntil);
     const lapsed = await expireOverdueOverlapping(client, slot.occupants, slot.occupiedFrom, slot.occupiedUntil, now);
@@ -102,17 +104,16 @@ export async function placeHold(deps: HoldManagerDeps, request: PlaceHoldRequest
     throw new AppError('INTERNAL', 'idempotent hold vanished', undefined, false);
   }
 
-  try {
-    await deps.scheduleExpiry(
-      { bookingId: hold.id, expiresAt: hold.expiresAt },
-      settings.confirmationWindowSeconds * 1000,
+  // Not awaited: the patient need not wait for the broker's confirm, and a message that never
+  // goes out is covered by the sweep.
+  deps
+    .scheduleExpiry({ bookingId: hold.id, expiresAt: hold.expiresAt }, settings.confirmationWindowSeconds * 1000)
+    .catch((error: unknown) =>
+      deps.logger.warn(
+        { err: error, bookingId: hold.id },
+        'expiry message not scheduled; the sweep will expire the hold',
+      ),
     );
-  } catch (error) {
-    deps.logger.warn(
-      { err: error, bookingId: hold.id },
-      'expiry message not scheduled; the sweep will expire the hold',
-    );
-  }
   return { bookingId: hold.id, status: 'held', expiresAt: hold.expiresAt.toISOString() };
 }
 
