@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '.otk/**', 'site/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '.otk/**', 'site/dist/**', 'site/.astro/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

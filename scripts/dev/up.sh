@@ -97,9 +97,29 @@ for service in "${SERVICES[@]}"; do
   curl -fs "http://127.0.0.1:$port/readyz" >/dev/null || { say "$service is not ready; see $STATE_DIR/logs/$service.log"; exit 1; }
 done
 
+# The booking site: built when its sources are newer than the last build, then served with /api/
+# passed on to the gateway, so site and API share one origin (ADR 0050). The demo practice's
+# messages link to this address.
+SITE_PORT=${SITE_PORT:-4321}
+if [ ! -f site/dist/index.html ] ||
+  [ -n "$(find site/src site/build site/astro.config.ts site/package.json -newer site/dist/index.html -print -quit)" ]; then
+  say "building the booking site"
+  npm run build -w site >"$STATE_DIR/logs/site-build.log" 2>&1 ||
+    { say "the site build failed; see $STATE_DIR/logs/site-build.log"; exit 1; }
+  grep -o 'flow JavaScript: .*' "$STATE_DIR/logs/site-build.log" | sed 's/^/[up] /' || true
+fi
+start site env GATEWAY_URL=http://127.0.0.1:8080 SITE_PORT="$SITE_PORT" \
+  node --conditions=development --import tsx scripts/dev/site-server.ts
+for ((i = 0; i < 30; i++)); do
+  if curl -fs "http://127.0.0.1:$SITE_PORT/" >/dev/null 2>&1; then break; fi
+  sleep 1
+done
+curl -fs "http://127.0.0.1:$SITE_PORT/" >/dev/null || { say "the booking site did not start; see $STATE_DIR/logs/site.log"; exit 1; }
+
 cat <<TXT
 
 OTK is running.
+  Booking site         http://127.0.0.1:$SITE_PORT
   API (gateway)        http://127.0.0.1:8080/api/v1
   Mail inbox           http://127.0.0.1:$MAIL_WEB_PORT
   Health and metrics   http://127.0.0.1:<port>/healthz, /readyz, /metrics

@@ -25,6 +25,15 @@ export const practiceViewSchema = z.object({
   slotGranularityMinutes: z.number().int().positive(),
   minimumNoticeMinutes: z.number().int().nonnegative(),
   bookingHorizonDays: z.number().int().positive(),
+  /** Optional, for the booking site: the number patients call after the cancellation deadline (F9, A3). */
+  phone: z.string().nullable().optional(),
+  /** Optional, for the booking site: the practice's logo (an address on the site's origin) and main colour. */
+  logoUrl: z.string().nullable().optional(),
+  brandColour: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/)
+    .nullable()
+    .optional(),
 });
 export type PracticeView = z.infer<typeof practiceViewSchema>;
 

@@ -1,0 +1,59 @@
+/** Calendar arithmetic on local dates written yyyy-MM-dd; no time zones involved. */
+
+export interface Month {
+  year: number;
+  /** 1 to 12. */
+  month: number;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+export function isoDate(year: number, month: number, day: number): string {
+  return `${year}-${pad(month)}-${pad(day)}`;
+}
+
+export function monthOf(date: string): Month {
+  const [year, month] = date.split('-').map(Number);
+  return { year: year ?? 1970, month: month ?? 1 };
+}
+
+export function addMonths({ year, month }: Month, count: number): Month {
+  const index = year * 12 + (month - 1) + count;
+  return { year: Math.floor(index / 12), month: (index % 12) + 1 };
+}
+
+export function compareMonths(a: Month, b: Month): number {
+  return a.year * 12 + a.month - (b.year * 12 + b.month);
+}
+
+export function daysInMonth({ year, month }: Month): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** The month's first and last date. */
+export function monthRange(m: Month): { from: string; to: string } {
+  return { from: isoDate(m.year, m.month, 1), to: isoDate(m.year, m.month, daysInMonth(m)) };
+}
+
+/** Weeks from Monday to Sunday; days outside the month are null. */
+export function monthGrid(m: Month): (string | null)[][] {
+  // getUTCDay: 0 = Sunday; shift so that Monday is column 0.
+  const lead = (new Date(Date.UTC(m.year, m.month - 1, 1)).getUTCDay() + 6) % 7;
+  const cells: (string | null)[] = Array.from({ length: lead }, () => null);
+  for (let day = 1; day <= daysInMonth(m); day += 1) cells.push(isoDate(m.year, m.month, day));
+  while (cells.length % 7 !== 0) cells.push(null);
+  const weeks: (string | null)[][] = [];
+  for (let i = 0; i < cells.length; i += 7) weeks.push(cells.slice(i, i + 7));
+  return weeks;
+}
+
+/** Today's date in the given IANA time zone, e.g. the practice's. */
+export function todayIn(timeZone: string, now: Date = new Date()): string {
+  // en-CA formats as yyyy-MM-dd.
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+/** A date at noon UTC, so formatting it in any zone shows the same calendar day. */
+export function dateAtNoon(date: string): Date {
+  return new Date(`${date}T12:00:00Z`);
+}

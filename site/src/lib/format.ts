@@ -1,0 +1,63 @@
+import { dateAtNoon } from './calendar.js';
+import type { Language } from './i18n.js';
+
+/**
+ * Dates and times for people: in the language's Swiss variant (de-CH, fr-CH, it-CH, en-CH) and
+ * always in the practice's time zone, whatever the zone of the patient's device.
+ */
+export interface Formats {
+  /** "Mittwoch, 2. Dezember 2026, 09:30" */
+  dateTime(instant: string): string;
+  /** "09:30" */
+  time(instant: string): string;
+  /** "Mittwoch, 2. Dezember 2026", from a local date yyyy-MM-dd */
+  longDate(date: string): string;
+  /** "Dezember 2026" */
+  monthTitle(year: number, month: number): string;
+  /** Monday to Sunday, short: "Mo", "Di", … */
+  weekdays(): { short: string; long: string }[];
+  /** "4:59" minutes and seconds of a countdown */
+  countdown(milliseconds: number): string;
+}
+
+export function formats(language: Language, timeZone: string): Formats {
+  const locale = `${language}-CH`;
+  const dateTimeFormat = new Intl.DateTimeFormat(locale, {
+    timeZone,
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  const timeFormat = new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit' });
+  // Local dates are formatted in UTC from noon UTC: the calendar day stays the same.
+  const longDateFormat = new Intl.DateTimeFormat(locale, {
+    timeZone: 'UTC',
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  });
+  const monthFormat = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', month: 'long', year: 'numeric' });
+  return {
+    dateTime: (instant) => dateTimeFormat.format(new Date(instant)),
+    time: (instant) => timeFormat.format(new Date(instant)),
+    longDate: (date) => longDateFormat.format(dateAtNoon(date)),
+    monthTitle: (year, month) => monthFormat.format(dateAtNoon(`${year}-${String(month).padStart(2, '0')}-15`)),
+    weekdays: () => {
+      const short = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', weekday: 'short' });
+      const long = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', weekday: 'long' });
+      // 2024-01-01 was a Monday.
+      return Array.from({ length: 7 }, (_, i) => {
+        const day = dateAtNoon(`2024-01-0${i + 1}`);
+        return { short: short.format(day), long: long.format(day) };
+      });
+    },
+    countdown: (milliseconds) => {
+      const total = Math.max(0, Math.ceil(milliseconds / 1000));
+      return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import type { PracticeView } from '@otk/contracts';
+import { api } from './api.js';
+import { brandColours } from './colour.js';
+import { announce, h, showView } from './dom.js';
+import { type Formats, formats } from './format.js';
+import {
+  type Language,
+  type MessageKey,
+  type Translate,
+  allLanguages,
+  loadMessages,
+  pickLanguage,
+  translator,
+} from './i18n.js';
+
+/** What every page knows once the practice is loaded: the practice, language, texts and formats. */
+export interface PageContext {
+  practice: PracticeView;
+  language: Language;
+  t: Translate;
+  fmt: Formats;
+  app: HTMLElement;
+}
+
+const languageNames: Record<Language, string> = { de: 'Deutsch', fr: 'Français', it: 'Italiano', en: 'English' };
+const storedLanguageKey = 'otk.language';
+
+function chosenLanguage(): string | null {
+  const fromUrl = new URL(location.href).searchParams.get('lang');
+  if (fromUrl) return fromUrl;
+  try {
+    return localStorage.getItem(storedLanguageKey);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Loads the practice (W2: one build serves every practice), picks the language, fills the header
+ * with the practice's name and the language switch, and calls `render` — again after every
+ * language switch, so the current view is redrawn in the new language without losing entries.
+ */
+export async function startPage(render: (context: PageContext) => void): Promise<void> {
+  const app = document.getElementById('app')!;
+  let practice: PracticeView | undefined;
+  while (!practice) {
+    const result = await api<PracticeView>('/practice');
+    if (result.ok) {
+      practice = result.data;
+      break;
+    }
+    // Without the practice nothing can be shown: the texts are in the browser's language.
+    const fallback = translator(await loadMessages(pickLanguage(allLanguages, 'de', null, navigator.languages)));
+    await new Promise<void>((resolve) => {
+      const retry = h('button', { type: 'button', class: 'button', onclick: () => resolve() }, fallback('nav.retry'));
+      showView(
+        app,
+        h('h1', {}, fallback('site.practiceUnavailable')),
+        h('p', {}, fallback(errorKey(result.code))),
+        retry,
+      );
+      announce(fallback(errorKey(result.code)), 'error');
+    });
+  }
+  const loaded = practice;
+  for (const [name, value] of Object.entries(brandColours(loaded.brandColour) ?? {})) {
+    document.documentElement.style.setProperty(name, value);
+  }
+  if (loaded.logoUrl) {
+    // The name follows as text, so the logo is decoration for assistive technology.
+    document.getElementById('practice-logo')?.replaceChildren(h('img', { src: loaded.logoUrl, alt: '', height: 40 }));
+  }
+
+  const apply = async (language: Language) => {
+    const t = translator(await loadMessages(language));
+    document.documentElement.lang = language;
+    const name = document.getElementById('practice-name');
+    if (name) name.textContent = loaded.name;
+    renderLanguageSwitch(loaded, language, t, (next) => {
+      try {
+        localStorage.setItem(storedLanguageKey, next);
+      } catch {
+        // Private mode: the choice still holds through the URL.
+      }
+      const url = new URL(location.href);
+      url.searchParams.set('lang', next);
+      history.replaceState(history.state, '', url);
+      void apply(next);
+    });
+    render({ practice: loaded, language, t, fmt: formats(language, loaded.timeZone), app });
+  };
+  await apply(pickLanguage(loaded.languages, loaded.defaultLanguage, chosenLanguage(), navigator.languages));
+}
+
+function renderLanguageSwitch(
+  practice: PracticeView,
+  current: Language,
+  t: Translate,
+  onChange: (language: Language) => void,
+): void {
+  const slot = document.getElementById('language-switch');
+  if (!slot || practice.languages.length < 2) return;
+  const select = h(
+    'select',
+    { id: 'language', name: 'language' },
+    practice.languages.map((language) =>
+      h('option', { value: language, lang: language, selected: language === current }, languageNames[language]),
+    ),
+  );
+  select.addEventListener('change', () => onChange(select.value as Language));
+  slot.replaceChildren(h('label', { for: 'language' }, t('site.language')), select);
+}
+
+/** The sentence for an API error code (STYLE 5: every code maps to one in the patient's language). */
+export function errorKey(code: string): MessageKey {
+  return `error.${code}` as MessageKey;
+}

@@ -1,0 +1,450 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createPool } from '@otk/db';
+import { waitFor } from '@otk/test-kit';
+import type { AxeResults } from 'axe-core';
+import { expect } from 'chai';
+import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import { seedDemoPracticeSettings } from '../../services/notification/src/data-access/demo-practice-settings.seed.js';
+import { jsBudgetBytes, measureJs } from '../../site/build/js-size.js';
+import { type SiteServer, startSiteServer } from '../../scripts/dev/site-server.js';
+import { startDemoStack } from '../support/demo-stack.js';
+import { postJson } from '../support/factories.js';
+import type { Stack } from '../support/stack.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const siteDir = join(root, 'site');
+const distDir = join(siteDir, 'dist');
+const artifacts = join(root, 'test-artifacts', 'site');
+const axeScript = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Newest modification time of the site's sources, to build only when dist is older. */
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (['dist', 'node_modules', '.astro'].includes(entry.name)) continue;
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function buildSiteIfStale(): void {
+  const built = (() => {
+    try {
+      return statSync(join(distDir, 'index.html')).mtimeMs;
+    } catch {
+      return 0;
+    }
+  })();
+  if (built > newestSource(siteDir)) return;
+  execFileSync('npm', ['run', 'build', '-w', 'site'], { cwd: root, stdio: 'pipe' });
+}
+
+/** Debian's Chromium; without the background-networking flags it tries to reach Google and stalls. */
+function launchChromium(): Promise<Browser> {
+  // Playwright gives every launch a fresh temporary profile (user-data-dir) of its own.
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+const phone = { width: 360, height: 740 };
+const desktop = { width: 1280, height: 900 };
+
+describe('booking site: the patient flow in a real browser against the real stack', function () {
+  this.timeout(300000);
+  let stack: Stack;
+  let site: SiteServer;
+  let browser: Browser;
+  let gatewayUrl = 'http://127.0.0.1:9';
+
+  before(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    buildSiteIfStale();
+    site = await startSiteServer({ root: distDir, gatewayUrl: () => gatewayUrl });
+    [stack, browser] = await Promise.all([startDemoStack(), launchChromium()]);
+    gatewayUrl = stack.gatewayUrl;
+    const pool = createPool({ connectionString: stack.env.DATABASE_URL!, applicationName: 'test' });
+    try {
+      await seedDemoPracticeSettings(pool);
+      // The links in the messages lead to this test's site.
+      await pool.query('UPDATE notification.practice_settings SET site_url = $1', [site.url]);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  let pageProblems: string[] = [];
+  beforeEach(() => {
+    pageProblems = [];
+  });
+  afterEach(() => {
+    expect(pageProblems, 'errors in the page').to.deep.equal([]);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await site?.close();
+    await stack?.stop();
+  });
+
+  async function newPage(viewport: {
+    width: number;
+    height: number;
+  }): Promise<{ page: Page; context: BrowserContext }> {
+    const context = await browser.newContext({
+      viewport,
+      locale: 'de-CH',
+      timezoneId: 'America/New_York',
+    });
+    const page = await context.newPage();
+    // Script errors and content-security-policy refusals; failed API answers are expected in some tests.
+    page.on('pageerror', (error) => pageProblems.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+        pageProblems.push(message.text());
+    });
+    page.setDefaultTimeout(20000);
+    return { page, context };
+  }
+
+  /** The step's heading is shown and has the focus (screen readers announce each step). */
+  async function expectStep(page: Page, heading: RegExp | string): Promise<void> {
+    await page.locator('h1', { hasText: heading }).waitFor();
+    // Expressions as strings: they run in the page, which the test's Node types know nothing of.
+    await waitFor(async () => ((await page.evaluate("document.activeElement?.tagName === 'H1'")) ? true : undefined), {
+      timeoutMs: 5000,
+      what: 'the heading to have the focus',
+    });
+  }
+
+  /** Screenshot as a test artifact and an axe-core scan: no serious or critical violation. */
+  async function check(page: Page, name: string): Promise<void> {
+    await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+    viewportShots.set(name, await page.screenshot());
+    // Evaluated through the debugging protocol, so the site's content security policy (own scripts
+    // only) stays in force for everything else.
+    if (!(await page.evaluate("'axe' in window"))) await page.evaluate(axeScript);
+    const results = (await page.evaluate(
+      "axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] })",
+    )) as AxeResults;
+    const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(
+      serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
+      `axe on ${name}`,
+    ).to.deep.equal([]);
+  }
+
+  /** What the screen showed at each checked step, for the overview of the flow. */
+  const viewportShots = new Map<string, Buffer>();
+
+  /** The phone flow's steps side by side in one picture (the README shows it as docs/images/booking-flow.png). */
+  async function writeFlowOverview(names: string[]): Promise<void> {
+    const { page, context } = await newPage({ width: 1400, height: 600 });
+    const figures = names
+      .map((name) => `<img alt="" src="data:image/png;base64,${viewportShots.get(name)!.toString('base64')}">`)
+      .join('');
+    await page.setContent(
+      `<body style="margin:0;padding:16px;background:#eef1f5;display:flex;gap:12px">${figures}</body>
+       <style>img{width:186px;border-radius:12px;box-shadow:0 2px 8px #0003}</style>`,
+    );
+    await page.screenshot({ path: join(artifacts, 'flow-overview.png'), fullPage: true });
+    await context.close();
+  }
+
+  const choose = (page: Page, label: string) =>
+    page
+      .locator('button.choice', { has: page.locator('.choice-label', { hasText: new RegExp(`^${label}$`) }) })
+      .click();
+
+  const mailTo = (address: string, pattern: RegExp) =>
+    waitFor(
+      () =>
+        stack.smtp.messages.find(
+          (m) => JSON.stringify(m.to ?? '').includes(address) && pattern.test(String(m.text ?? '')),
+        ),
+      { timeoutMs: 30000, what: `an e-mail to ${address} matching ${pattern}` },
+    );
+
+  function linkIn(text: string, path: 'confirm' | 'manage'): string {
+    const link = new RegExp(`https?://[^\\s<>"]+/${path}\\?token=[\\w%-]+`).exec(text)?.[0];
+    expect(link, `a ${path} link`).to.be.a('string');
+    expect(link!.startsWith(site.url), 'the link leads to the booking site').to.equal(true);
+    return link!;
+  }
+
+  /**
+   * Clicks the first day with free slots at least `daysAhead` days from today (the default
+   * cancellation deadline is 24 h: a booking for tomorrow could not be changed any more).
+   */
+  async function pickDay(page: Page, daysAhead: number): Promise<void> {
+    const earliest = new Date(Date.now() + daysAhead * 86400000).toISOString().slice(0, 10);
+    for (let month = 0; month < 3; month += 1) {
+      await page.locator('.slot-picker[aria-busy="false"]').waitFor();
+      const dates = await page
+        .locator('button.day.free')
+        .evaluateAll((days) => days.map((d) => d.getAttribute('data-date')));
+      const date = dates.find((d) => d !== null && d >= earliest);
+      if (date) {
+        await page.locator(`button.day[data-date="${date}"]`).click();
+        return;
+      }
+      await page.getByRole('button', { name: /Nächster Monat|Next month/ }).click();
+    }
+    throw new Error(`no free day from ${earliest} on within three months`);
+  }
+
+  /** Walks F1–F6 and returns the chosen slot's start; `prefix` names the screenshots. */
+  async function bookUntilSummary(page: Page, email: string, prefix?: string): Promise<string> {
+    const shot = async (name: string) => {
+      if (prefix) await check(page, `${prefix}-${name}`);
+    };
+    await page.goto(site.url);
+    await expectStep(page, 'Waren Sie schon einmal in unserer Praxis?');
+    expect(await page.locator('#practice-name').textContent()).to.equal('Zahnarztpraxis Dr. Muster');
+    await shot('1-visit-kind');
+    await choose(page, 'Ersttermin');
+    await expectStep(page, 'Worum geht es?');
+    await shot('2-group');
+    await choose(page, 'Kontrolle & Prophylaxe');
+    await expectStep(page, 'Welchen Termin benötigen Sie?');
+    await shot('3-type');
+    await choose(page, 'Kontrolle');
+    await expectStep(page, 'Bei wem möchten Sie den Termin?');
+    await shot('4-practitioner');
+    await choose(page, 'Dr. med. dent. Eva Muster');
+    await expectStep(page, 'Wann möchten Sie kommen?');
+    await pickDay(page, 3);
+    const time = page.locator('button.time').first();
+    await time.waitFor();
+    await shot('5-date-time');
+    const start = (await time.getAttribute('data-start'))!;
+    await time.click();
+    await expectStep(page, 'Ihre Angaben');
+    // Validation as you type: a wrong address is criticised once the field is left.
+    await page.fill('#email', 'anna@');
+    await page.locator('#email').blur();
+    await page.locator('#email-error', { hasText: 'gültige E-Mail-Adresse' }).waitFor();
+    await page.fill('#firstName', 'Anna');
+    await page.fill('#lastName', 'Beispiel');
+    await page.fill('#birthDate', '1985-04-12');
+    await page.fill('#email', email);
+    await page.fill('#phone', '079 123 45 67');
+    await shot('6-patient');
+    await page.getByRole('button', { name: /Weiter/ }).click();
+    await expectStep(page, 'Anfrage prüfen und senden');
+    return start;
+  }
+
+  async function send(page: Page): Promise<void> {
+    await page.locator('#consent').check();
+    await page.getByRole('button', { name: 'Anfrage senden' }).click();
+  }
+
+  it('when the built site is measured, then its JavaScript stays under 50 KB gzipped', async () => {
+    const size = await measureJs(distDir);
+    expect(size.files.length).to.be.greaterThan(0);
+    expect(size.totalGzipBytes).to.be.at.most(jsBudgetBytes);
+  });
+
+  it('when a patient books on a phone, confirms by e-mail, changes and cancels, then every step works and is accessible', async () => {
+    const { page, context } = await newPage(phone);
+    const email = `anna.${randomBytes(4).toString('hex')}@example.ch`;
+    const start = await bookUntilSummary(page, email, 'phone');
+    await check(page, 'phone-7-summary');
+    // Layout from 320 px: nothing wider than the screen.
+    await page.setViewportSize({ width: 320, height: 740 });
+    expect(await page.evaluate('document.documentElement.scrollWidth')).to.be.at.most(320);
+    await page.setViewportSize(phone);
+    await send(page);
+    await expectStep(page, 'Bitte prüfen Sie Ihre E-Mails');
+    await page.locator('.countdown', { hasText: /Verbleibende Zeit zum Bestätigen: \d+:\d\d/ }).waitFor();
+    await check(page, 'phone-8-sent');
+
+    const provisional = await mailTo(email, /\/confirm\?token=/);
+    await page.goto(linkIn(String(provisional.text), 'confirm'));
+    await expectStep(page, 'Vielen Dank – Ihr Termin ist bestätigt.');
+    await check(page, 'phone-9-confirmed');
+    await page.reload();
+    await expectStep(page, 'Dieser Termin war bereits bestätigt');
+
+    const final = await mailTo(email, /\/manage\?token=/);
+    await page.goto(linkIn(String(final.text), 'manage'));
+    await expectStep(page, 'Ihr Termin');
+    await page.locator('dd', { hasText: 'Bestätigt' }).waitFor();
+    await check(page, 'phone-10-manage');
+
+    await page.getByRole('button', { name: 'Termin ändern' }).click();
+    await expectStep(page, 'Neue Zeit wählen');
+    const other = page.locator(`button.time:not([data-start="${start}"])`).first();
+    await pickDay(page, 3);
+    await other.waitFor();
+    const newStart = (await other.getAttribute('data-start'))!;
+    await other.click();
+    await check(page, 'phone-11-change');
+    await page.getByRole('button', { name: /Termin auf .* verschieben/ }).click();
+    await page.locator('.success', { hasText: 'Ihr Termin wurde auf' }).waitFor();
+    const changed = await waitFor(
+      async () => {
+        const response = await fetch(
+          `${stack.gatewayUrl}/api/v1/bookings/manage?token=${new URL(page.url()).searchParams.get('token')}`,
+        );
+        const body = (await response.json()) as { start: string };
+        return Date.parse(body.start) === Date.parse(newStart) ? body : undefined;
+      },
+      { what: 'the booking to have moved' },
+    );
+    expect(Date.parse(changed.start)).to.equal(Date.parse(newStart));
+
+    await page.getByRole('button', { name: 'Termin absagen' }).click();
+    await page.locator('#cancel-ask').waitFor();
+    await check(page, 'phone-12-cancel');
+    await page.getByRole('button', { name: 'Ja, absagen' }).click();
+    await page.locator('.success', { hasText: 'Ihr Termin ist abgesagt' }).waitFor();
+    await page.locator('dd', { hasText: 'Abgesagt' }).waitFor();
+    await check(page, 'phone-13-cancelled');
+    await context.close();
+    await writeFlowOverview([
+      'phone-1-visit-kind',
+      'phone-3-type',
+      'phone-5-date-time',
+      'phone-6-patient',
+      'phone-7-summary',
+      'phone-8-sent',
+      'phone-9-confirmed',
+    ]);
+  });
+
+  it('when a patient books on a desktop in English, then the flow, the language switch and the back button work', async () => {
+    const { page, context } = await newPage(desktop);
+    await page.goto(site.url);
+    await expectStep(page, 'Waren Sie schon einmal in unserer Praxis?');
+    await page.selectOption('#language', 'en');
+    await expectStep(page, 'Have you been to our practice before?');
+    expect(await page.getAttribute('html', 'lang')).to.equal('en');
+    await page.locator('button.choice', { hasText: 'Follow-up visit' }).click();
+    await expectStep(page, 'What is it about?');
+    await page.locator('button.choice', { hasText: 'Check-ups & prevention' }).click();
+    await expectStep(page, 'Which appointment do you need?');
+    // The browser's back button returns to the previous step, and forward again.
+    await page.goBack();
+    await expectStep(page, 'What is it about?');
+    await page.goForward();
+    await expectStep(page, 'Which appointment do you need?');
+    await page.locator('button.choice', { hasText: 'Check-up' }).first().click();
+    await expectStep(page, 'With whom would you like the appointment?');
+    await page.locator('button.choice', { hasText: 'Next available practitioner' }).click();
+    await expectStep(page, 'When would you like to come?');
+    await page.locator('button.day.free').first().click();
+    await page.locator('button.time .time-who').first().waitFor();
+    await check(page, 'desktop-5-date-time');
+    await page.locator('button.time').first().click();
+    await expectStep(page, 'Your details');
+    // Keyboard only: the form is filled and sent with Tab, typing and Enter.
+    await page.getByRole('button', { name: /Continue/ }).click();
+    await page.locator('#firstName-error', { hasText: 'Please fill in this field.' }).waitFor();
+    await check(page, 'desktop-6-patient-errors');
+    await page.fill('#firstName', 'Paul');
+    await page.fill('#lastName', 'Example');
+    await page.fill('#birthDate', '1970-01-31');
+    await page.fill('#email', `paul.${randomBytes(4).toString('hex')}@example.ch`);
+    await page.locator('#email').press('Enter');
+    await expectStep(page, 'Check and send your request');
+    await check(page, 'desktop-7-summary');
+    await page.getByRole('button', { name: 'Send request' }).click();
+    await page.locator('#consent-error', { hasText: 'agree to the privacy policy' }).waitFor();
+    await page.locator('#consent').press('Space');
+    await page.getByRole('button', { name: 'Send request' }).press('Enter');
+    await expectStep(page, 'Please check your e-mail');
+    await check(page, 'desktop-8-sent');
+    await context.close();
+  });
+
+  it('when the chosen slot is taken meanwhile, then the patient is told so and picks one of the nearest alternatives', async () => {
+    const { page, context } = await newPage(phone);
+    const email = `lea.${randomBytes(4).toString('hex')}@example.ch`;
+    const start = await bookUntilSummary(page, email);
+    const rival = await postJson(
+      `${stack.gatewayUrl}/api/v1/holds`,
+      {
+        appointmentTypeId: 'checkup',
+        practitionerId: 'dr-muster',
+        start,
+        channel: 'email',
+        language: 'de',
+        patient: { firstName: 'Rita', lastName: 'Rival', email: `rita.${randomBytes(4).toString('hex')}@example.ch` },
+        consent: { accepted: true, privacyPolicyVersion: '2026-01' },
+      },
+      { 'idempotency-key': randomBytes(8).toString('hex') },
+    );
+    expect(rival.status).to.equal(201);
+    await send(page);
+    await page.locator('#flow-error', { hasText: 'Leider hat soeben jemand anderes diesen Termin gebucht.' }).waitFor();
+    await page.locator('#alternatives-heading').waitFor();
+    await check(page, 'slot-taken');
+    await page.locator('.alternatives button.time').first().click();
+    await send(page);
+    await expectStep(page, 'Bitte prüfen Sie Ihre E-Mails');
+    await context.close();
+  });
+
+  it('when a confirm link is opened after the confirmation window, then the page says it expired and offers to book again', async () => {
+    const pool = createPool({ connectionString: stack.env.DATABASE_URL!, applicationName: 'test' });
+    try {
+      await pool.query('UPDATE hold_manager.settings SET confirmation_window_seconds = 2');
+      const { page, context } = await newPage(phone);
+      const email = `max.${randomBytes(4).toString('hex')}@example.ch`;
+      await bookUntilSummary(page, email);
+      await send(page);
+      await expectStep(page, 'Bitte prüfen Sie Ihre E-Mails');
+      const provisional = await mailTo(email, /\/confirm\?token=/);
+      await page.locator('.countdown', { hasText: 'Die Zeit zum Bestätigen ist abgelaufen' }).waitFor();
+      await page.goto(linkIn(String(provisional.text), 'confirm'));
+      await page.locator('.error-text', { hasText: 'Diese Anfrage ist abgelaufen' }).waitFor();
+      await page.getByRole('link', { name: 'Termin buchen' }).waitFor();
+      await check(page, 'confirm-expired');
+      await context.close();
+    } finally {
+      await pool.query('UPDATE hold_manager.settings SET confirmation_window_seconds = 900');
+      await pool.end();
+    }
+  });
+
+  it('when the cancellation deadline has passed, then the manage page says so and offers no change or cancel', async () => {
+    const pool = createPool({ connectionString: stack.env.DATABASE_URL!, applicationName: 'test' });
+    try {
+      // Every demo slot lies within a deadline of a year before the appointment.
+      await pool.query('UPDATE hold_manager.settings SET cancellation_deadline_seconds = 31536000');
+      const { page, context } = await newPage(phone);
+      const email = `eva.${randomBytes(4).toString('hex')}@example.ch`;
+      await bookUntilSummary(page, email);
+      await send(page);
+      await expectStep(page, 'Bitte prüfen Sie Ihre E-Mails');
+      await page.goto(linkIn(String((await mailTo(email, /\/confirm\?token=/)).text), 'confirm'));
+      await expectStep(page, 'Vielen Dank – Ihr Termin ist bestätigt.');
+      await page.goto(linkIn(String((await mailTo(email, /\/manage\?token=/)).text), 'manage'));
+      await page.locator('.warning', { hasText: 'Bitte rufen Sie die Praxis an' }).waitFor();
+      expect(await page.getByRole('button', { name: 'Termin absagen' }).count()).to.equal(0);
+      await check(page, 'manage-deadline-passed');
+      await context.close();
+    } finally {
+      await pool.query('UPDATE hold_manager.settings SET cancellation_deadline_seconds = 86400');
+      await pool.end();
+    }
+  });
+});
