@@ -35,10 +35,6 @@ export class BusyIndex {
     return this.changes;
   }
 
-  get size(): number {
-    return this.entries.size;
-  }
-
   replaceAll(entries: Iterable<BusyEntry>): void {
     this.entries.clear();
     for (const entry of entries) this.store(entry);

@@ -71,14 +71,6 @@ export interface Catalogue {
   isHoliday(date: string): boolean;
 }
 
-export function findType(catalogue: Catalogue, id: string): AppointmentType | undefined {
-  return catalogue.types.find((t) => t.id === id);
-}
-
-export function findPractitioner(catalogue: Catalogue, id: string): Practitioner | undefined {
-  return catalogue.practitioners.find((p) => p.id === id);
-}
-
 /** The practitioner and every resource linked to them: what one of their bookings occupies. */
 export function occupantsOf(practitioner: Practitioner): { kind: 'practitioner' | 'resource'; id: string }[] {
   return [

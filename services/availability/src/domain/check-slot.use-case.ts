@@ -1,7 +1,6 @@
 import { AppError, type CommandReply, type CommandRequestParsed } from '@otk/contracts';
 import type { BusyIndex } from './busy-index.js';
-import type { Catalogue } from './catalogue.js';
-import { occupantsOf } from './catalogue.js';
+import { type Catalogue, occupantsOf } from './catalogue.js';
 import { formatLocal } from './format-local.js';
 import { bookableType, practitionersFor, slotQuery } from './list-slots.use-case.js';
 import { localDateOf } from './local-day.js';
@@ -27,14 +26,14 @@ export function checkSlot(
       practitionerId: request.practitionerId,
       start: request.start,
     });
-  let type;
-  let practitioner;
-  try {
-    type = bookableType(catalogue, request.appointmentTypeId);
-    [practitioner] = practitionersFor(catalogue, type, request.practitionerId);
-  } catch (error) {
-    throw error instanceof AppError ? refuse(error.message) : error;
-  }
+  const { type, practitioner } = (() => {
+    try {
+      const type = bookableType(catalogue, request.appointmentTypeId);
+      return { type, practitioner: practitionersFor(catalogue, type, request.practitionerId)[0] };
+    } catch (error) {
+      throw error instanceof AppError ? refuse(error.message) : error;
+    }
+  })();
   if (request.practitionerId === 'any' || !practitioner) throw refuse('a practitioner must be named');
   if (request.visitKind && !type.visitKinds.includes(request.visitKind)) {
     throw refuse(`${type.id} is not offered for visit kind ${request.visitKind}`);
