@@ -1,4 +1,5 @@
 export { assertSchemaCurrent } from './assert-schema-current.js';
+export { Listener, type ListenerOptions } from './listener.js';
 export type { MigrationSet } from './migration-files.js';
 export { appendToOutbox } from './outbox.js';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';

@@ -1,8 +1,9 @@
 import { ROOT_CONTEXT, context, propagation } from '@opentelemetry/api';
 import type { Envelope } from '@otk/contracts';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { Listener } from './listener.js';
 import { type OutboxMetrics, outboxMetrics } from './outbox-metrics.js';
 import { outboxChannel } from './outbox.js';
 import { quoteSchema } from './schema-name.js';
@@ -60,9 +61,7 @@ export class OutboxRelay {
   /** A notification arrived while a batch was in flight: run again without waiting. */
   private notified = false;
   private failures = 0;
-  private listener: pg.Client | undefined;
-  private listenerFailures = 0;
-  private reconnectTimer: NodeJS.Timeout | undefined;
+  private readonly listener: Listener;
   private lastPruneAt = 0;
 
   constructor(options: OutboxRelayOptions) {
@@ -75,23 +74,29 @@ export class OutboxRelay {
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.batchSize = options.batchSize ?? 100;
     this.publishedRetentionMs = options.publishedRetentionMs ?? 7 * 24 * 3600_000;
+    // Anything committed while nobody listened is picked up once the connection is lost rather
+    // than at the next poll.
+    this.listener = new Listener({
+      connection: this.pool.options,
+      channels: [outboxChannel(this.schema)],
+      logger: this.logger,
+      onNotification: this.onNotification,
+      onLost: this.onNotification,
+    });
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.connectListener();
+    this.listener.start();
     this.loop = this.run();
   }
 
   /** Lets the batch in flight finish (and commit), then stops listening and polling. */
   async stop(): Promise<void> {
     this.running = false;
-    clearTimeout(this.reconnectTimer);
     this.endWait?.();
-    const listener = this.listener;
-    this.listener = undefined;
-    await Promise.all([this.loop, listener?.end().catch(() => undefined)]);
+    await Promise.all([this.loop, this.listener.stop()]);
   }
 
   private async run(): Promise<void> {
@@ -191,38 +196,4 @@ export class OutboxRelay {
     this.notified = true;
     if (this.failures === 0) this.endWait?.();
   };
-
-  /**
-   * LISTENs on a client of its own, outside the pool, since it stays connected for the relay's
-   * lifetime. When that connection dies it is replaced after a backoff; meanwhile the poll goes on.
-   */
-  private connectListener(): void {
-    if (!this.running) return;
-    const client = new pg.Client(this.pool.options);
-    this.listener = client;
-    let lost = false;
-    const onLost = (error?: Error) => {
-      if (lost) return;
-      lost = true;
-      client.removeListener('notification', this.onNotification);
-      client.end().catch(() => undefined);
-      if (this.listener === client) this.listener = undefined;
-      if (!this.running) return;
-      this.listenerFailures += 1;
-      const delay = Math.min(firstRetryMs * 2 ** (this.listenerFailures - 1), maxRetryMs);
-      this.logger.warn({ err: error, retryInMs: delay }, 'outbox relay lost its LISTEN connection; reconnecting');
-      this.reconnectTimer = setTimeout(() => this.connectListener(), delay);
-      // Anything committed while nobody listened is picked up now rather than at the next poll.
-      this.onNotification();
-    };
-    client.on('error', onLost);
-    client.on('end', () => onLost(new Error('connection ended')));
-    client.on('notification', this.onNotification);
-    client
-      .connect()
-      .then(() => client.query(`LISTEN ${pg.escapeIdentifier(outboxChannel(this.schema))}`))
-      .then(() => {
-        this.listenerFailures = 0;
-      }, onLost);
-  }
 }

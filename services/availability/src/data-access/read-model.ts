@@ -1,11 +1,11 @@
 import { AppError } from '@otk/contracts';
+import { Listener } from '@otk/db';
 import type { Logger } from '@otk/telemetry';
 import type pg from 'pg';
 import { BusyIndex } from '../domain/busy-index.js';
 import type { Catalogue } from '../domain/catalogue.js';
 import { busyChannel, loadBlockingBusyTimes, loadBusyTime } from './busy-times.repository.js';
 import { catalogueChannel, loadCatalogue } from './catalogue.repository.js';
-import { ChangeFeed } from './change-feed.js';
 
 /**
  * What this replica answers from: the catalogue and the busy index, in memory, loaded at start
@@ -17,7 +17,7 @@ export class ReadModel {
   readonly busy = new BusyIndex();
   private catalogue: Catalogue | undefined;
   private catalogueChanges = 0;
-  private readonly feed: ChangeFeed;
+  private readonly listener: Listener;
   /** Notifications are applied one after another, in the order they came. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -25,23 +25,23 @@ export class ReadModel {
     private readonly pool: pg.Pool,
     private readonly logger: Logger,
   ) {
-    this.feed = new ChangeFeed({
-      pool,
+    this.listener = new Listener({
+      connection: pool.options,
       channels: [catalogueChannel, busyChannel],
       logger,
-      onNotification: (channel, payload) => this.enqueue(() => this.onChange(channel, payload)),
-      onConnected: () => this.enqueue(() => this.reloadAll()),
+      onNotification: (channel, payload) => void this.enqueue(() => this.onChange(channel, payload)),
+      onListening: () => this.enqueue(() => this.reloadAll()),
     });
   }
 
   /** Loads everything once, then follows changes. */
   async start(): Promise<void> {
     await this.reloadAll();
-    this.feed.start();
+    this.listener.start();
   }
 
   stop(): Promise<void> {
-    return this.feed.stop();
+    return this.listener.stop();
   }
 
   /** Grows with every change of catalogue or busy times: cached answers compare it. */
@@ -51,7 +51,7 @@ export class ReadModel {
 
   /** Whether changes reach this replica now; while not, answers must not be cached. */
   get following(): boolean {
-    return this.feed.connected;
+    return this.listener.listening;
   }
 
   current(): Catalogue {

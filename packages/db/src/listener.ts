@@ -1,45 +1,50 @@
-import type { Logger } from '@otk/telemetry';
 import pg from 'pg';
+import type { Logger } from 'pino';
 
-const FIRST_RETRY_MS = 100;
-const MAX_RETRY_MS = 10_000;
+const firstRetryMs = 100;
+const maxRetryMs = 10_000;
 
-export interface ChangeFeedOptions {
-  pool: pg.Pool;
+export interface ListenerOptions {
+  /** Connection settings; a pool's `options` will do. The listener opens a client of its own. */
+  connection: pg.ClientConfig;
   channels: string[];
   logger: Logger;
   onNotification(channel: string, payload: string): void;
-  /**
-   * Called each time LISTEN is (re)established: whatever changed while nobody listened must be
-   * read again. Until the first call, and between a loss and the next call, `connected` is false.
-   */
-  onConnected(): Promise<void>;
+  /** After each successful LISTEN: whatever was committed while nobody listened must be read now. */
+  onListening?(): Promise<void> | void;
+  /** The connection died; a new one follows after a backoff. */
+  onLost?(): void;
 }
 
 /**
- * LISTENs to PostgreSQL notifications on a connection of its own (outside the pool), replaced
- * after a backoff whenever it dies. This is how every replica learns of changes another replica
- * (or the seed, or an import) committed.
+ * LISTENs to PostgreSQL notifications on a connection of its own, outside any pool, since it stays
+ * open for the process's lifetime. When that connection dies it is replaced after a backoff
+ * (100 ms doubling to 10 s). Notifications sent meanwhile are lost: `onListening` is the place to
+ * catch up.
  */
-export class ChangeFeed {
+export class Listener {
   private client: pg.Client | undefined;
   private failures = 0;
   private timer: NodeJS.Timeout | undefined;
-  private running = true;
-  private isConnected = false;
+  private running = false;
+  private isListening = false;
 
-  constructor(private readonly options: ChangeFeedOptions) {}
+  constructor(private readonly options: ListenerOptions) {}
 
-  get connected(): boolean {
-    return this.isConnected;
+  /** True while notifications reach this process (LISTEN done and `onListening` finished). */
+  get listening(): boolean {
+    return this.isListening;
   }
 
   start(): void {
+    if (this.running) return;
+    this.running = true;
     this.connect();
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    this.isListening = false;
     clearTimeout(this.timer);
     const client = this.client;
     this.client = undefined;
@@ -48,20 +53,21 @@ export class ChangeFeed {
 
   private connect(): void {
     if (!this.running) return;
-    const client = new pg.Client(this.options.pool.options);
+    const client = new pg.Client(this.options.connection);
     this.client = client;
     let lost = false;
     const onLost = (error?: Error) => {
       if (lost) return;
       lost = true;
-      this.isConnected = false;
+      this.isListening = false;
       client.end().catch(() => undefined);
       if (this.client === client) this.client = undefined;
       if (!this.running) return;
       this.failures += 1;
-      const delay = Math.min(FIRST_RETRY_MS * 2 ** (this.failures - 1), MAX_RETRY_MS);
+      const delay = Math.min(firstRetryMs * 2 ** (this.failures - 1), maxRetryMs);
       this.options.logger.warn({ err: error, retryInMs: delay }, 'lost the LISTEN connection; reconnecting');
       this.timer = setTimeout(() => this.connect(), delay);
+      this.options.onLost?.();
     };
     client.on('error', onLost);
     client.on('end', () => onLost(new Error('connection ended')));
@@ -70,9 +76,9 @@ export class ChangeFeed {
       .connect()
       .then(async () => {
         for (const channel of this.options.channels) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-        await this.options.onConnected();
+        await this.options.onListening?.();
         this.failures = 0;
-        this.isConnected = !lost;
+        this.isListening = !lost;
       })
       .catch(onLost);
   }
