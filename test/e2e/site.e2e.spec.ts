@@ -339,6 +339,11 @@ describe('booking site: the patient flow in a real browser against the real stac
     expect(await page.getAttribute('html', 'lang')).to.equal('en');
     await page.locator('button.choice', { hasText: 'Follow-up visit' }).click();
     await expectStep(page, 'What is it about?');
+    // The skip link leads to the step's heading and leaves the step in the address alone.
+    await page.focus('#skip-link');
+    await page.keyboard.press('Enter');
+    await expectStep(page, 'What is it about?');
+    expect(new URL(page.url()).hash).to.equal('#group');
     await page.locator('button.choice', { hasText: 'Check-ups & prevention' }).click();
     await expectStep(page, 'Which appointment do you need?');
     // The browser's back button returns to the previous step, and forward again.
@@ -399,6 +404,33 @@ describe('booking site: the patient flow in a real browser against the real stac
     await check(page, 'slot-taken');
     await page.locator('.alternatives button.time').first().click();
     await send(page);
+    await expectStep(page, 'Bitte prüfen Sie Ihre E-Mails');
+    await context.close();
+  });
+
+  it('when the connection drops or the server refuses an entry, then the patient is told, keeps every entry and sends again', async () => {
+    const { page, context } = await newPage(phone);
+    const email = `tom.${randomBytes(4).toString('hex')}@example.ch`;
+    // Accepted by the page's quick check, refused by the API's stricter one.
+    await bookUntilSummary(page, `tom..${email}`);
+    await page.reload();
+    await expectStep(page, 'Anfrage prüfen und senden');
+    await page.locator('dd', { hasText: 'Anna Beispiel' }).waitFor();
+
+    await context.setOffline(true);
+    await send(page);
+    await page.locator('#flow-error', { hasText: 'Der Buchungsdienst ist nicht erreichbar' }).waitFor();
+    await check(page, 'network-failure');
+    await context.setOffline(false);
+    await page.locator('#flow-error').getByRole('button', { name: 'Erneut versuchen' }).click();
+
+    await expectStep(page, 'Ihre Angaben');
+    await page.locator('#email-error', { hasText: 'gültige E-Mail-Adresse' }).waitFor();
+    expect(await page.inputValue('#firstName')).to.equal('Anna');
+    await page.fill('#email', email);
+    await page.getByRole('button', { name: /Weiter/ }).click();
+    await expectStep(page, 'Anfrage prüfen und senden');
+    await page.getByRole('button', { name: 'Anfrage senden' }).click();
     await expectStep(page, 'Bitte prüfen Sie Ihre E-Mails');
     await context.close();
   });

@@ -74,6 +74,17 @@ export async function startPage(render: (context: PageContext) => void): Promise
   const apply = async (language: Language) => {
     const t = translator(await loadMessages(language));
     document.documentElement.lang = language;
+    const skip = document.getElementById('skip-link');
+    if (skip) {
+      skip.textContent = t('site.skip');
+      // The address's fragment names the booking step, so the link moves the focus itself.
+      skip.onclick = (event) => {
+        event.preventDefault();
+        const heading = app.querySelector<HTMLElement>('h1');
+        heading?.setAttribute('tabindex', '-1');
+        heading?.focus();
+      };
+    }
     const name = document.getElementById('practice-name');
     if (name) name.textContent = loaded.name;
     renderLanguageSwitch(loaded, language, t, (next) => {
