@@ -248,6 +248,8 @@ describe('booking site: the patient flow in a real browser against the real stac
     await shot('6-patient');
     await page.getByRole('button', { name: /Weiter/ }).click();
     await expectStep(page, 'Anfrage prüfen und senden');
+    // The browser runs in New York; the time shown is the practice's wall-clock time of the slot.
+    await page.locator('dd', { hasText: `um ${start.slice(11, 16)}` }).waitFor();
     return start;
   }
 

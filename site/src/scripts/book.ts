@@ -227,23 +227,24 @@ async function render(): Promise<void> {
       const data = await catalogue();
       if (!data) return;
       const used = new Set(data.appointmentTypes.map((type) => type.groupId));
+      const groups = data.groups.filter((group) => used.has(group.id));
       return frame(
         view,
         t('group.heading'),
-        h(
-          'ul',
-          { class: 'choices' },
-          data.groups
-            .filter((group) => used.has(group.id))
-            .map((group) =>
-              choiceButton(localized(group.name, lang), null, state.groupId === group.id, () => {
-                if (state.groupId !== group.id) resetFrom('group');
-                state.groupId = group.id;
-                save();
-                go('type');
-              }),
+        groups.length === 0
+          ? h('p', {}, t('type.none'))
+          : h(
+              'ul',
+              { class: 'choices' },
+              groups.map((group) =>
+                choiceButton(localized(group.name, lang), null, state.groupId === group.id, () => {
+                  if (state.groupId !== group.id) resetFrom('group');
+                  state.groupId = group.id;
+                  save();
+                  go('type');
+                }),
+              ),
             ),
-        ),
       );
     }
     case 'type': {
