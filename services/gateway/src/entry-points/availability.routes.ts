@@ -20,9 +20,10 @@ const catalogueQuery = z.object({ visitKind: visitKindSchema.optional() });
 
 /**
  * Patient-facing read API (F1–F5): the practice, its catalogue, and free slots. Each is one RPC to
- * availability. Identical questions asked at the same time share one call, and its serialized
- * answer is reused for AVAILABILITY_CACHE_TTL_MS (short: availability itself caches until the busy index
- * changes, so this only bounds how stale a busy instant can look — see ADR 0012).
+ * availability. Identical questions share one call; its serialized (and gzipped) answer is reused
+ * for AVAILABILITY_CACHE_TTL_MS and then served a little longer while its successor loads.
+ * Availability itself caches until its busy index changes, so this only bounds how long a slot
+ * just taken can still be shown (ADR 12).
  */
 export function availabilityRoutes(
   broker: Broker,
@@ -77,35 +78,75 @@ export function availabilityRoutes(
   return router;
 }
 
-/** Single flight plus a short reuse window, per key; failures are never kept. */
 interface Answer {
   body: Buffer;
   gzipped: Buffer;
   etag: string;
 }
 
+interface Entry {
+  /** The answer being loaded, or the last one loaded. */
+  answer: Promise<Answer>;
+  /** Until then the answer is reused as it is. */
+  freshUntil: number;
+  /** Until then an older answer is still served while a newer one loads (no stall for everyone at once). */
+  staleUntil: number;
+  refreshing: boolean;
+}
+
+/** How much longer than its TTL an answer may be served while its successor loads. */
+const STALE_GRACE_MS = 1000;
+
+/**
+ * Per key: single flight (concurrent identical questions share one load), reuse for `ttlMs`, and
+ * stale-while-revalidate — once the TTL has passed, the first request starts a reload and everyone
+ * gets the previous answer until it is in, for at most STALE_GRACE_MS more. Failures are never kept.
+ */
 class SharedAnswers {
-  private readonly entries = new Map<string, { body: Promise<Answer>; until: number }>();
+  private readonly entries = new Map<string, Entry>();
 
   constructor(private readonly ttlMs: number) {}
 
   get(key: string, load: () => Promise<Answer>): Promise<Answer> {
     const now = Date.now();
     const entry = this.entries.get(key);
-    if (entry && entry.until > now) return entry.body;
+    if (entry && now < entry.freshUntil) return entry.answer;
+    if (entry && now < entry.staleUntil) {
+      if (!entry.refreshing) {
+        entry.refreshing = true;
+        load().then(
+          (answer) => this.store(key, Promise.resolve(answer)),
+          () => this.entries.delete(key),
+        );
+      }
+      return entry.answer;
+    }
     if (this.entries.size > 5000) this.entries.clear();
-    const body = load();
-    const fresh = { body, until: Infinity };
-    this.entries.set(key, fresh);
-    body.then(
+    const answer = load();
+    const loading: Entry = { answer, freshUntil: Infinity, staleUntil: Infinity, refreshing: true };
+    this.entries.set(key, loading);
+    answer.then(
       () => {
-        fresh.until = Date.now() + this.ttlMs;
-        if (this.ttlMs <= 0 && this.entries.get(key) === fresh) this.entries.delete(key);
+        if (this.entries.get(key) === loading) this.store(key, answer);
       },
       () => {
-        if (this.entries.get(key) === fresh) this.entries.delete(key);
+        if (this.entries.get(key) === loading) this.entries.delete(key);
       },
     );
-    return body;
+    return answer;
+  }
+
+  private store(key: string, answer: Promise<Answer>): void {
+    if (this.ttlMs <= 0) {
+      this.entries.delete(key);
+      return;
+    }
+    const now = Date.now();
+    this.entries.set(key, {
+      answer,
+      freshUntil: now + this.ttlMs,
+      staleUntil: now + this.ttlMs + STALE_GRACE_MS,
+      refreshing: false,
+    });
   }
 }
