@@ -129,18 +129,19 @@ async function catalogue(): Promise<CatalogueView | undefined> {
 function showError(code: string, retry?: () => void): void {
   const message = context.t(errorKey(code));
   announce(message, 'error');
-  const box = document.getElementById('flow-error');
-  if (box) {
-    box.replaceChildren(
-      ...[
-        h('p', {}, message),
-        retry
-          ? h('button', { type: 'button', class: 'button secondary', onclick: retry }, context.t('nav.retry'))
-          : null,
-      ].filter((node) => node !== null),
-    );
-    box.hidden = false;
+  let box = document.getElementById('flow-error');
+  if (!box) {
+    // The step could not be drawn at all (its catalogue did not load): a view of its own.
+    box = h('div', { id: 'flow-error', class: 'error-box' });
+    showView(context.app, h('h1', {}, context.t('site.practiceUnavailable')), box);
   }
+  box.replaceChildren(
+    ...[
+      h('p', {}, message),
+      retry ? h('button', { type: 'button', class: 'button secondary', onclick: retry }, context.t('nav.retry')) : null,
+    ].filter((node) => node !== null),
+  );
+  box.hidden = false;
 }
 
 function progress(view: View): HTMLElement | null {
