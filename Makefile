@@ -27,4 +27,4 @@ format:
 	npm run format
 
 clean:
-	rm -rf packages/*/dist services/*/dist .otk
+	rm -rf packages/*/dist services/*/dist site/dist .otk
