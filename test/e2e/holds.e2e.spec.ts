@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import type pg from 'pg';
 import { startDemoStack } from '../support/demo-stack.js';
 import { type OfferedSlot, aHoldRequest, getJson, offeredSlots, postJson } from '../support/factories.js';
+import { openApiChecker } from '../support/openapi.js';
 import type { Stack } from '../support/stack.js';
 
 const CONCURRENT = 200;
@@ -31,6 +32,18 @@ describe('holds and double opt-in through the gateway on the real stack (issue 4
   });
 
   const api = (path: string) => `${stack.gatewayUrl}/api/v1${path}`;
+  const matchesOpenApi = openApiChecker();
+  /** Every answer of the hold and booking endpoints must match docs/api/openapi.yaml. */
+  const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
+    const answer = await postJson(api(path), body, headers);
+    matchesOpenApi('POST', path, answer.status, answer.body);
+    return answer;
+  };
+  const manage = async (query: string) => {
+    const answer = await getJson(api(`/bookings/manage${query}`));
+    matchesOpenApi('GET', '/bookings/manage', answer.status, answer.body);
+    return answer;
+  };
   /** The next offered check-up at least `days` ahead, so that the cancellation deadline lies ahead too. */
   const nextCheckup = (days = 2) => {
     const index = checkups.findIndex((s) => Date.parse(s.start) > Date.now() + days * 86400_000);
@@ -40,8 +53,7 @@ describe('holds and double opt-in through the gateway on the real stack (issue 4
   /** Availability learns of holds from events; wait until it shows the slot as busy. */
   const untilBusy = (slot: OfferedSlot) =>
     waitFor(async () => ((await isOffered(slot)) ? undefined : true), { what: 'the held slot to be busy' });
-  const hold = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
-    postJson(api('/holds'), body, headers);
+  const hold = (body: Record<string, unknown>, headers: Record<string, string> = {}) => post('/holds', body, headers);
   /** The confirm token that went to the patient with booking.held (read where notification gets it). */
   const confirmTokenOf = async (bookingId: string) => {
     const { rows } = await pool.query<{ token: string }>(
@@ -179,7 +191,7 @@ describe('holds and double opt-in through the gateway on the real stack (issue 4
         what: 'the slot to be offered again',
       });
       expect(Date.now() - deadline).to.be.lessThan(1000);
-      const confirm = await postJson(api('/bookings/confirm'), { token });
+      const confirm = await post('/bookings/confirm', { token });
       expect(confirm.status).to.equal(409);
       expect(confirm.body.code).to.equal('HOLD_EXPIRED');
       expect(Date.now() - deadline).to.be.lessThan(1000);
@@ -218,40 +230,41 @@ describe('holds and double opt-in through the gateway on the real stack (issue 4
       const bookingId = String(held.body.bookingId);
       const confirmToken = await confirmTokenOf(bookingId);
 
-      const confirmed = await postJson(api('/bookings/confirm'), { token: confirmToken });
+      const confirmed = await post('/bookings/confirm', { token: confirmToken });
       expect(confirmed).to.deep.include({ status: 200 });
       expect(confirmed.body).to.deep.equal({ bookingId, status: 'confirmed', alreadyConfirmed: false });
-      const again = await postJson(api('/bookings/confirm'), { token: confirmToken });
+      const again = await post('/bookings/confirm', { token: confirmToken });
       expect(again.body.alreadyConfirmed).to.equal(true);
 
       const manageToken = await manageTokenOf(bookingId);
-      const manage = await fetch(api(`/bookings/manage?token=${encodeURIComponent(manageToken)}`));
-      expect(manage.status).to.equal(200);
-      expect(manage.headers.get('cache-control')).to.equal('no-store');
-      expect(await manage.json()).to.include({ bookingId, status: 'confirmed', changeable: true });
+      const page = await fetch(api(`/bookings/manage?token=${encodeURIComponent(manageToken)}`));
+      expect(page.headers.get('cache-control')).to.equal('no-store');
+      const shown = await manage(`?token=${encodeURIComponent(manageToken)}`);
+      expect(shown.status).to.equal(200);
+      expect(shown.body).to.include({ bookingId, status: 'confirmed', changeable: true });
 
-      const changed = await postJson(api('/bookings/change'), { token: manageToken, start: second.start });
+      const changed = await post('/bookings/change', { token: manageToken, start: second.start });
       expect(changed.status).to.equal(200);
       expect(Date.parse(String(changed.body.start))).to.equal(Date.parse(second.start));
       await waitFor(async () => ((await isOffered(first)) ? true : undefined), { what: 'the old slot offered again' });
 
-      const cancelled = await postJson(api('/bookings/cancel'), { token: manageToken });
+      const cancelled = await post('/bookings/cancel', { token: manageToken });
       expect(cancelled.body).to.deep.equal({ bookingId, status: 'cancelled' });
       await waitFor(async () => ((await isOffered(second)) ? true : undefined), { what: 'the new slot offered again' });
-      const twice = await postJson(api('/bookings/cancel'), { token: manageToken });
+      const twice = await post('/bookings/cancel', { token: manageToken });
       expect([twice.status, twice.body.code]).to.deep.equal([409, 'ILLEGAL_TRANSITION']);
     });
 
     it('when tokens are misused, then the gateway answers with stable codes', async () => {
       const held = await hold(aHoldRequest(nextCheckup()));
       const confirmToken = await confirmTokenOf(String(held.body.bookingId));
-      const manage = await getJson(api(`/bookings/manage?token=${confirmToken}`));
-      expect([manage.status, manage.body.code]).to.deep.equal([404, 'TOKEN_INVALID']);
-      const missing = await getJson(api('/bookings/manage'));
+      const wrong = await manage(`?token=${confirmToken}`);
+      expect([wrong.status, wrong.body.code]).to.deep.equal([404, 'TOKEN_INVALID']);
+      const missing = await manage('');
       expect([missing.status, missing.body.code]).to.deep.equal([400, 'VALIDATION_FAILED']);
-      const withdrawn = await postJson(api('/bookings/withdraw'), { token: confirmToken });
+      const withdrawn = await post('/bookings/withdraw', { token: confirmToken });
       expect(withdrawn.body.status).to.equal('withdrawn');
-      const late = await postJson(api('/bookings/confirm'), { token: confirmToken });
+      const late = await post('/bookings/confirm', { token: confirmToken });
       expect([late.status, late.body.code]).to.deep.equal([409, 'ILLEGAL_TRANSITION']);
     });
 
@@ -260,11 +273,11 @@ describe('holds and double opt-in through the gateway on the real stack (issue 4
       try {
         const held = await hold(aHoldRequest(nextCheckup()));
         const bookingId = String(held.body.bookingId);
-        await postJson(api('/bookings/confirm'), { token: await confirmTokenOf(bookingId) });
+        await post('/bookings/confirm', { token: await confirmTokenOf(bookingId) });
         const token = await manageTokenOf(bookingId);
-        const cancel = await postJson(api('/bookings/cancel'), { token });
+        const cancel = await post('/bookings/cancel', { token });
         expect([cancel.status, cancel.body.code]).to.deep.equal([409, 'CANCELLATION_DEADLINE_PASSED']);
-        const change = await postJson(api('/bookings/change'), { token, start: nextCheckup().start });
+        const change = await post('/bookings/change', { token, start: nextCheckup().start });
         expect([change.status, change.body.code]).to.deep.equal([409, 'CANCELLATION_DEADLINE_PASSED']);
       } finally {
         await setSettings({ cancellation_deadline_seconds: 86400 });

@@ -142,6 +142,17 @@ describe('hold-manager: booking lifecycle on PostgreSQL', function () {
       expect(await codeOf(placeHold(h.deps, placeHoldRequestV1.parse(other)))).to.equal('IDEMPOTENCY_KEY_REUSED');
     });
 
+    it('when two requests with the same Idempotency-Key arrive at once, then both answer with one hold', async () => {
+      const request = placeHoldRequestV1.parse(aPlaceHoldRequest({ idempotencyKey: `twin-${aFreeHour().getTime()}` }));
+      const [a, b] = await Promise.all([placeHold(h.deps, request), placeHold(h.deps, request)]);
+      expect(a).to.deep.equal(b);
+      const { rows } = await h.pool.query(
+        'SELECT count(*)::int AS n FROM hold_manager.bookings WHERE idempotency_key = $1',
+        [request.idempotencyKey],
+      );
+      expect(rows[0].n).to.equal(1);
+    });
+
     it('when a contact or a client address has too many open holds, then TOO_MANY_OPEN_HOLDS', async () => {
       await setSettings(h.pool, { max_open_holds_per_contact: 2, max_open_holds_per_client: 3 });
       const email = `limit.${aFreeHour().getTime()}@example.ch`;

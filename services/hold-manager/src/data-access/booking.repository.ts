@@ -223,6 +223,22 @@ export async function expireOverdueOverlapping(
   return rows.map(toBooking);
 }
 
+/**
+ * Whether a committed, active booking (confirmed, or held and not overdue) overlaps the slot's
+ * occupation on any occupant. A fast refusal only: the exclusion constraint remains the judge.
+ */
+export async function isVisiblyTaken(db: Db, slot: Slot, now: Date): Promise<boolean> {
+  const { rows } = await db.query(
+    `SELECT 1 FROM ${occupancy} o JOIN ${bookings} b ON b.id = o.booking_id
+      WHERE o.active AND o.occupant = ANY($1)
+        AND tstzrange(o.occupied_from, o.occupied_until) && tstzrange($2, $3)
+        AND (b.status = 'confirmed' OR (b.status = 'held' AND b.expires_at > $4))
+      LIMIT 1`,
+    [slot.occupants.map(occupantKey), slot.occupiedFrom, slot.occupiedUntil, now],
+  );
+  return rows.length > 0;
+}
+
 /** Held bookings past their deadline, locked for this transaction; other sweepers skip them. */
 export async function lockOverdueHolds(db: Db, now: Date, limit: number): Promise<Booking[]> {
   const { rows } = await db.query<BookingRow>(
@@ -239,49 +255,43 @@ export async function lockOverdueHolds(db: Db, now: Date, limit: number): Promis
  */
 export async function insertBooking(db: Db, booking: NewBooking, now: Date): Promise<'inserted' | 'duplicate'> {
   const { slot } = booking;
-  try {
-    await db.query('SAVEPOINT insert_booking');
-    await db.query(
-      `INSERT INTO ${bookings} (id, status, appointment_type_id, appointment_type_name, practitioner_id,
+  // A concurrent twin with the same idempotency key inserts nothing and learns so.
+  const inserted = await db.query(
+    `INSERT INTO ${bookings} (id, status, appointment_type_id, appointment_type_name, practitioner_id,
          practitioner_name, time_zone, visit_kind, starts_at, ends_at, occupied_from, occupied_until, occupants,
          expires_at, changeable_until, language, channel, patient, contact_key, client_key, consent_accepted_at,
          privacy_policy_version, idempotency_key, request_hash, created_at, updated_at)
        VALUES ($1, 'held', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-         $22, $23, $24, $24)`,
-      [
-        booking.id,
-        slot.appointmentTypeId,
-        JSON.stringify(slot.appointmentTypeName),
-        slot.practitionerId,
-        slot.practitionerName,
-        slot.timeZone,
-        booking.visitKind ?? null,
-        slot.start,
-        slot.end,
-        slot.occupiedFrom,
-        slot.occupiedUntil,
-        JSON.stringify(slot.occupants),
-        booking.expiresAt,
-        booking.changeableUntil,
-        booking.language,
-        booking.channel,
-        JSON.stringify(booking.patient),
-        booking.contactKey,
-        booking.clientKey ?? null,
-        booking.consentAcceptedAt,
-        booking.privacyPolicyVersion,
-        booking.idempotencyKey ?? null,
-        booking.requestHash,
-        now,
-      ],
-    );
-  } catch (error) {
-    if (isPgError(error, '23505', 'bookings_idempotency_key')) {
-      await db.query('ROLLBACK TO SAVEPOINT insert_booking');
-      return 'duplicate';
-    }
-    throw error;
-  }
+         $22, $23, $24, $24)
+       ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING`,
+    [
+      booking.id,
+      slot.appointmentTypeId,
+      JSON.stringify(slot.appointmentTypeName),
+      slot.practitionerId,
+      slot.practitionerName,
+      slot.timeZone,
+      booking.visitKind ?? null,
+      slot.start,
+      slot.end,
+      slot.occupiedFrom,
+      slot.occupiedUntil,
+      JSON.stringify(slot.occupants),
+      booking.expiresAt,
+      booking.changeableUntil,
+      booking.language,
+      booking.channel,
+      JSON.stringify(booking.patient),
+      booking.contactKey,
+      booking.clientKey ?? null,
+      booking.consentAcceptedAt,
+      booking.privacyPolicyVersion,
+      booking.idempotencyKey ?? null,
+      booking.requestHash,
+      now,
+    ],
+  );
+  if (inserted.rowCount === 0) return 'duplicate';
   await insertOccupancy(db, booking.id, slot);
   return 'inserted';
 }

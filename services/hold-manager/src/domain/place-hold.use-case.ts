@@ -1,11 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { AppError, type CommandReply, type CommandRequestParsed } from '@otk/contracts';
+import type pg from 'pg';
 import {
   countOpenHolds,
   expireOverdueOverlapping,
   lockOccupation,
   findByIdempotencyKey,
   insertBooking,
+  isVisiblyTaken,
   lockKey,
   toSnapshot,
 } from '../data-access/booking.repository.js';
@@ -61,7 +63,13 @@ export async function placeHold(deps: HoldManagerDeps, request: PlaceHoldRequest
   };
   const confirmToken = newToken();
 
-  const outcome = await inTransaction(deps.pool, async (client) => {
+  const reserve = async () => {
+    // A slot visibly taken is refused at once, without queueing for its lock: under contention
+    // the losers would otherwise pass the occupation lock one by one only to fail on insert.
+    if (await isVisiblyTaken(deps.pool, slot, now)) throw new AppError('SLOT_TAKEN', 'this time is no longer free');
+    return inTransaction(deps.pool, (client) => holdInTransaction(client));
+  };
+  const holdInTransaction = async (client: pg.PoolClient): Promise<'held' | 'duplicate'> => {
     // Counted under a lock per contact, so parallel requests of one patient cannot overrun the
     // limit. Not per client address: behind a shared address (a practice's own network, a
     // carrier's NAT) that lock would queue every patient; that limit may be overrun by a request
@@ -85,8 +93,13 @@ export async function placeHold(deps: HoldManagerDeps, request: PlaceHoldRequest
       now,
     );
     return 'held';
-  }).catch(async (error: unknown) => {
+  };
+  const outcome = await reserve().catch(async (error: unknown) => {
     if (error instanceof AppError && error.code === 'SLOT_TAKEN') {
+      // Taken by this very request's twin (same Idempotency-Key, committed a moment earlier)?
+      if (request.idempotencyKey && (await findByIdempotencyKey(deps.pool, request.idempotencyKey))) {
+        return 'duplicate';
+      }
       const alternatives = await deps.findAlternatives({
         appointmentTypeId: slot.appointmentTypeId,
         practitionerId: slot.practitionerId,
