@@ -116,6 +116,10 @@ for ((i = 0; i < 30; i++)); do
 done
 curl -fs "http://127.0.0.1:$SITE_PORT/" >/dev/null || { say "the booking site did not start; see $STATE_DIR/logs/site.log"; exit 1; }
 
+# The first slot the demo practice offers, for the example request below (only offered slots can be held).
+DEMO_START=$(curl -fs "http://127.0.0.1:8080/api/v1/availability?appointmentType=checkup&practitioner=dr-muster&from=$(date +%F)&to=$(date -d '+30 days' +%F)" |
+  node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => process.stdout.write(JSON.parse(s).days.flatMap((d) => d.slots)[0]?.start ?? ""))' || true)
+
 cat <<TXT
 
 OTK is running.
@@ -128,7 +132,7 @@ OTK is running.
 
 Try a provisional request; the e-mail appears in the inbox:
   curl -s -X POST http://127.0.0.1:8080/api/v1/holds -H 'content-type: application/json' \\
-    -d '{"appointmentTypeId":"checkup","practitionerId":"dr-muster","start":"$(date -u -d 'tomorrow 09:00' +%FT%TZ)","end":"$(date -u -d 'tomorrow 09:30' +%FT%TZ)","language":"de","patient":{"firstName":"Anna","lastName":"Beispiel","email":"anna@example.ch"}}'
+    -d '{"appointmentTypeId":"checkup","practitionerId":"dr-muster","start":"$DEMO_START","channel":"email","language":"de","patient":{"firstName":"Anna","lastName":"Beispiel","email":"anna@example.ch"},"consent":{"accepted":true,"privacyPolicyVersion":"2026-01"}}'
 
 Stop everything with: make down
 TXT
