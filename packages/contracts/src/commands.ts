@@ -72,7 +72,9 @@ export const placeHoldReplyV1 = z.object({
 /**
  * availability.checkSlot v1: is this a slot the practice really offers now (working hours, notice,
  * horizon, type, practitioner, free)? The reply says what the booking would occupy (S6), so the
- * hold-manager can guard every occupant. Refused with SLOT_NOT_OFFERED.
+ * hold-manager can guard every occupant. Refused with SLOT_NOT_OFFERED, whose `details.reason` is
+ * 'busy' (offered but for busy times; `details.blockingBookingIds` names the bookings in the way)
+ * or 'not-offered'.
  */
 export const checkSlotRequestV1 = z.object({
   appointmentTypeId: z.string().trim().min(1).max(100),

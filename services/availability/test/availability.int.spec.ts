@@ -1,5 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type BookingSnapshot, type CommandReply, type EventData, type EventType, createEvent } from '@otk/contracts';
+import {
+  type AppError,
+  type BookingSnapshot,
+  type CommandReply,
+  type EventData,
+  type EventType,
+  createEvent,
+} from '@otk/contracts';
 import { createPool, runMigrations } from '@otk/db';
 import { Broker } from '@otk/messaging';
 import { type RunningService, startService } from '@otk/runtime';
@@ -126,7 +133,9 @@ describe('availability service on real PostgreSQL and RabbitMQ', function () {
   it('when a time is not an offered slot, then checkSlot refuses it with SLOT_NOT_OFFERED', async () => {
     const { start } = await firstSlot('checkup', 'dr-muster');
     const offGrid = new Date(Date.parse(start) + 5 * 60_000).toISOString();
-    expect(await refusal(check('checkup', 'dr-muster', offGrid))).to.equal('SLOT_NOT_OFFERED');
+    const offGridRefusal = (await check('checkup', 'dr-muster', offGrid).catch((e: unknown) => e)) as AppError;
+    expect(offGridRefusal.code).to.equal('SLOT_NOT_OFFERED');
+    expect(offGridRefusal.details).to.deep.include({ reason: 'not-offered' });
     expect(await refusal(check('checkup', 'dh-rossi', start))).to.equal('SLOT_NOT_OFFERED');
     expect(await refusal(check('nope', 'dr-muster', start))).to.equal('SLOT_NOT_OFFERED');
     expect(await refusal(check('checkup', 'dr-muster', start, { visitKind: 'first' }))).to.equal('accepted');
@@ -155,7 +164,9 @@ describe('availability service on real PostgreSQL and RabbitMQ', function () {
     await waitFor(async () => (!(await startsOf('checkup', 'dr-muster')).includes(start) ? true : undefined), {
       what: 'the held slot to disappear',
     });
-    expect(await refusal(check('checkup', 'dr-muster', occupancy.start))).to.equal('SLOT_NOT_OFFERED');
+    const refused = (await check('checkup', 'dr-muster', occupancy.start).catch((e: unknown) => e)) as AppError;
+    expect(refused.code).to.equal('SLOT_NOT_OFFERED');
+    expect(refused.details).to.deep.include({ reason: 'busy', blockingBookingIds: [booking.bookingId] });
     expect(
       await refusal(check('checkup', 'dr-muster', occupancy.start, { ignoreBookingId: booking.bookingId })),
     ).to.equal('accepted');

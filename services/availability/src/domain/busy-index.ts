@@ -53,16 +53,12 @@ export class BusyIndex {
    * not, nor does `ignoreKey` (a booking being moved does not block its own new slot).
    */
   busyFor(occupants: readonly Occupant[], range: Interval, now: number, ignoreKey?: string): Interval[] {
-    const index = (this.byOccupant ??= this.indexByOccupant());
-    const out: Interval[] = [];
-    for (const occupant of occupants) {
-      for (const entry of index.get(occupantKey(occupant)) ?? []) {
-        if (entry.interval.until <= range.from || entry.interval.from >= range.until) continue;
-        // An entry on several of the occupants may come twice; the slot engine merges intervals.
-        if (entry.key !== ignoreKey && blocksAt(entry, now)) out.push(entry.interval);
-      }
-    }
-    return out;
+    return this.blocking(occupants, range, now, ignoreKey).map((entry) => entry.interval);
+  }
+
+  /** The keys of the entries that block any of `occupants` somewhere in `range` at `now`. */
+  blockersOf(occupants: readonly Occupant[], range: Interval, now: number, ignoreKey?: string): string[] {
+    return this.blocking(occupants, range, now, ignoreKey).map((entry) => entry.key);
   }
 
   /** The next instant after `now` at which a held entry lapses, if any: answers computed now go stale then. */
@@ -74,6 +70,18 @@ export class BusyIndex {
       }
     }
     return next;
+  }
+
+  private blocking(occupants: readonly Occupant[], range: Interval, now: number, ignoreKey?: string): BusyEntry[] {
+    const index = (this.byOccupant ??= this.indexByOccupant());
+    const found = new Set<BusyEntry>();
+    for (const occupant of occupants) {
+      for (const entry of index.get(occupantKey(occupant)) ?? []) {
+        if (entry.interval.until <= range.from || entry.interval.from >= range.until) continue;
+        if (entry.key !== ignoreKey && blocksAt(entry, now)) found.add(entry);
+      }
+    }
+    return [...found];
   }
 
   private changed(): void {

@@ -1,5 +1,5 @@
 import { AppError, type CommandReply, type CommandRequestParsed } from '@otk/contracts';
-import type { BusyIndex } from './busy-index.js';
+import { type BusyIndex, bookingKey } from './busy-index.js';
 import { type Catalogue, occupantsOf } from './catalogue.js';
 import { formatLocal } from './format-local.js';
 import { bookableType, practitionersFor, slotQuery } from './list-slots.use-case.js';
@@ -12,7 +12,8 @@ const MINUTE = 60_000;
  * Is `start` a slot the practice offers now, for this type and practitioner? The same engine that
  * lists slots decides (grid, hours, absences, holidays, notice, horizon, busy times), so a slot
  * shown is a slot that can be held. The reply says what the booking occupies (S6). Anything
- * else is SLOT_NOT_OFFERED.
+ * else is SLOT_NOT_OFFERED, with `details.reason`: 'busy' (offered but for busy times; the
+ * bookings in the way are in `details.blockingBookingIds`) or 'not-offered'.
  */
 export function checkSlot(
   catalogue: Catalogue,
@@ -25,6 +26,7 @@ export function checkSlot(
       appointmentTypeId: request.appointmentTypeId,
       practitionerId: request.practitionerId,
       start: request.start,
+      reason: 'not-offered',
     });
   const { type, practitioner } = (() => {
     try {
@@ -41,17 +43,36 @@ export function checkSlot(
   const start = Date.parse(request.start);
   const zone = catalogue.practice.timeZone;
   const date = localDateOf(start, zone);
-  const [day] = computeSlots(
-    slotQuery(catalogue, busy, {
-      type,
-      practitioners: [practitioner],
-      from: date,
-      to: date,
-      now,
-      ignoreBookingId: request.ignoreBookingId,
-    }),
-  );
-  if (!day?.slots.some((slot) => slot.start === start)) throw refuse('no free slot starts then');
+  const query = slotQuery(catalogue, busy, {
+    type,
+    practitioners: [practitioner],
+    from: date,
+    to: date,
+    now,
+    ignoreBookingId: request.ignoreBookingId,
+  });
+  const offers = (q: typeof query) => computeSlots(q)[0]?.slots.some((slot) => slot.start === start) ?? false;
+  if (!offers(query)) {
+    // Would it be offered but for busy times? Then say so, and name the bookings in the way, so the
+    // hold-manager can tell "taken" from "not offered" without asking again.
+    const free = { ...query, practitioners: query.practitioners.map((p) => ({ ...p, busy: [] })) };
+    if (!offers(free)) throw refuse('no slot starts then');
+    const occupied = {
+      from: start - type.bufferBeforeMinutes * MINUTE,
+      until: start + (type.durationMinutes + type.bufferAfterMinutes) * MINUTE,
+    };
+    const ignoreKey = request.ignoreBookingId ? bookingKey(request.ignoreBookingId) : undefined;
+    throw new AppError('SLOT_NOT_OFFERED', 'this time is not offered: it is busy', {
+      appointmentTypeId: request.appointmentTypeId,
+      practitionerId: request.practitionerId,
+      start: request.start,
+      reason: 'busy',
+      blockingBookingIds: busy
+        .blockersOf(occupantsOf(practitioner), occupied, now, ignoreKey)
+        .filter((key) => key.startsWith('booking:'))
+        .map((key) => key.slice('booking:'.length)),
+    });
+  }
   const end = start + type.durationMinutes * MINUTE;
   return {
     appointmentTypeId: type.id,
