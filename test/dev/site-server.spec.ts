@@ -1,0 +1,86 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { type SiteServer, startSiteServer } from '../../scripts/dev/site-server.js';
+
+describe('site server (make up and browser tests): static files and /api/ on one origin', () => {
+  let root: string;
+  let gateway: Server;
+  let gatewayUrl: string;
+  let site: SiteServer;
+  const seen: { url?: string; forwardedFor?: string; body?: string }[] = [];
+
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'otk-site-'));
+    await mkdir(join(root, 'confirm'));
+    await mkdir(join(root, '_astro'));
+    await writeFile(join(root, 'index.html'), '<h1>book</h1>');
+    await writeFile(join(root, 'confirm', 'index.html'), '<h1>confirm</h1>');
+    await writeFile(join(root, '_astro', 'app.1234.js'), 'export {};');
+    gateway = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        seen.push({ url: req.url, forwardedFor: String(req.headers['x-forwarded-for']), body });
+        res.writeHead(409, { 'content-type': 'application/json' }).end('{"code":"SLOT_TAKEN"}');
+      });
+    });
+    await new Promise<void>((done) => gateway.listen(0, '127.0.0.1', done));
+    gatewayUrl = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
+    site = await startSiteServer({ root, gatewayUrl: () => gatewayUrl });
+  });
+
+  after(async () => {
+    await site.close();
+    await new Promise((done) => gateway.close(done));
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('when a page is asked for without its file name, then its index.html is served, revalidated, with a strict policy', async () => {
+    const response = await fetch(`${site.url}/confirm?token=abc`);
+    expect(response.status).to.equal(200);
+    expect(await response.text()).to.equal('<h1>confirm</h1>');
+    expect(response.headers.get('cache-control')).to.equal('no-cache');
+    expect(response.headers.get('content-security-policy')).to.include("script-src 'self'");
+    expect(response.headers.get('referrer-policy')).to.equal('no-referrer');
+  });
+
+  it('when a hashed build asset is asked for, then it may be cached for good', async () => {
+    const response = await fetch(`${site.url}/_astro/app.1234.js`);
+    expect(response.headers.get('content-type')).to.match(/^text\/javascript/);
+    expect(response.headers.get('cache-control')).to.include('immutable');
+  });
+
+  it('when a path leaves the site folder, then nothing outside is served', async () => {
+    // Encoded slashes survive URL parsing and only become '..' segments once decoded.
+    const response = await fetch(`${site.url}/..%2f..%2f..%2f..%2f..%2f..%2fetc%2fpasswd`);
+    expect(response.status).to.equal(404);
+  });
+
+  it('when the API is called, then the request goes to the gateway with its body, and the answer comes back unchanged', async () => {
+    const response = await fetch(`${site.url}/api/v1/holds`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"start":"x"}',
+    });
+    expect(response.status).to.equal(409);
+    expect(await response.json()).to.deep.equal({ code: 'SLOT_TAKEN' });
+    expect(seen.at(-1)).to.deep.include({ url: '/api/v1/holds', body: '{"start":"x"}' });
+    expect(seen.at(-1)?.forwardedFor).to.match(/127\.0\.0\.1/);
+  });
+
+  it('when the gateway cannot be reached, then the API answers 502 UNAVAILABLE, as the site expects', async () => {
+    const previous = gatewayUrl;
+    gatewayUrl = 'http://127.0.0.1:9';
+    try {
+      const response = await fetch(`${site.url}/api/v1/practice`);
+      expect(response.status).to.equal(502);
+      expect(((await response.json()) as { code: string }).code).to.equal('UNAVAILABLE');
+    } finally {
+      gatewayUrl = previous;
+    }
+  });
+});
