@@ -5,6 +5,7 @@ import { expiryScheduler } from './data-access/expiry-scheduler.js';
 import { migrations } from './data-access/migrations.js';
 import type { HoldManagerDeps } from './domain/ports.js';
 import { serveBookingCommands } from './entry-points/booking-commands.rpc.js';
+import { bookingMetrics } from './entry-points/booking-metrics.js';
 import { startExpirySweep } from './entry-points/expiry-sweep.timer.js';
 import { consumeHoldExpiries } from './entry-points/hold-expiry.consumer.js';
 
@@ -13,7 +14,7 @@ export const holdManager: ServiceDefinition<typeof configSchema> = {
   configSchema,
   migrations,
   outbox: true,
-  async start({ broker, pool, config, logger }) {
+  async start({ broker, pool, config, logger, metrics: { registry } }) {
     const deps: HoldManagerDeps = {
       pool,
       logger,
@@ -22,9 +23,10 @@ export const holdManager: ServiceDefinition<typeof configSchema> = {
       scheduleExpiry: expiryScheduler(broker),
       now: () => new Date(),
     };
-    await consumeHoldExpiries(broker, deps);
-    await serveBookingCommands(broker, deps);
-    const stopSweep = startExpirySweep(deps, logger, config.HOLD_EXPIRY_SWEEP_INTERVAL_MS);
+    const metrics = bookingMetrics(registry);
+    await consumeHoldExpiries(broker, deps, metrics);
+    await serveBookingCommands(broker, deps, metrics);
+    const stopSweep = startExpirySweep(deps, logger, config.HOLD_EXPIRY_SWEEP_INTERVAL_MS, metrics);
     return { stop: stopSweep };
   },
 };

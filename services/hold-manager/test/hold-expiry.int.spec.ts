@@ -94,6 +94,11 @@ describe('hold-manager service: commands over RabbitMQ, delayed expiry and the s
     expect(confirm).to.have.property('code', 'HOLD_EXPIRED');
     const again = await client.call('hold.place', { ...aPlaceHoldRequest(), start: request.start });
     expect(again.status).to.equal('held');
+    const metrics = await (await fetch(`http://127.0.0.1:${service!.port}/metrics`)).text();
+    expect(metrics).to.match(/hold_expiries_total\{[^}]*trigger="message"[^}]*\} 1/);
+    expect(metrics).to.match(
+      /booking_commands_total\{[^}]*command="booking.confirm"[^}]*outcome="HOLD_EXPIRED"[^}]*\} 1/,
+    );
   });
 
   it('when the expiry message is lost, then the sweep frees the hold within its period', async () => {
@@ -114,5 +119,7 @@ describe('hold-manager service: commands over RabbitMQ, delayed expiry and the s
       reply.bookingId,
     ]);
     expect(mine.rows.every((r) => r.active === false)).to.equal(true);
+    const metrics = await (await fetch(`http://127.0.0.1:${service!.port}/metrics`)).text();
+    expect(metrics).to.match(/hold_expiries_total\{[^}]*trigger="sweep"[^}]*\} 1/);
   });
 });

@@ -2,12 +2,17 @@ import { queues } from '@otk/contracts';
 import type { Broker } from '@otk/messaging';
 import { expireHoldWhenDue } from '../domain/expire-holds.use-case.js';
 import type { HoldManagerDeps } from '../domain/ports.js';
+import type { BookingMetrics } from './booking-metrics.js';
 
 /**
  * Consumes the delayed `hold.expiryDue` messages (D3). One that arrives a little early throws and
  * comes back after the consumer's retry delay.
  */
-export async function consumeHoldExpiries(broker: Broker, deps: Pick<HoldManagerDeps, 'pool' | 'now'>): Promise<void> {
+export async function consumeHoldExpiries(
+  broker: Broker,
+  deps: Pick<HoldManagerDeps, 'pool' | 'now'>,
+  metrics: BookingMetrics,
+): Promise<void> {
   await broker.consumeEvents({
     queue: queues.holdManagerEvents,
     routingKeys: ['hold.expiryDue'],
@@ -15,6 +20,7 @@ export async function consumeHoldExpiries(broker: Broker, deps: Pick<HoldManager
     async handler(event, ctx) {
       if (event.type !== 'hold.expiryDue') return;
       const outcome = await expireHoldWhenDue(deps, event.data.bookingId);
+      if (outcome === 'expired') metrics.expiries.inc({ trigger: 'message' });
       ctx.logger.debug({ bookingId: event.data.bookingId, outcome }, 'hold expiry handled');
     },
   });
