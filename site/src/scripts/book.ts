@@ -151,7 +151,11 @@ function progress(view: View): HTMLElement | null {
   return h(
     'nav',
     { class: 'progress', 'aria-label': context.t('progress.label') },
-    h('p', { class: 'small muted' }, context.t('progress.step', { n: index + 1, total: all.length })),
+    h(
+      'p',
+      { class: 'small muted' },
+      `${context.t('progress.step', { n: index + 1, total: all.length })}: ${context.t(`step.${view}`)}`,
+    ),
     h(
       'ol',
       {},
