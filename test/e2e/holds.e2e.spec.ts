@@ -295,6 +295,8 @@ describe('holds and double opt-in through the gateway on the real stack (issue 4
       expect(retry).to.deep.equal(first);
       const other = await hold(aHoldRequest(nextCheckup()), { 'idempotency-key': key });
       expect([other.status, other.body.code]).to.deep.equal([422, 'IDEMPOTENCY_KEY_REUSED']);
+      const malformed = await hold(aHoldRequest(nextCheckup()), { 'idempotency-key': 'has spaces in it' });
+      expect([malformed.status, malformed.body.code]).to.deep.equal([400, 'VALIDATION_FAILED']);
     });
 
     it('when one e-mail address has too many open holds, then 429 TOO_MANY_OPEN_HOLDS', async () => {
