@@ -229,6 +229,10 @@ describe('booking site: the patient flow in a real browser against the real stac
     await shot('4-practitioner');
     await choose(page, 'Dr. med. dent. Eva Muster');
     await expectStep(page, 'Wann möchten Sie kommen?');
+    // The device is in New York: the page says whose time it shows.
+    await page
+      .locator('.slot-picker', { hasText: 'Die Zeiten sind Ortszeit der Praxis (Mitteleuropäische Zeit).' })
+      .waitFor();
     await pickDay(page, 3);
     const time = page.locator('button.time').first();
     await time.waitFor();

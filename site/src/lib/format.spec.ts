@@ -15,6 +15,11 @@ describe('site formats', () => {
     expect(formats('it', 'Europe/Zurich').monthTitle(2026, 12)).to.match(/dicembre 2026/);
   });
 
+  it('when the device is in another zone than the practice, then the practice zone is named', () => {
+    expect(formats('de', 'Europe/Zurich').zoneNote('America/New_York')).to.equal('Mitteleuropäische Zeit');
+    expect(formats('en', 'Europe/Zurich').zoneNote('Europe/Zurich')).to.equal(null);
+  });
+
   it('when the countdown runs, then it shows minutes and seconds and never goes below zero', () => {
     const fmt = formats('de', 'Europe/Zurich');
     expect(fmt.countdown(14 * 60000 + 5000)).to.equal('14:05');

@@ -18,6 +18,8 @@ export interface Formats {
   weekdays(): { short: string; long: string }[];
   /** "4:59" minutes and seconds of a countdown */
   countdown(milliseconds: number): string;
+  /** The practice's zone by name, e.g. "Mitteleuropäische Zeit"; null when the device is in it too. */
+  zoneNote(deviceZone?: string): string | null;
 }
 
 export function formats(language: Language, timeZone: string): Formats {
@@ -54,6 +56,15 @@ export function formats(language: Language, timeZone: string): Formats {
         const day = dateAtNoon(`2024-01-0${i + 1}`);
         return { short: short.format(day), long: long.format(day) };
       });
+    },
+    zoneNote: (deviceZone = Intl.DateTimeFormat().resolvedOptions().timeZone) => {
+      const offset = (zone: string) =>
+        new Intl.DateTimeFormat('en', { timeZone: zone, timeZoneName: 'longOffset' }).format(new Date());
+      if (deviceZone === timeZone || offset(deviceZone) === offset(timeZone)) return null;
+      const parts = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'longGeneric' }).formatToParts(
+        new Date(),
+      );
+      return parts.find((part) => part.type === 'timeZoneName')?.value ?? timeZone;
     },
     countdown: (milliseconds) => {
       const total = Math.max(0, Math.ceil(milliseconds / 1000));

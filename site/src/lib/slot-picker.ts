@@ -39,6 +39,7 @@ export function slotPicker(context: PageContext, options: SlotPickerOptions): HT
   let days = new Map<string, Slot[]>();
   let autoAdvance = !options.selected;
 
+  const zone = fmt.zoneNote();
   const root = h('div', { class: 'slot-picker' });
   const status = h('p', { class: 'muted', role: 'status' });
 
@@ -204,7 +205,7 @@ export function slotPicker(context: PageContext, options: SlotPickerOptions): HT
       : h('p', { class: 'muted' }, days.size > 0 ? t('datetime.pickDay') : '');
     root.replaceChildren(
       h('div', { class: 'month-nav' }, previous, h('h2', { id: 'month-title' }, title), next),
-      h('p', { class: 'muted small' }, t('datetime.legend')),
+      h('p', { class: 'muted small' }, t('datetime.legend'), zone ? ` ${t('datetime.zoneNote', { zone })}` : null),
       grid,
       status,
       times,
