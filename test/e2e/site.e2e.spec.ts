@@ -302,6 +302,7 @@ describe('booking site: the patient flow in a real browser against the real stac
     await other.waitFor();
     const newStart = (await other.getAttribute('data-start'))!;
     await other.click();
+    expect(await page.getAttribute(`button.time[data-start="${newStart}"]`, 'aria-pressed')).to.equal('true');
     await check(page, 'phone-11-change');
     await page.getByRole('button', { name: /Termin auf .* verschieben/ }).click();
     await page.locator('.success', { hasText: 'Ihr Termin wurde auf' }).waitFor();

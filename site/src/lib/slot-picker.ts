@@ -187,7 +187,12 @@ export function slotPicker(context: PageContext, options: SlotPickerOptions): HT
                       slot.start === options.selected?.start && slot.practitionerId === options.selected.practitionerId,
                     ),
                     'data-start': slot.start,
-                    onclick: () => options.onPick(slot),
+                    onclick: (event: Event) => {
+                      for (const other of root.querySelectorAll('button.time'))
+                        other.setAttribute('aria-pressed', 'false');
+                      (event.currentTarget as HTMLElement).setAttribute('aria-pressed', 'true');
+                      options.onPick(slot);
+                    },
                   },
                   h('span', { class: 'time-value' }, fmt.time(slot.start)),
                   options.practitionerId === 'any'
