@@ -112,23 +112,74 @@ describe('hold-manager: booking lifecycle on PostgreSQL', function () {
       expect(rows).to.deep.equal([]);
     });
 
-    it('when availability calls a held slot busy, then the patient gets SLOT_TAKEN, not SLOT_NOT_OFFERED', async () => {
-      const start = aFreeHour().toISOString();
-      await hold({ start });
-      // As availability's busy index does once it has seen booking.held: busy unless that booking is ignored.
-      const deps = {
-        ...h.deps,
-        checkSlot: async (request: Parameters<typeof h.deps.checkSlot>[0]) => {
-          if (request.start === start && !request.ignoreBookingId) {
-            throw new AppError('SLOT_NOT_OFFERED', 'no free slot starts then');
-          }
-          return h.deps.checkSlot(request);
-        },
+    describe('when availability refuses a slot', () => {
+      /** Availability's slot check as its busy index answers: busy at `start` because of `blockers`. */
+      const busyAt = (start: string, blockers: string[], reason: 'busy' | 'not-offered' = 'busy') => {
+        const calls: (string | undefined)[] = [];
+        const deps = {
+          ...h.deps,
+          checkSlot: async (request: Parameters<typeof h.deps.checkSlot>[0]) => {
+            calls.push(request.ignoreBookingId);
+            // An empty list: busy in the practice calendar, which no ignored booking frees.
+            const blocked = blockers.length === 0 || blockers.some((id) => id !== request.ignoreBookingId);
+            if (request.start === start && blocked) {
+              throw new AppError('SLOT_NOT_OFFERED', 'not offered', {
+                reason,
+                blockingBookingIds: blockers,
+              });
+            }
+            return h.deps.checkSlot(request);
+          },
+        };
+        return { deps, calls };
       };
-      const refusal = await placeHold(deps, placeHoldRequestV1.parse(aPlaceHoldRequest({ start }))).catch(
-        (e: unknown) => e,
-      );
-      expect(refusal).to.be.instanceOf(AppError).and.to.have.property('code', 'SLOT_TAKEN');
+      const holdWith = (deps: typeof h.deps, start: string) =>
+        placeHold(deps, placeHoldRequestV1.parse(aPlaceHoldRequest({ start })));
+
+      it('as busy because of a held booking, then the patient gets SLOT_TAKEN with the next free slots', async () => {
+        const start = aFreeHour().toISOString();
+        const first = await hold({ start });
+        const { deps } = busyAt(start, [first.bookingId]);
+        const refusal = await holdWith(deps, start).catch((e: unknown) => e);
+        expect(refusal).to.be.instanceOf(AppError).and.to.have.property('code', 'SLOT_TAKEN');
+        expect((refusal as AppError).details?.alternatives).to.have.length(3);
+      });
+
+      it('as busy because of a hold that is overdue by now, then the slot is held', async () => {
+        const start = aFreeHour().toISOString();
+        const first = await hold({ start });
+        h.clock.advance(900_000);
+        const { deps } = busyAt(start, [first.bookingId]);
+        expect((await holdWith(deps, start)).status).to.equal('held');
+      });
+
+      it('as busy for several bookings or the practice calendar, then SLOT_TAKEN without asking again', async () => {
+        const start = aFreeHour().toISOString();
+        const { deps, calls } = busyAt(start, []);
+        expect(await codeOf(holdWith(deps, start))).to.equal('SLOT_TAKEN');
+        expect(calls).to.have.length(1);
+      });
+
+      it('as not offered at all, then SLOT_NOT_OFFERED without asking again', async () => {
+        const start = aFreeHour().toISOString();
+        const { deps, calls } = busyAt(start, ['x'], 'not-offered');
+        expect(await codeOf(holdWith(deps, start))).to.equal('SLOT_NOT_OFFERED');
+        expect(calls).to.have.length(1);
+      });
+
+      it('without saying why, then the bookings near that time are tried and a held one makes it SLOT_TAKEN', async () => {
+        const start = aFreeHour().toISOString();
+        await hold({ start });
+        // An availability that does not say why: busy unless some booking is ignored.
+        const deps = {
+          ...h.deps,
+          checkSlot: async (request: Parameters<typeof h.deps.checkSlot>[0]) => {
+            if (request.start === start && !request.ignoreBookingId) throw new AppError('SLOT_NOT_OFFERED', 'busy');
+            return h.deps.checkSlot(request);
+          },
+        };
+        expect(await codeOf(holdWith(deps, start))).to.equal('SLOT_TAKEN');
+      });
     });
 
     it('when a request is retried with the same Idempotency-Key, then it returns the same hold; with another body, IDEMPOTENCY_KEY_REUSED', async () => {

@@ -30,8 +30,8 @@ export function alternativesFinder(broker: Broker, timeoutMs: number): FindAlter
         {
           appointmentTypeId,
           practitionerId,
-          from: localDate(after, timeZone),
-          to: localDate(new Date(after.getTime() + SEARCH_DAYS * 86400_000), timeZone),
+          from: localDate(after, timeZone ?? 'UTC'),
+          to: localDate(new Date(after.getTime() + SEARCH_DAYS * 86400_000), timeZone ?? 'UTC'),
         },
         { timeoutMs },
       );

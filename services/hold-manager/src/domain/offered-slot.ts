@@ -2,15 +2,17 @@ import { AppError, type CommandRequest } from '@otk/contracts';
 import { type Slot, activeBookingsNear } from '../data-access/booking.repository.js';
 import type { HoldManagerDeps } from './ports.js';
 
-/** How many nearby bookings are tried when availability calls a slot busy. */
+/** How many nearby bookings are tried when availability calls a slot busy without naming them. */
 const MAX_BLOCKERS_TRIED = 3;
 
 /**
  * Availability judges whether a slot is offered; hold-manager alone judges whether it is taken
- * (its exclusion constraint). Availability's busy index also refuses busy slots with
- * SLOT_NOT_OFFERED, so when it refuses, the check is asked again ignoring each active booking
- * near that time: if the slot is offered but for that booking, the database decides — SLOT_TAKEN
- * to the patient, or a hold when the blocker was an overdue hold. See ADR 0021.
+ * (its exclusion constraint). Availability's busy index refuses busy slots too, with
+ * SLOT_NOT_OFFERED and `details.reason` 'busy' and the bookings in the way. Then the check is asked
+ * again ignoring such a booking: if the slot is offered but for it, the database decides —
+ * SLOT_TAKEN, or a hold when availability's view was stale (an overdue hold, a cancellation not
+ * yet seen). Busy for any other reason is SLOT_TAKEN; 'not-offered' stays SLOT_NOT_OFFERED.
+ * See ADR 21.
  */
 export async function checkOfferedSlot(
   deps: Pick<HoldManagerDeps, 'pool' | 'checkSlot' | 'now'>,
@@ -19,15 +21,27 @@ export async function checkOfferedSlot(
   try {
     return await deps.checkSlot(request);
   } catch (error) {
-    if (!(error instanceof AppError && error.code === 'SLOT_NOT_OFFERED') || request.ignoreBookingId) throw error;
-    const near = await activeBookingsNear(deps.pool, new Date(request.start), MAX_BLOCKERS_TRIED);
-    for (const bookingId of near) {
+    if (!isNotOffered(error) || request.ignoreBookingId) throw error;
+    const details = error.details ?? {};
+    if (details.reason === 'not-offered') throw error;
+    const named = Array.isArray(details.blockingBookingIds) ? details.blockingBookingIds.map(String) : undefined;
+    const candidates = named ?? (await activeBookingsNear(deps.pool, new Date(request.start), MAX_BLOCKERS_TRIED));
+    if (details.reason === 'busy' && named?.length !== 1) throw taken();
+    for (const bookingId of candidates.slice(0, MAX_BLOCKERS_TRIED)) {
       try {
         return await deps.checkSlot({ ...request, ignoreBookingId: bookingId });
       } catch (retryError) {
-        if (!(retryError instanceof AppError && retryError.code === 'SLOT_NOT_OFFERED')) throw retryError;
+        if (!isNotOffered(retryError)) throw retryError;
       }
     }
-    throw error;
+    throw details.reason === 'busy' ? taken() : error;
   }
+}
+
+function isNotOffered(error: unknown): error is AppError {
+  return error instanceof AppError && error.code === 'SLOT_NOT_OFFERED';
+}
+
+function taken(): AppError {
+  return new AppError('SLOT_TAKEN', 'this time is no longer free');
 }

@@ -8,6 +8,7 @@ import {
   findByIdempotencyKey,
   insertBooking,
   isVisiblyTaken,
+  type Slot,
   lockKey,
   toSnapshot,
 } from '../data-access/booking.repository.js';
@@ -37,12 +38,25 @@ export async function placeHold(deps: HoldManagerDeps, request: PlaceHoldRequest
     if (replay) return replay;
   }
   assertInFuture(new Date(request.start), deps.now());
-  const slot = await checkOfferedSlot(deps, {
-    appointmentTypeId: request.appointmentTypeId,
-    practitionerId: request.practitionerId,
-    start: request.start,
-    ...(request.visitKind ? { visitKind: request.visitKind } : {}),
-  });
+  let slot: Slot;
+  try {
+    slot = await checkOfferedSlot(deps, {
+      appointmentTypeId: request.appointmentTypeId,
+      practitionerId: request.practitionerId,
+      start: request.start,
+      ...(request.visitKind ? { visitKind: request.visitKind } : {}),
+    });
+  } catch (error) {
+    // Busy because this very request's twin (same Idempotency-Key) has just held it?
+    const replay =
+      isTaken(error) && request.idempotencyKey && (await replayOf(deps, request.idempotencyKey, requestHash));
+    if (replay) return replay;
+    return withAlternatives(deps, error, {
+      appointmentTypeId: request.appointmentTypeId,
+      practitionerId: request.practitionerId,
+      after: new Date(request.start),
+    });
+  }
   const settings = await readSettings(deps.pool);
   const now = deps.now();
   const hold = {
@@ -95,20 +109,16 @@ export async function placeHold(deps: HoldManagerDeps, request: PlaceHoldRequest
     return 'held';
   };
   const outcome = await reserve().catch(async (error: unknown) => {
-    if (error instanceof AppError && error.code === 'SLOT_TAKEN') {
-      // Taken by this very request's twin (same Idempotency-Key, committed a moment earlier)?
-      if (request.idempotencyKey && (await findByIdempotencyKey(deps.pool, request.idempotencyKey))) {
-        return 'duplicate';
-      }
-      const alternatives = await deps.findAlternatives({
-        appointmentTypeId: slot.appointmentTypeId,
-        practitionerId: slot.practitionerId,
-        after: slot.start,
-        timeZone: slot.timeZone,
-      });
-      throw new AppError('SLOT_TAKEN', error.message, { alternatives });
+    // Taken by this very request's twin (same Idempotency-Key, committed a moment earlier)?
+    if (isTaken(error) && request.idempotencyKey && (await findByIdempotencyKey(deps.pool, request.idempotencyKey))) {
+      return 'duplicate';
     }
-    throw error;
+    return withAlternatives(deps, error, {
+      appointmentTypeId: slot.appointmentTypeId,
+      practitionerId: slot.practitionerId,
+      after: slot.start,
+      timeZone: slot.timeZone,
+    });
   });
   if (outcome === 'duplicate') {
     // A twin request with the same key committed first; answer as it did.
@@ -128,6 +138,20 @@ export async function placeHold(deps: HoldManagerDeps, request: PlaceHoldRequest
       ),
     );
   return { bookingId: hold.id, status: 'held', expiresAt: hold.expiresAt.toISOString() };
+}
+
+function isTaken(error: unknown): error is AppError {
+  return error instanceof AppError && error.code === 'SLOT_TAKEN';
+}
+
+/** A SLOT_TAKEN refusal gets the next free slots; any other error passes unchanged. */
+async function withAlternatives(
+  deps: HoldManagerDeps,
+  error: unknown,
+  query: Parameters<HoldManagerDeps['findAlternatives']>[0],
+): Promise<never> {
+  if (!isTaken(error)) throw error;
+  throw new AppError('SLOT_TAKEN', error.message, { alternatives: await deps.findAlternatives(query) });
 }
 
 /** The answer to a retried request: the same hold, or IDEMPOTENCY_KEY_REUSED for a different request. */

@@ -18,7 +18,8 @@ export type FindAlternatives = (query: {
   appointmentTypeId: string;
   practitionerId: string;
   after: Date;
-  timeZone: string;
+  /** The practice's zone, for the local dates to search; UTC dates when not known yet (a day early at most). */
+  timeZone?: string;
 }) => Promise<Alternative[]>;
 
 /** Sends a hold's expiry message so that it arrives when the hold's deadline has passed. */
