@@ -370,6 +370,14 @@ describe('hold-manager: booking lifecycle on PostgreSQL', function () {
       expect((await getBooking(h.deps, changed!.data.manageToken)).start).to.equal(newStart.toISOString());
     });
 
+    it('when a booking is changed to the slot it already has, then nothing changes and no message goes out', async () => {
+      const start = aFreeHour().toISOString();
+      const { bookingId, manageToken } = await confirmed({ start });
+      const view = await changeBooking(h.deps, { token: manageToken, start });
+      expect(view).to.include({ bookingId, start, status: 'confirmed' });
+      expect(await outboxEvents(h.pool, 'booking.changed', bookingId)).to.deep.equal([]);
+    });
+
     it('when the new slot is taken, then SLOT_TAKEN and the booking keeps its old slot', async () => {
       const oldStart = aFreeHour().toISOString();
       const { manageToken } = await confirmed({ start: oldStart });

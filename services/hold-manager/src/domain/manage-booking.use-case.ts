@@ -56,9 +56,14 @@ export async function changeBooking(
   nextStatus(current.status, 'change');
   assertBeforeCancellationDeadline(current.changeableUntil, deps.now());
   assertInFuture(new Date(request.start), deps.now());
+  const practitionerId = request.practitionerId ?? current.slot.practitionerId;
+  // The same slot again (a double submit) changes nothing and sends no message.
+  if (Date.parse(request.start) === current.slot.start.getTime() && practitionerId === current.slot.practitionerId) {
+    return toView(current, deps.now());
+  }
   const slot = await deps.checkSlot({
     appointmentTypeId: current.slot.appointmentTypeId,
-    practitionerId: request.practitionerId ?? current.slot.practitionerId,
+    practitionerId,
     start: request.start,
     ...(current.visitKind ? { visitKind: current.visitKind } : {}),
     ignoreBookingId: bookingId,
