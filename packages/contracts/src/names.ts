@@ -21,6 +21,8 @@ export const queues = {
   availabilityRpc: 'availability.rpc',
   notificationEvents: 'notification.events',
   availabilityEvents: 'availability.events',
+  /** Imports from the practice system, apart from booking events so neither waits for the other. */
+  availabilityPracticeEvents: 'availability.practice-events',
   pixelmedicsSyncEvents: 'pixelmedics-sync.events',
   pixelmedicsSyncRpc: 'pixelmedics-sync.rpc',
 } as const;

@@ -5,6 +5,7 @@ import { migrations } from './data-access/migrations.js';
 import { ReadModel } from './data-access/read-model.js';
 import { serveAvailabilityCommands } from './entry-points/availability.rpc.js';
 import { consumeBookingEvents } from './entry-points/booking-events.consumer.js';
+import { consumePracticeBusyTimes } from './entry-points/practice-busy-times.consumer.js';
 
 export const availability: ServiceDefinition<typeof configSchema> = {
   name: 'availability',
@@ -14,6 +15,7 @@ export const availability: ServiceDefinition<typeof configSchema> = {
     const model = new ReadModel(pool, logger);
     await model.start();
     await consumeBookingEvents(broker, pool);
+    await consumePracticeBusyTimes(broker, pool);
     await serveAvailabilityCommands(broker, model, { slotCacheMaxAgeMs: config.SLOT_CACHE_MAX_AGE_MS });
     const rebuild = rebuildBusyIndexInBackground({ broker, pool, logger });
     return {

@@ -1,4 +1,4 @@
-import type { BookingStatus, Occupancy } from '@otk/contracts';
+import type { BookingStatus, BusyTimesImportedV1, Occupancy } from '@otk/contracts';
 import type pg from 'pg';
 import { type BusyEntry, isBlockingStatus } from '../domain/busy-index.js';
 
@@ -108,6 +108,42 @@ export async function releaseBookingsMissingFrom(
   const released = result.rowCount ?? 0;
   if (released > 0) await client.query('SELECT pg_notify($1, $2)', [busyChannel, '*']);
   return released;
+}
+
+/**
+ * Replaces the staff-made busy times with an import from the practice system (as of `version`):
+ * every imported entry blocks its practitioner and resources, and entries that an earlier import
+ * brought and this one lacks were deleted in the practice calendar and stop blocking. An import
+ * older than what a row holds changes nothing there.
+ */
+export async function replacePracticeBusyTimes(
+  client: pg.ClientBase,
+  imported: BusyTimesImportedV1,
+  version: Date,
+): Promise<void> {
+  for (const busy of imported.busyTimes) {
+    const occupants = [
+      ...(busy.practitionerId ? [{ kind: 'practitioner', id: busy.practitionerId }] : []),
+      ...busy.resourceIds.map((id) => ({ kind: 'resource', id })),
+    ];
+    if (occupants.length === 0 || Date.parse(busy.end) <= Date.parse(busy.start)) continue;
+    await client.query(
+      `INSERT INTO availability.busy_times AS b
+              (source, source_id, status, occupied_from, occupied_until, occupants, expires_at, version)
+       VALUES ('practice-system', $1, 'busy', $2, $3, $4, NULL, $5)
+       ON CONFLICT (source, source_id) DO UPDATE
+          SET status = 'busy', occupied_from = EXCLUDED.occupied_from, occupied_until = EXCLUDED.occupied_until,
+              occupants = EXCLUDED.occupants, version = EXCLUDED.version, updated_at = now()
+        WHERE b.version < EXCLUDED.version`,
+      [busy.entryId, busy.start, busy.end, JSON.stringify(occupants), version],
+    );
+  }
+  await client.query(
+    `UPDATE availability.busy_times SET status = 'removed', version = $2, updated_at = now()
+      WHERE source = 'practice-system' AND status = 'busy' AND version < $2 AND NOT (source_id = ANY($1::text[]))`,
+    [imported.busyTimes.map((b) => b.entryId), version],
+  );
+  await client.query('SELECT pg_notify($1, $2)', [busyChannel, '*']);
 }
 
 function rank(status: string): string {

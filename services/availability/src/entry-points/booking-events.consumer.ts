@@ -1,18 +1,9 @@
-import { type EventType, queues } from '@otk/contracts';
+import { bookingEventTypes, queues } from '@otk/contracts';
 import { markProcessed, withTransaction } from '@otk/db';
 import type { Broker } from '@otk/messaging';
 import type pg from 'pg';
 import { applyBookingState } from '../data-access/busy-times.repository.js';
 import { migrations } from '../data-access/migrations.js';
-
-const bookingEvents: EventType[] = [
-  'booking.held',
-  'booking.confirmed',
-  'booking.expired',
-  'booking.withdrawn',
-  'booking.changed',
-  'booking.cancelled',
-];
 
 /**
  * Keeps the busy index from booking events. Each event carries the booking as it stands after
@@ -22,7 +13,7 @@ const bookingEvents: EventType[] = [
 export async function consumeBookingEvents(broker: Broker, pool: pg.Pool): Promise<void> {
   await broker.consumeEvents({
     queue: queues.availabilityEvents,
-    routingKeys: bookingEvents,
+    routingKeys: [...bookingEventTypes],
     handler: async (event, ctx) => {
       if (!('booking' in event.data)) return;
       const { booking } = event.data;

@@ -62,10 +62,10 @@ export async function syncBookingEvent(
       next.entryId = null;
       break;
     case 'booking.cancelled':
-      if (next.entryId) await upsertEntry('cancelled');
       if (next.prospectCreated && next.contactId) {
         await practice.addToPatientGroup(next.contactId, patientGroups.cancelledProspect, key('group'));
       }
+      if (next.entryId) await upsertEntry('cancelled');
       break;
   }
   return next;
