@@ -30,8 +30,11 @@ export const catalogueImportedV1 = z.object({
   ),
 });
 
-/** practice.importNow v1: import catalogue and busy times now rather than at the next interval. */
-export const importNowRequestV1 = z.object({});
+/**
+ * practice.importNow v1: import catalogue and busy times now rather than at the next interval.
+ * `force` publishes them even when unchanged: a consumer rebuilding its state at start asks so.
+ */
+export const importNowRequestV1 = z.object({ force: z.boolean().default(false) });
 export const importNowReplyV1 = z.object({
   busyTimes: z.number().int().nonnegative(),
   changed: z.boolean(),

@@ -204,7 +204,7 @@ for (const adapter of ['builtin', 'http'] as const) {
       expect(await records.contactsNamed('Doppelt')).to.have.length(1);
     });
 
-    it('when staff add an entry to the practice calendar, then an import publishes it as a busy time, and an unchanged calendar publishes nothing', async () => {
+    it('when staff add an entry to the practice calendar, then an import publishes it as a busy time, and an unchanged calendar publishes nothing unless forced', async () => {
       const imported: EventData<'practice.busyTimesImported'>[] = [];
       await broker.consumeEvents({
         queue: `test.imports.${adapter}`,
@@ -230,6 +230,11 @@ for (const adapter of ['builtin', 'http'] as const) {
         resourceIds: ['room-1'],
       });
       expect((await broker.call('practice.importNow', {})).changed).to.equal(false);
+
+      // A consumer rebuilding its state asks for the unchanged import again.
+      const count = imported.length;
+      expect((await broker.call('practice.importNow', { force: true })).changed).to.equal(true);
+      await waitFor(() => (imported.length > count ? true : undefined), { what: 'the forced import' });
     });
 
     if (adapter === 'http') {

@@ -14,13 +14,14 @@ export interface ImportResult {
 
 /**
  * Reads the catalogue and the staff-made busy times from the practice system and publishes them
- * (through the outbox) when they changed since the last import, so availability never offers a
- * slot that staff already filled.
+ * (through the outbox) when they changed since the last import, or when `force`d, so
+ * availability never offers a slot that staff already filled.
  */
 export async function importPracticeData(
   deps: { pool: pg.Pool; practice: PracticeSystem },
-  now = new Date(),
+  options: { force?: boolean; now?: Date } = {},
 ): Promise<ImportResult> {
+  const now = options.now ?? new Date();
   const settings = await loadSettings(deps.pool);
   const from = now;
   const to = new Date(now.getTime() + settings.importHorizonDays * 24 * 3600 * 1000);
@@ -35,7 +36,7 @@ export async function importPracticeData(
     const last = await client.query<{ fingerprint: string }>(
       `SELECT fingerprint FROM ${schema}.import_state FOR UPDATE`,
     );
-    if (last.rows[0]?.fingerprint === fingerprint) return false;
+    if (last.rows[0]?.fingerprint === fingerprint && !options.force) return false;
     await appendToOutbox(client, schema, createEvent('practice.catalogueImported', catalogue));
     await appendToOutbox(
       client,

@@ -24,10 +24,10 @@ export async function schedulePracticeImport(deps: {
     registers: [deps.registry],
   });
   let inFlight: Promise<unknown> = Promise.resolve();
-  const runImport = () => {
+  const runImport = (force = false) => {
     const run = inFlight.then(async () => {
       try {
-        const result = await importPracticeData(deps);
+        const result = await importPracticeData(deps, { force });
         runs.inc({ outcome: result.changed ? 'changed' : 'unchanged' });
         return result;
       } catch (error) {
@@ -40,7 +40,7 @@ export async function schedulePracticeImport(deps: {
     return run;
   };
 
-  await deps.broker.serveCommand('practice.importNow', () => runImport());
+  await deps.broker.serveCommand('practice.importNow', (request) => runImport(request.force));
 
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
