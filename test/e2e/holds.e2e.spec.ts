@@ -11,7 +11,7 @@ import type { Stack } from '../support/stack.js';
 const CONCURRENT = 200;
 const SWEEP_INTERVAL_MS = 2000;
 
-describe('holds and double opt-in through the gateway on the real stack (issue 4)', function () {
+describe('holds and double opt-in through the gateway on the real stack', function () {
   this.timeout(180000);
   let stack: Stack;
   let pool: pg.Pool;
