@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { type MigrationSet, createPool, runMigrations } from '@otk/db';
 import pg from 'pg';
+import { pino } from 'pino';
 
 /** The server tests run against; `.ci/run` makes sure it is up. */
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -33,6 +35,28 @@ export async function createTestDatabase(prefix = 'otk_test'): Promise<TestDatab
       } finally {
         await client.end();
       }
+    },
+  };
+}
+
+export interface MigratedTestDatabase extends TestDatabase {
+  pool: pg.Pool;
+}
+
+/**
+ * A database of its own with one service's schema migrated (as its migration job would), and a
+ * pool on it; `drop()` ends the pool too.
+ */
+export async function createMigratedTestDatabase(set: MigrationSet): Promise<MigratedTestDatabase> {
+  const db = await createTestDatabase();
+  await runMigrations({ databaseUrl: db.url, set, logger: pino({ level: 'silent' }) });
+  const pool = createPool({ connectionString: db.url, applicationName: 'test' });
+  return {
+    ...db,
+    pool,
+    async drop() {
+      await pool.end();
+      await db.drop();
     },
   };
 }

@@ -1,7 +1,5 @@
-import { createPool, runMigrations } from '@otk/db';
-import { type TestDatabase, createTestDatabase } from '@otk/test-kit';
+import { type MigratedTestDatabase, createMigratedTestDatabase } from '@otk/test-kit';
 import { expect } from 'chai';
-import { createLogger } from '@otk/telemetry';
 import type pg from 'pg';
 import { loadCatalogue } from '../src/data-access/catalogue.repository.js';
 import { seedDemoPractice } from '../src/data-access/demo-practice.seed.js';
@@ -9,17 +7,15 @@ import { migrations } from '../src/data-access/migrations.js';
 
 describe('demo practice seed on a real PostgreSQL', function () {
   this.timeout(60000);
-  let db: TestDatabase;
+  let db: MigratedTestDatabase;
   let pool: pg.Pool;
 
   before(async () => {
-    db = await createTestDatabase();
-    await runMigrations({ databaseUrl: db.url, set: migrations, logger: createLogger('test', 'silent') });
-    pool = createPool({ connectionString: db.url, applicationName: 'test' });
+    db = await createMigratedTestDatabase(migrations);
+    pool = db.pool;
   });
 
   after(async () => {
-    await pool?.end();
     await db?.drop();
   });
 

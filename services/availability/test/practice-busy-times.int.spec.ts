@@ -1,7 +1,6 @@
 import type { BusyTimesImportedV1 } from '@otk/contracts';
-import { createPool, runMigrations, withTransaction } from '@otk/db';
-import { createLogger } from '@otk/telemetry';
-import { type TestDatabase, createTestDatabase } from '@otk/test-kit';
+import { withTransaction } from '@otk/db';
+import { type MigratedTestDatabase, createMigratedTestDatabase } from '@otk/test-kit';
 import { expect } from 'chai';
 import type pg from 'pg';
 import { replacePracticeBusyTimes } from '../src/data-access/busy-times.repository.js';
@@ -20,17 +19,15 @@ const anImport = (...entryIds: string[]): BusyTimesImportedV1 => ({
 });
 
 describe('busy times imported from the practice system', () => {
-  let db: TestDatabase;
+  let db: MigratedTestDatabase;
   let pool: pg.Pool;
 
   before(async () => {
-    db = await createTestDatabase();
-    await runMigrations({ databaseUrl: db.url, set: migrations, logger: createLogger('test', 'silent') });
-    pool = createPool({ connectionString: db.url, applicationName: 'test' });
+    db = await createMigratedTestDatabase(migrations);
+    pool = db.pool;
   });
 
   after(async () => {
-    await pool?.end();
     await db?.drop();
   });
 

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createPool, runMigrations } from '@otk/db';
-import { createLogger } from '@otk/telemetry';
-import { type TestDatabase, createTestDatabase } from '@otk/test-kit';
+import { type MigratedTestDatabase, createMigratedTestDatabase } from '@otk/test-kit';
 import { expect } from 'chai';
 import type pg from 'pg';
 import { calendarSequenceFor } from '../src/data-access/calendar-sequence.repository.js';
@@ -10,16 +8,15 @@ import { migrations } from '../src/data-access/migrations.js';
 
 describe('message log and calendar sequence on PostgreSQL', function () {
   this.timeout(30000);
-  let db: TestDatabase;
+  let db: MigratedTestDatabase;
   let pool: pg.Pool;
 
   before(async () => {
-    db = await createTestDatabase();
-    await runMigrations({ databaseUrl: db.url, set: migrations, logger: createLogger('test', 'silent') });
-    pool = createPool({ connectionString: db.url, applicationName: 'test' });
+    db = await createMigratedTestDatabase(migrations);
+    pool = db.pool;
   });
+
   after(async () => {
-    await pool?.end();
     await db?.drop();
   });
 

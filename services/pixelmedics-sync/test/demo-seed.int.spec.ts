@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import type pg from 'pg';
+import type { MigratedTestDatabase } from '@otk/test-kit';
 import { createMigratedDatabase } from './support/migrated-database.js';
 import { BuiltinPracticeSystem } from '../src/data-access/builtin-practice-system.js';
 import { seedDemoPracticeSystem } from '../src/data-access/demo-practice-system.seed.js';
 
 describe('demo practice system', () => {
-  let database: Awaited<ReturnType<typeof createMigratedDatabase>>;
+  let database: MigratedTestDatabase;
   let pool: pg.Pool;
 
   before(async () => {

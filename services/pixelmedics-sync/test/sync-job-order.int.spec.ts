@@ -1,12 +1,13 @@
 import { withTransaction } from '@otk/db';
 import { expect } from 'chai';
 import type pg from 'pg';
+import type { MigratedTestDatabase } from '@otk/test-kit';
 import { createMigratedDatabase } from './support/migrated-database.js';
 import { claimNextJob, enqueueSyncJob, retryJobLater } from '../src/data-access/sync-job.repository.js';
 import { aBookingLife } from './support/booking-lifecycle.js';
 
 describe('sync jobs: order per booking', () => {
-  let database: Awaited<ReturnType<typeof createMigratedDatabase>>;
+  let database: MigratedTestDatabase;
   let pool: pg.Pool;
 
   before(async () => {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Envelope, EventData } from '@otk/contracts';
 import { Broker } from '@otk/messaging';
 import { type RunningService, startService } from '@otk/runtime';
-import { type TestDatabase, type TestVhost, createTestVhost, waitFor } from '@otk/test-kit';
+import { type MigratedTestDatabase, type TestVhost, createTestVhost, waitFor } from '@otk/test-kit';
 import { expect } from 'chai';
 import type pg from 'pg';
 import { pino } from 'pino';
@@ -25,8 +25,7 @@ const uniqueBirthDate = () => `1970-01-${String((birthDay += 1)).padStart(2, '0'
 for (const adapter of ['builtin', 'http'] as const) {
   describe(`pixelmedics-sync with the ${adapter} adapter, driven by booking events over RabbitMQ`, function () {
     this.timeout(60000);
-    let database: Awaited<ReturnType<typeof createMigratedDatabase>>;
-    let db: TestDatabase;
+    let db: MigratedTestDatabase;
     let vhost: TestVhost;
     let pool: pg.Pool;
     let broker: Broker;
@@ -44,8 +43,8 @@ for (const adapter of ['builtin', 'http'] as const) {
     const stopReference = () => new Promise<void>((resolve) => reference!.server.close(() => resolve()));
 
     before(async () => {
-      [database, vhost] = await Promise.all([createMigratedDatabase(), createTestVhost()]);
-      ({ db, pool } = database);
+      [db, vhost] = await Promise.all([createMigratedDatabase(), createTestVhost()]);
+      pool = db.pool;
       records = practiceRecords(pool);
       if (adapter === 'http') await startReference();
       service = await startService(pixelmedicsSync, {
@@ -66,7 +65,7 @@ for (const adapter of ['builtin', 'http'] as const) {
       await broker?.close();
       await service?.stop();
       if (reference?.server.listening) await stopReference();
-      await Promise.allSettled([database?.drop(), vhost?.remove()]);
+      await Promise.allSettled([db?.drop(), vhost?.remove()]);
     });
 
     const publish = async (...events: Envelope[]) => {
