@@ -1,4 +1,14 @@
-import { type TestDatabase, type TestVhost, createTestDatabase, createTestVhost, waitFor } from '@otk/test-kit';
+import { exchanges } from '@otk/contracts';
+import { createPool } from '@otk/db';
+import {
+  type TestDatabase,
+  type TestVhost,
+  aBookingHeldEvent,
+  createTestDatabase,
+  createTestVhost,
+  waitFor,
+} from '@otk/test-kit';
+import amqp from 'amqplib';
 import { expect } from 'chai';
 import { createInterface } from 'node:readline';
 import { runServiceCommand, serviceNames, spawnService, stopProcess } from '../support/stack.js';
@@ -46,5 +56,40 @@ describe('service start-up checks', function () {
 
     expect(await stopProcess(child)).to.equal(0);
     expect(messages).to.include.members(['shutting down', 'stopped']);
+  });
+
+  it('when an event is published before a service ever ran, then the queue its migration job declared keeps it for the first start', async () => {
+    const env = { DATABASE_URL: db.url, AMQP_URL: vhost.url, PORT: '0', LOG_LEVEL: 'warn' };
+    expect((await runServiceCommand('pixelmedics-sync', env, ['migrate'])).code).to.equal(0);
+    const event = aBookingHeldEvent();
+    const connection = await amqp.connect(vhost.url);
+    try {
+      const channel = await connection.createConfirmChannel();
+      channel.publish(exchanges.events, event.type, Buffer.from(JSON.stringify(event)), {
+        persistent: true,
+        messageId: event.id,
+        contentType: 'application/json',
+      });
+      await channel.waitForConfirms();
+    } finally {
+      await connection.close();
+    }
+
+    const child = spawnService('pixelmedics-sync', env);
+    const pool = createPool({ connectionString: db.url, applicationName: 'test' });
+    try {
+      await waitFor(
+        async () =>
+          (
+            await pool.query('SELECT status FROM pixelmedics_sync.pms_calendar_entries WHERE booking_id = $1', [
+              event.data.booking.bookingId,
+            ])
+          ).rows[0],
+        { timeoutMs: 30000, what: 'the provisional entry of the event published before the first start' },
+      );
+    } finally {
+      await pool.end();
+      await stopProcess(child);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { type Event, type EventType, exchanges, parseEvent } from '@otk/contracts';
+import { type Event, exchanges, parseEvent } from '@otk/contracts';
 import { SpanKind } from '@opentelemetry/api';
 import type { ConsumeMessage, MessagePropertyHeaders, Options } from 'amqplib';
 import type { Logger } from 'pino';
@@ -9,12 +9,10 @@ import type { Publisher } from './publisher.js';
 import type { Outcome } from './queue-consumer.js';
 import { deadLetterQueueOf, delayQueueOf } from './topology.js';
 import { contextFromHeaders, inSpan } from './tracing.js';
+import type { Subscription } from './subscriptions.js';
 
-export interface EventConsumerSpec {
-  /** The consumer's own durable queue, e.g. `queues.notificationEvents`. */
-  queue: string;
-  /** Event types this queue is bound to on `events`. */
-  routingKeys: EventType[];
+/** `queue` is the consumer's own durable queue, bound to `events` for `routingKeys`. */
+export interface EventConsumerSpec extends Subscription {
   /** Resolves: the event is done and acked. Throws: it comes back after a delay, to this queue only. */
   handler: (event: Event, ctx: HandlerContext) => Promise<void>;
   /** Deliveries before a failing event is parked in `<queue>.dlq`; default 5. */

@@ -2,3 +2,4 @@ export { Broker, type BrokerOptions } from './broker.js';
 export type { EventConsumerSpec } from './event-consumer.js';
 export type { HandlerContext } from './handler-context.js';
 export type { CommandHandler } from './rpc-server.js';
+export { type Subscription, declareSubscriptions } from './subscriptions.js';

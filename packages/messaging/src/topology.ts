@@ -51,18 +51,27 @@ export async function declareDelayQueue(channel: Channel, target: DelayTarget, d
 
 /**
  * A consumer's queue takes its events from `events` and its own retries from `redeliver` (bound
- * with its own name, so a retry reaches this queue only), next to its dead-letter queue and the
- * retry delay queues it will use.
+ * with its own name, so a retry reaches this queue only), next to its dead-letter queue. Declared
+ * by the service's migration job too, so that events published before the consumer first runs
+ * wait in it rather than being dropped as unroutable.
  */
-export async function declareEventQueue(
+export async function declareSubscriptionQueue(
   channel: Channel,
-  spec: { queue: string; routingKeys: readonly string[]; retryDelaysMs: readonly number[] },
+  spec: { queue: string; routingKeys: readonly string[] },
 ): Promise<void> {
   await declareExchanges(channel);
   await channel.assertQueue(spec.queue, { durable: true, arguments: quorum });
   for (const key of spec.routingKeys) await channel.bindQueue(spec.queue, exchanges.events, key);
   await channel.bindQueue(spec.queue, exchanges.redeliver, spec.queue);
   await channel.assertQueue(deadLetterQueueOf(spec.queue), { durable: true, arguments: quorum });
+}
+
+/** A consumer's queue (see above) and the retry delay queues it will use. */
+export async function declareEventQueue(
+  channel: Channel,
+  spec: { queue: string; routingKeys: readonly string[]; retryDelaysMs: readonly number[] },
+): Promise<void> {
+  await declareSubscriptionQueue(channel, spec);
   for (const delayMs of new Set(spec.retryDelaysMs)) await declareDelayQueue(channel, exchanges.redeliver, delayMs);
 }
 

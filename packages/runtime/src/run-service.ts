@@ -1,6 +1,6 @@
 import { ConfigError, commonEnvSchema, env, parseConfig, z } from '@otk/config';
 import { type MigrationSet, OutboxRelay, assertSchemaCurrent, createPool, ping, runMigrations } from '@otk/db';
-import { Broker } from '@otk/messaging';
+import { Broker, type Subscription, declareSubscriptions } from '@otk/messaging';
 import {
   type Logger,
   type Metrics,
@@ -33,6 +33,8 @@ export interface ServiceDefinition<S extends z.ZodObject> {
   /** Must include `baseServiceEnv`. */
   configSchema: S;
   migrations: MigrationSet;
+  /** The consumer queues the service reads; its migration job declares them ahead of its first start. */
+  subscriptions?: readonly Subscription[];
   /** Publishes the service's transactional outbox to the broker (services that emit events). */
   outbox?: boolean;
   /** Wires consumers and routes; returns what must stop before the broker and pool close. */
@@ -112,19 +114,26 @@ export async function startService<S extends z.ZodObject>(
 }
 
 /**
- * The process entry point. `main.js migrate` applies the service's migrations and exits (the
- * migration job); `main.js` runs the service until SIGTERM.
+ * The process entry point. `main.js migrate` is the migration job: it applies the service's
+ * migrations, declares its consumer queues (so events published before its first start wait for
+ * it) and exits; `main.js` runs the service until SIGTERM.
  */
 export async function runService<S extends z.ZodObject>(definition: ServiceDefinition<S>): Promise<void> {
   const command = process.argv[2] ?? 'serve';
   try {
     if (command === 'migrate') {
-      const { DATABASE_URL, LOG_LEVEL } = parseConfig(
-        z.object({ DATABASE_URL: commonEnvSchema.DATABASE_URL, LOG_LEVEL: commonEnvSchema.LOG_LEVEL }),
+      const { DATABASE_URL, AMQP_URL, LOG_LEVEL } = parseConfig(
+        z.object({
+          DATABASE_URL: commonEnvSchema.DATABASE_URL,
+          AMQP_URL: commonEnvSchema.AMQP_URL,
+          LOG_LEVEL: commonEnvSchema.LOG_LEVEL,
+        }),
       );
       const logger = createLogger(definition.name, LOG_LEVEL);
       const { applied } = await runMigrations({ databaseUrl: DATABASE_URL, set: definition.migrations, logger });
-      logger.info({ applied }, 'migrations done');
+      const subscriptions = definition.subscriptions ?? [];
+      await declareSubscriptions(AMQP_URL, subscriptions);
+      logger.info({ applied, queues: subscriptions.map((s) => s.queue) }, 'migrations done, queues declared');
       return;
     }
     if (command !== 'serve') throw new Error(`unknown command "${command}": use "serve" or "migrate"`);

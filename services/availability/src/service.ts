@@ -4,13 +4,17 @@ import { rebuildBusyIndexInBackground } from './data-access/busy-index-rebuild.j
 import { migrations } from './data-access/migrations.js';
 import { ReadModel } from './data-access/read-model.js';
 import { serveAvailabilityCommands } from './entry-points/availability.rpc.js';
-import { consumeBookingEvents } from './entry-points/booking-events.consumer.js';
-import { consumePracticeBusyTimes } from './entry-points/practice-busy-times.consumer.js';
+import { bookingEventsSubscription, consumeBookingEvents } from './entry-points/booking-events.consumer.js';
+import {
+  consumePracticeBusyTimes,
+  practiceBusyTimesSubscription,
+} from './entry-points/practice-busy-times.consumer.js';
 
 export const availability: ServiceDefinition<typeof configSchema> = {
   name: 'availability',
   configSchema,
   migrations,
+  subscriptions: [bookingEventsSubscription, practiceBusyTimesSubscription],
   async start({ broker, pool, logger, config }) {
     const model = new ReadModel(pool, logger);
     await model.start();

@@ -7,12 +7,13 @@ import type { HoldManagerDeps } from './domain/ports.js';
 import { serveBookingCommands } from './entry-points/booking-commands.rpc.js';
 import { bookingMetrics } from './entry-points/booking-metrics.js';
 import { startExpirySweep } from './entry-points/expiry-sweep.timer.js';
-import { consumeHoldExpiries } from './entry-points/hold-expiry.consumer.js';
+import { consumeHoldExpiries, holdExpirySubscription } from './entry-points/hold-expiry.consumer.js';
 
 export const holdManager: ServiceDefinition<typeof configSchema> = {
   name: 'hold-manager',
   configSchema,
   migrations,
+  subscriptions: [holdExpirySubscription],
   outbox: true,
   async start({ broker, pool, config, logger, metrics: { registry } }) {
     const deps: HoldManagerDeps = {

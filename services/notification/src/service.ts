@@ -3,13 +3,14 @@ import { type Config, configSchema } from './config.js';
 import { createMailer } from './data-access/mailer.js';
 import { migrations } from './data-access/migrations.js';
 import { type SmsGateway, httpJsonSmsGateway, twilioSmsGateway } from './data-access/sms-gateway.js';
-import { consumeBookingEvents } from './entry-points/booking-events.consumer.js';
+import { bookingEventsSubscription, consumeBookingEvents } from './entry-points/booking-events.consumer.js';
 import { notificationMetrics } from './notification-metrics.js';
 
 export const notification: ServiceDefinition<typeof configSchema> = {
   name: 'notification',
   configSchema,
   migrations,
+  subscriptions: [bookingEventsSubscription],
   async start({ broker, pool, logger, config, metrics }) {
     const mailer = createMailer(config.SMTP_URL, { dkimPrivateKey: config.DKIM_PRIVATE_KEY });
     await consumeBookingEvents(

@@ -4,7 +4,7 @@ import { BuiltinPracticeSystem } from './data-access/builtin-practice-system.js'
 import { HttpPracticeSystem } from './data-access/http-practice-system.js';
 import { migrations } from './data-access/migrations.js';
 import type { PracticeSystem } from './domain/practice-system.port.js';
-import { consumeBookingEvents } from './entry-points/booking-events.consumer.js';
+import { bookingEventsSubscription, consumeBookingEvents } from './entry-points/booking-events.consumer.js';
 import { schedulePracticeImport } from './entry-points/practice-import.scheduler.js';
 import { SyncWorker } from './entry-points/sync-worker.js';
 
@@ -12,6 +12,7 @@ export const pixelmedicsSync: ServiceDefinition<typeof configSchema> = {
   name: 'pixelmedics-sync',
   configSchema,
   migrations,
+  subscriptions: [bookingEventsSubscription],
   outbox: true,
   async start({ broker, pool, logger, metrics, config }) {
     const practice: PracticeSystem =

@@ -1,9 +1,14 @@
 import { bookingEventTypes, queues } from '@otk/contracts';
 import { markProcessed, withTransaction } from '@otk/db';
-import type { Broker } from '@otk/messaging';
+import type { Broker, Subscription } from '@otk/messaging';
 import type pg from 'pg';
 import { applyBookingState } from '../data-access/busy-times.repository.js';
 import { migrations } from '../data-access/migrations.js';
+
+export const bookingEventsSubscription: Subscription = {
+  queue: queues.availabilityEvents,
+  routingKeys: bookingEventTypes,
+};
 
 /**
  * Keeps the busy index from booking events. Each event carries the booking as it stands after
@@ -12,8 +17,7 @@ import { migrations } from '../data-access/migrations.js';
  */
 export async function consumeBookingEvents(broker: Broker, pool: pg.Pool): Promise<void> {
   await broker.consumeEvents({
-    queue: queues.availabilityEvents,
-    routingKeys: [...bookingEventTypes],
+    ...bookingEventsSubscription,
     handler: async (event, ctx) => {
       if (!('booking' in event.data)) return;
       const { booking } = event.data;

@@ -1,9 +1,14 @@
 import { queues } from '@otk/contracts';
 import { markProcessed, withTransaction } from '@otk/db';
-import type { Broker } from '@otk/messaging';
+import type { Broker, Subscription } from '@otk/messaging';
 import type pg from 'pg';
 import { replacePracticeBusyTimes } from '../data-access/busy-times.repository.js';
 import { migrations } from '../data-access/migrations.js';
+
+export const practiceBusyTimesSubscription: Subscription = {
+  queue: queues.availabilityPracticeEvents,
+  routingKeys: ['practice.busyTimesImported'],
+};
 
 /**
  * Blocks what staff entered in the practice calendar (imported by pixelmedics-sync), so no
@@ -11,8 +16,7 @@ import { migrations } from '../data-access/migrations.js';
  */
 export async function consumePracticeBusyTimes(broker: Broker, pool: pg.Pool): Promise<void> {
   await broker.consumeEvents({
-    queue: queues.availabilityPracticeEvents,
-    routingKeys: ['practice.busyTimesImported'],
+    ...practiceBusyTimesSubscription,
     handler: async (event, ctx) => {
       if (event.type !== 'practice.busyTimesImported') return;
       await withTransaction(pool, async (client) => {

@@ -1,8 +1,13 @@
 import { queues } from '@otk/contracts';
-import type { Broker } from '@otk/messaging';
+import type { Broker, Subscription } from '@otk/messaging';
 import { expireHoldWhenDue } from '../domain/expire-holds.use-case.js';
 import type { HoldManagerDeps } from '../domain/ports.js';
 import type { BookingMetrics } from './booking-metrics.js';
+
+export const holdExpirySubscription: Subscription = {
+  queue: queues.holdManagerEvents,
+  routingKeys: ['hold.expiryDue'],
+};
 
 /**
  * Consumes the delayed `hold.expiryDue` messages (D3). One that arrives a little early throws and
@@ -14,8 +19,7 @@ export async function consumeHoldExpiries(
   metrics: BookingMetrics,
 ): Promise<void> {
   await broker.consumeEvents({
-    queue: queues.holdManagerEvents,
-    routingKeys: ['hold.expiryDue'],
+    ...holdExpirySubscription,
     retryDelaysMs: [1000, 5000, 30000],
     async handler(event, ctx) {
       if (event.type !== 'hold.expiryDue') return;

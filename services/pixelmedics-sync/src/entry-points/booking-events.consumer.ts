@@ -1,9 +1,14 @@
 import { bookingEventTypes, queues } from '@otk/contracts';
-import type { Broker } from '@otk/messaging';
+import type { Broker, Subscription } from '@otk/messaging';
 import type pg from 'pg';
 import { enqueueSyncJob } from '../data-access/sync-job.repository.js';
 import { isBookingEvent } from '../domain/sync-booking.use-case.js';
 import type { SyncWorker } from './sync-worker.js';
+
+export const bookingEventsSubscription: Subscription = {
+  queue: queues.pixelmedicsSyncEvents,
+  routingKeys: bookingEventTypes,
+};
 
 /**
  * Booking events are kept in the database first and acked; the worker applies them. So a practice
@@ -11,8 +16,7 @@ import type { SyncWorker } from './sync-worker.js';
  */
 export async function consumeBookingEvents(broker: Broker, pool: pg.Pool, worker: SyncWorker): Promise<void> {
   await broker.consumeEvents({
-    queue: queues.pixelmedicsSyncEvents,
-    routingKeys: [...bookingEventTypes],
+    ...bookingEventsSubscription,
     async handler(event) {
       if (!isBookingEvent(event)) return;
       await enqueueSyncJob(pool, event);
