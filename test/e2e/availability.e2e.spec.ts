@@ -109,13 +109,14 @@ describe('availability through the gateway on the real stack', function () {
     });
   }
 
-  it('when the practice is asked for, then it names its time zone, languages, steps and privacy policy', async () => {
+  it('when the practice is asked for, then it names its time zone, languages, steps, privacy policy, phone and colour', async () => {
     const { status, body } = await get('/practice');
     expect(status).to.equal(200);
     expect(body).to.deep.include({ name: 'Zahnarztpraxis Dr. Muster', timeZone: 'Europe/Zurich', smsOffered: false });
     expect(body.languages).to.deep.equal(['de', 'fr', 'it', 'en']);
     expect(body.steps).to.deep.equal({ visitKind: true, appointmentGroup: true });
     expect(body.privacyPolicy).to.have.property('version', '2026-01');
+    expect(body).to.deep.include({ phone: '+41 44 123 45 67', brandColour: '#0B5CAD', logoUrl: null });
   });
 
   it('when the catalogue is asked for per visit kind, then only the types for that kind are listed, with who offers them', async () => {

@@ -68,6 +68,9 @@ export async function loadCatalogue(pool: pg.Pool): Promise<Catalogue | undefine
     smsOffered: row.sms_offered as boolean,
     privacyPolicyUrl: (row.privacy_policy_url as string | null) ?? null,
     privacyPolicyVersion: (row.privacy_policy_version as string | null) ?? null,
+    phone: (row.phone as string | null) ?? null,
+    logoUrl: (row.logo_url as string | null) ?? null,
+    brandColour: (row.brand_colour as string | null) ?? null,
   };
   const zone = practice.timeZone;
   const toInstant = (local: string) => DateTime.fromISO(local, { zone }).toMillis();

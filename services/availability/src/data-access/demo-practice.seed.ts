@@ -12,6 +12,7 @@ import { notifyCatalogueChanged } from './catalogue.repository.js';
  */
 export const demoPractice = {
   name: 'Zahnarztpraxis Dr. Muster',
+  phone: '+41 44 123 45 67',
   timeZone: 'Europe/Zurich',
   canton: 'ZH',
   practitioners: {
@@ -227,8 +228,8 @@ export async function seedDemoPractice(pool: pg.Pool, now: Date = new Date()): P
     await client.query(
       `INSERT INTO availability.practice (name, time_zone, default_language, languages, holiday_country, holiday_region,
           slot_granularity_minutes, minimum_notice_minutes, booking_horizon_days, ask_visit_kind,
-          ask_appointment_group, sms_offered, privacy_policy_url, privacy_policy_version)
-       VALUES ($1, $2, 'de', ARRAY['de', 'fr', 'it', 'en'], 'CH', $3, 15, 120, 90, true, true, false, $4, $5)
+          ask_appointment_group, sms_offered, privacy_policy_url, privacy_policy_version, phone, brand_colour)
+       VALUES ($1, $2, 'de', ARRAY['de', 'fr', 'it', 'en'], 'CH', $3, 15, 120, 90, true, true, false, $4, $5, $6, $7)
        ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, time_zone = EXCLUDED.time_zone,
          default_language = EXCLUDED.default_language, languages = EXCLUDED.languages,
          holiday_country = EXCLUDED.holiday_country, holiday_region = EXCLUDED.holiday_region,
@@ -237,8 +238,16 @@ export async function seedDemoPractice(pool: pg.Pool, now: Date = new Date()): P
          booking_horizon_days = EXCLUDED.booking_horizon_days, ask_visit_kind = EXCLUDED.ask_visit_kind,
          ask_appointment_group = EXCLUDED.ask_appointment_group, sms_offered = EXCLUDED.sms_offered,
          privacy_policy_url = EXCLUDED.privacy_policy_url, privacy_policy_version = EXCLUDED.privacy_policy_version,
-         updated_at = now()`,
-      [demoPractice.name, zone, demoPractice.canton, 'https://demo-praxis.example/datenschutz', '2026-01'],
+         phone = EXCLUDED.phone, brand_colour = EXCLUDED.brand_colour, updated_at = now()`,
+      [
+        demoPractice.name,
+        zone,
+        demoPractice.canton,
+        'https://demo-praxis.example/datenschutz',
+        '2026-01',
+        demoPractice.phone,
+        '#0B5CAD',
+      ],
     );
     // Children go with their parents (ON DELETE CASCADE).
     await client.query('DELETE FROM availability.absences');

@@ -15,6 +15,9 @@ export function practiceView(catalogue: Catalogue): CommandReply<'availability.g
     slotGranularityMinutes: practice.granularityMinutes,
     minimumNoticeMinutes: practice.minimumNoticeMinutes,
     bookingHorizonDays: practice.bookingHorizonDays,
+    phone: practice.phone,
+    logoUrl: practice.logoUrl,
+    brandColour: practice.brandColour,
   };
 }
 

@@ -17,6 +17,9 @@ export interface PracticeSettings {
   smsOffered: boolean;
   privacyPolicyUrl: string | null;
   privacyPolicyVersion: string | null;
+  phone: string | null;
+  logoUrl: string | null;
+  brandColour: string | null;
 }
 
 export interface Practitioner {
