@@ -1,9 +1,9 @@
 import { AppError, type CommandReply } from '@otk/contracts';
-import { lockBooking, markConfirmed, toSnapshot } from '../data-access/booking.repository.js';
+import { markConfirmed, toSnapshot } from '../data-access/booking.repository.js';
 import { findToken, insertToken } from '../data-access/token.repository.js';
 import { inTransaction } from '../data-access/transaction.js';
-import { emit, expireHold } from './booking-events.js';
-import { isOverdue, nextStatus } from './booking-rules.js';
+import { emit, lockUnlessLapsed } from './booking-events.js';
+import { nextStatus } from './booking-rules.js';
 import type { HoldManagerDeps } from './ports.js';
 import { assertPurpose, hashToken, newToken } from './token.js';
 
@@ -17,14 +17,9 @@ export async function confirmBooking(deps: HoldManagerDeps, token: string): Prom
   assertPurpose(found, 'confirm');
   const now = deps.now();
   const outcome = await inTransaction(deps.pool, async (client) => {
-    const booking = await lockBooking(client, found.bookingId);
-    if (!booking) throw new AppError('TOKEN_INVALID', 'this link is not valid');
+    const booking = await lockUnlessLapsed(client, found.bookingId, now);
+    if (booking === 'expired') return 'expired';
     if (booking.status === 'confirmed') return 'already-confirmed';
-    if (booking.status === 'expired') return 'expired';
-    if (booking.status === 'held' && isOverdue(booking.expiresAt, now)) {
-      await expireHold(client, booking, now);
-      return 'expired';
-    }
     const status = nextStatus(booking.status, 'confirm');
     await markConfirmed(client, booking.id, now);
     const manageToken = newToken();

@@ -1,9 +1,9 @@
 import { AppError, type CommandReply } from '@otk/contracts';
-import { endBooking, lockBooking, toSnapshot } from '../data-access/booking.repository.js';
+import { endBooking, toSnapshot } from '../data-access/booking.repository.js';
 import { findToken } from '../data-access/token.repository.js';
 import { inTransaction } from '../data-access/transaction.js';
-import { emit, expireHold } from './booking-events.js';
-import { isOverdue, nextStatus } from './booking-rules.js';
+import { emit, lockUnlessLapsed } from './booking-events.js';
+import { nextStatus } from './booking-rules.js';
 import type { HoldManagerDeps } from './ports.js';
 import { assertPurpose, hashToken } from './token.js';
 
@@ -13,13 +13,8 @@ export async function withdrawHold(deps: HoldManagerDeps, token: string): Promis
   assertPurpose(found, 'confirm');
   const now = deps.now();
   const outcome = await inTransaction(deps.pool, async (client) => {
-    const booking = await lockBooking(client, found.bookingId);
-    if (!booking) throw new AppError('TOKEN_INVALID', 'this link is not valid');
-    if (booking.status === 'expired') return 'expired';
-    if (booking.status === 'held' && isOverdue(booking.expiresAt, now)) {
-      await expireHold(client, booking, now);
-      return 'expired';
-    }
+    const booking = await lockUnlessLapsed(client, found.bookingId, now);
+    if (booking === 'expired') return 'expired';
     const status = nextStatus(booking.status, 'withdraw');
     await endBooking(client, booking.id, status, now);
     await emit(client, 'booking.withdrawn', { booking: toSnapshot({ ...booking, status }) }, now);
