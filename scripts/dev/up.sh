@@ -8,15 +8,16 @@ source scripts/dev/services.sh
 
 say() { printf '[up] %s\n' "$*"; }
 
-node_ok=$(node -e 'const [a,b]=process.versions.node.split(".").map(Number);console.log(a>20||(a===20&&b>=19)?1:0)' 2>/dev/null || echo 0)
-if [ "$node_ok" != 1 ]; then
-  say "Node.js 20.19 or newer is needed (found: $(node --version 2>/dev/null || echo none)). Install it from https://nodejs.org or your package manager."
-  exit 1
-fi
+# `make` has put the pinned Node.js first on PATH; run directly, this script does it itself.
+node_bin=$(bash scripts/node-bin.sh)
+export PATH="$node_bin:$PATH"
+say "Node.js $(node -p process.version)"
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ] ||
+  [ "$(cat node_modules/.otk-node-version 2>/dev/null)" != "$(node -p process.version)" ]; then
   say "installing dependencies"
   npm ci --no-audit --no-fund
+  node -p process.version >node_modules/.otk-node-version
 fi
 
 bash scripts/ensure-infra.sh
