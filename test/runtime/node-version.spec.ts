@@ -57,7 +57,7 @@ describe('runtime: one pinned Node.js version', () => {
         }
       }
     }
-    expect(setups, 'at least the CI workflow sets up Node.js').to.not.be.empty;
+    expect(setups, 'at least the CI workflow sets up Node.js').to.have.length.above(0);
     for (const { file, step } of setups) {
       expect(step.with?.['node-version-file'], `${file}: ${step.uses}`).to.equal('.node-version');
       expect(step.with?.['node-version'], `${file}: no second version`).to.equal(undefined);
@@ -71,7 +71,7 @@ describe('runtime: one pinned Node.js version', () => {
       const declared = [...text.matchAll(/^ARG NODE_VERSION=(\S+)\s*$/gm)].map((match) => match[1]);
       const hardCoded = [...text.matchAll(/^FROM\s+\S*node:(\d[^\s-]*)/gm)].map((match) => match[1]);
       for (const value of declared) expect(value, `${file}: ARG NODE_VERSION`).to.equal(version);
-      expect(hardCoded, `${file}: a node base image names its version through NODE_VERSION`).to.be.empty;
+      expect(hardCoded, `${file}: a node base image names its version through NODE_VERSION`).to.deep.equal([]);
     }
   });
 });
