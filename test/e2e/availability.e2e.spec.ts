@@ -171,6 +171,12 @@ describe('availability through the gateway on the real stack', function () {
         `/availability?appointmentType=checkup&practitioner=any&from=${inDays(1)}&to=${inDays(63)}`,
         'DATE_RANGE_INVALID',
       ],
+      // A range in the past (year 0001 was once read as 1901) is refused, not answered.
+      ['/availability?appointmentType=checkup&practitioner=any&from=0001-01-01&to=0001-01-31', 'DATE_RANGE_INVALID'],
+      [
+        `/availability?appointmentType=checkup&practitioner=any&from=${inDays(-3)}&to=${inDays(1)}`,
+        'DATE_RANGE_INVALID',
+      ],
     ];
     for (const [path, code] of cases) {
       const { status, body } = await get(path);

@@ -299,6 +299,49 @@ describe('holds and double opt-in through the gateway on the real stack', functi
       expect([malformed.status, malformed.body.code]).to.deep.equal([400, 'VALIDATION_FAILED']);
     });
 
+    it('when a text field holds NUL, CR/LF, ESC, BEL, a direction override or a lone surrogate, then 400 VALIDATION_FAILED names the field', async () => {
+      const slot = nextCheckup();
+      const hostile = [
+        'Null\u0000Byte',
+        'Anna\r\nBcc: x@example.org',
+        '\u001b[31m',
+        'ring\u0007',
+        'abc\u202Efdp.exe',
+        'x\ud800',
+      ];
+      const fields: [string, (value: string) => Record<string, unknown>][] = [
+        ['patient.lastName', (v) => ({ patient: { ...aHoldRequest().patient, lastName: v } })],
+        ['patient.firstName', (v) => ({ patient: { ...aHoldRequest().patient, firstName: v } })],
+        ['patient.street', (v) => ({ patient: { ...aHoldRequest().patient, street: v } })],
+        ['consent.privacyPolicyVersion', (v) => ({ consent: { accepted: true, privacyPolicyVersion: v } })],
+      ];
+      for (const [field, change] of fields) {
+        for (const value of hostile) {
+          const answer = await hold({ ...aHoldRequest(slot), ...change(value) });
+          expect([answer.status, answer.body.code], `${field} ${JSON.stringify(value)}`).to.deep.equal([
+            400,
+            'VALIDATION_FAILED',
+          ]);
+          const named = (answer.body.details as { fields: { path: string }[] }).fields.map((f) => f.path);
+          expect(named, `${field} ${JSON.stringify(value)}`).to.include(field);
+        }
+      }
+      const { rows } = await pool.query(`SELECT count(*)::int AS n FROM hold_manager.bookings WHERE starts_at = $1`, [
+        slot.start,
+      ]);
+      expect(rows[0].n, 'nothing was held').to.equal(0);
+    });
+
+    it('when the birth date lies in the future or more than 130 years back, then 400 VALIDATION_FAILED', async () => {
+      for (const birthDate of ['2999-01-01', '1850-05-05', '1990-02-30']) {
+        const answer = await hold({
+          ...aHoldRequest(nextCheckup()),
+          patient: { ...aHoldRequest().patient, birthDate },
+        });
+        expect([answer.status, answer.body.code], birthDate).to.deep.equal([400, 'VALIDATION_FAILED']);
+      }
+    });
+
     it('when one e-mail address has too many open holds, then 429 TOO_MANY_OPEN_HOLDS', async () => {
       const patient = aHoldRequest().patient;
       const answers = [];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { personText } from './text.js';
 
 export const languageSchema = z.enum(['de', 'fr', 'it', 'en']);
 export type Language = z.infer<typeof languageSchema>;
@@ -18,18 +19,38 @@ export const channelSchema = z.enum(['email', 'sms']);
 export type Channel = z.infer<typeof channelSchema>;
 export const genderSchema = z.enum(['female', 'male', 'diverse', 'unknown']);
 
+/** The oldest person a practice sees, in years: a birth date further back is a typing error. */
+const oldestAgeYears = 130;
+
+/**
+ * A real calendar date (yyyy-MM-dd) that lies in the past and at most 130 years back. "Today" is
+ * taken a day wide either way, so a birth date entered in any time zone is judged alike.
+ */
+function birthDateSchema() {
+  return z.iso.date().refine(
+    (date) => {
+      const now = Date.now();
+      const latest = new Date(now + 86_400_000).toISOString().slice(0, 10);
+      const earliest = new Date(now - 86_400_000);
+      earliest.setUTCFullYear(earliest.getUTCFullYear() - oldestAgeYears);
+      return date <= latest && date >= earliest.toISOString().slice(0, 10);
+    },
+    { message: `must be a date in the past, at most ${oldestAgeYears} years ago` },
+  );
+}
+
 /**
  * What a patient enters (F6). Which fields are required is a practice setting, checked where the
  * request arrives; the message schema only fixes their shape.
  */
 export const patientSchema = z.object({
-  firstName: z.string().trim().min(1).max(100),
-  lastName: z.string().trim().min(1).max(100),
-  birthDate: z.iso.date().optional(),
+  firstName: personText({ max: 100 }),
+  lastName: personText({ max: 100 }),
+  birthDate: birthDateSchema().optional(),
   gender: genderSchema.optional(),
-  street: z.string().trim().min(1).max(200).optional(),
-  postcode: z.string().trim().min(1).max(20).optional(),
-  town: z.string().trim().min(1).max(100).optional(),
+  street: personText({ max: 200 }).optional(),
+  postcode: personText({ max: 20 }).optional(),
+  town: personText({ max: 100 }).optional(),
   /** ISO 3166-1 alpha-2, e.g. CH. */
   country: z
     .string()

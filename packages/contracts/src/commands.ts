@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { personText } from './text.js';
 import {
   bookingSnapshotSchema,
   bookingStatusSchema,
@@ -24,7 +25,7 @@ import { importNowReplyV1, importNowRequestV1 } from './practice.js';
 /** The patient's consent to the privacy policy (F7), stored with its time and the policy version. */
 export const consentSchema = z.object({
   accepted: z.literal(true),
-  privacyPolicyVersion: z.string().trim().min(1).max(50),
+  privacyPolicyVersion: personText({ max: 50 }),
 });
 
 const holdBodyShape = {

@@ -6,3 +6,4 @@ export * from './errors.js';
 export * from './events.js';
 export * from './names.js';
 export * from './practice.js';
+export * from './text.js';

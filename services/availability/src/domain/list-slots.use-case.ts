@@ -1,7 +1,7 @@
 import { AppError, type CommandReply, type CommandRequestParsed, maxAvailabilityRangeDays } from '@otk/contracts';
 import { type BusyIndex, bookingKey } from './busy-index.js';
 import { type AppointmentType, type Catalogue, type Practitioner, absencesOf, occupantsOf } from './catalogue.js';
-import { daysBetween, localDay, nextDate } from './local-day.js';
+import { daysBetween, localDateOf, localDay, nextDate } from './local-day.js';
 import { type PractitionerSchedule, type SlotQuery, computeSlots } from './slots.js';
 import { formatLocal } from './format-local.js';
 
@@ -88,9 +88,14 @@ export function listSlots(
       days: span + 1,
     });
   }
+  const zone = catalogue.practice.timeZone;
+  // Nothing in the past can be booked; a day of slack keeps a device in another time zone in.
+  const earliest = localDateOf(now - 86_400_000, zone);
+  if (request.from < earliest) {
+    throw new AppError('DATE_RANGE_INVALID', `from (${request.from}) lies before ${earliest}`, { earliest });
+  }
   const type = bookableType(catalogue, request.appointmentTypeId);
   const practitioners = practitionersFor(catalogue, type, request.practitionerId);
-  const zone = catalogue.practice.timeZone;
   const days = computeSlots(
     slotQuery(catalogue, busy, { type, practitioners, from: request.from, to: request.to, now }),
   );

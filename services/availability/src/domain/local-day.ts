@@ -62,7 +62,14 @@ function computeLocalDay(date: string, zone: string): LocalDay {
     ];
   }
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return { date, weekday: midnight.weekday, start, end, segments, wallBase: Date.UTC(y, m - 1, d) };
+  return { date, weekday: midnight.weekday, start, end, segments, wallBase: utcMidnight(y, m, d) };
+}
+
+/** Midnight UTC of a calendar date; unlike `Date.UTC`, years 0–99 stay themselves (not 19xx). */
+function utcMidnight(year: number, month: number, day: number): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return date.getTime();
 }
 
 /**
@@ -104,7 +111,7 @@ export function gridInstants(day: LocalDay, granularityMinutes: number): number[
 /** yyyy-MM-dd of the day after `date`. */
 export function nextDate(date: string): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+  return new Date(utcMidnight(y, m, d + 1)).toISOString().slice(0, 10);
 }
 
 /** Whole days from `from` to `to` (yyyy-MM-dd); negative when `to` lies before `from`. */
