@@ -49,8 +49,12 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
   const root = resolve(options.root);
   const gateway = typeof options.gatewayUrl === 'string' ? () => options.gatewayUrl as string : options.gatewayUrl;
   const server = createServer((req, res) => {
-    if (req.url?.startsWith('/api/')) proxy(req, res, gateway());
-    else void serveFile(root, req, res);
+    // Routing decides on the path as the gateway will read it: dot segments, also percent-encoded
+    // ones (`/api/%2e%2e/metrics`), are resolved first, so nothing reaches the gateway outside /api/.
+    const url = URL.parse(req.url ?? '/', 'http://site');
+    if (!url) res.writeHead(400).end();
+    else if (url.pathname.startsWith('/api/')) proxy(req, res, url, gateway());
+    else void serveFile(root, url, req, res);
   });
   await new Promise<void>((done, fail) => {
     server.once('error', fail);
@@ -69,8 +73,8 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
   };
 }
 
-function proxy(req: IncomingMessage, res: ServerResponse, gatewayUrl: string): void {
-  const target = new URL(req.url ?? '/', gatewayUrl);
+function proxy(req: IncomingMessage, res: ServerResponse, url: URL, gatewayUrl: string): void {
+  const target = new URL(url.pathname + url.search, gatewayUrl);
   const forwardedFor = [req.headers['x-forwarded-for'], req.socket.remoteAddress].filter(Boolean).join(', ');
   const upstream = request(
     target,
@@ -92,14 +96,14 @@ function proxy(req: IncomingMessage, res: ServerResponse, gatewayUrl: string): v
 }
 
 /** `/` → index.html, `/confirm` and `/confirm/` → confirm/index.html; never outside the root. */
-async function serveFile(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serveFile(root: string, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD' }).end();
     return;
   }
   let pathname: string;
   try {
-    pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://site').pathname);
+    pathname = decodeURIComponent(url.pathname);
   } catch {
     res.writeHead(400).end();
     return;

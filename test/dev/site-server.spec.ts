@@ -1,10 +1,22 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { type Server, createServer } from 'node:http';
+import { type Server, createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { type SiteServer, startSiteServer } from '../../scripts/dev/site-server.js';
+
+/** A GET whose path is sent exactly as written (fetch would resolve its dot segments first). */
+function rawGet(base: string, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(`${base}${path}`, { method: 'GET', path }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
 
 describe('site server (make up and browser tests): static files and /api/ on one origin', () => {
   let root: string;
@@ -58,6 +70,15 @@ describe('site server (make up and browser tests): static files and /api/ on one
     // Encoded slashes survive URL parsing and only become '..' segments once decoded.
     const response = await fetch(`${site.url}/..%2f..%2f..%2f..%2f..%2f..%2fetc%2fpasswd`);
     expect(response.status).to.equal(404);
+  });
+
+  it('when a path climbs out of /api/ with encoded dots, then it never reaches the gateway', async () => {
+    const before = seen.length;
+    for (const path of ['/api/%2e%2e/metrics', '/api/%2E%2E/readyz', '/api/v1/../../metrics', '/api/.%2e/healthz']) {
+      const status = await rawGet(site.url, path);
+      expect(status, path).to.equal(404);
+    }
+    expect(seen.length, 'requests the gateway saw').to.equal(before);
   });
 
   it('when the API is called, then the request goes to the gateway with its body, and the answer comes back unchanged', async () => {
