@@ -2,6 +2,8 @@
 # shellcheck shell=bash
 SERVICES=(availability hold-manager notification pixelmedics-sync gateway)
 declare -A SERVICE_PORT=([gateway]=8080 [availability]=8081 [hold-manager]=8082 [notification]=8083 [pixelmedics-sync]=8084)
+# /healthz, /readyz and /metrics answer on each service's management port, apart from its API.
+declare -A MANAGEMENT_PORT=([gateway]=9080 [availability]=9081 [hold-manager]=9082 [notification]=9083 [pixelmedics-sync]=9084)
 
 OTK_DB=${OTK_DB:-otk}
 PG_ADMIN_URL=${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}

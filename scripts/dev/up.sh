@@ -79,13 +79,14 @@ for service in "${SERVICES[@]}"; do
     DATABASE_URL="$(database_url_of "$service")" \
     AMQP_URL="$AMQP_URL" \
     PORT="${SERVICE_PORT[$service]}" \
+    MANAGEMENT_PORT="${MANAGEMENT_PORT[$service]}" \
     SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" \
     node --conditions=development --import tsx "services/$service/src/main.ts"
 done
 
 say "waiting for the services to be ready"
 for service in "${SERVICES[@]}"; do
-  port=${SERVICE_PORT[$service]}
+  port=${MANAGEMENT_PORT[$service]}
   for ((i = 0; i < 60; i++)); do
     if curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then break; fi
     if ! kill -0 "$(cat "$STATE_DIR/pids/$service")" 2>/dev/null; then
@@ -128,7 +129,7 @@ OTK is running.
   API (gateway)        http://127.0.0.1:8080/api/v1
   Mail inbox           http://127.0.0.1:$MAIL_WEB_PORT
   Health and metrics   http://127.0.0.1:<port>/healthz, /readyz, /metrics
-                       ports: gateway 8080, availability 8081, hold-manager 8082, notification 8083, pixelmedics-sync 8084
+                       ports: gateway 9080, availability 9081, hold-manager 9082, notification 9083, pixelmedics-sync 9084
   Logs                 $STATE_DIR/logs/
 
 Try a provisional request; the e-mail appears in the inbox:

@@ -109,7 +109,7 @@ describe('notifications on the real stack: the links in the messages drive the b
     // What notification logged names events and kinds, never the patient or a token.
     const logged = JSON.stringify(stack.services.notification.logs);
     for (const secret of [email, 'Beispiel', ...tokens]) expect(logged).to.not.include(secret);
-    const metrics = await (await fetch(`${stack.services.notification.url}/metrics`)).text();
+    const metrics = await (await fetch(`${stack.services.notification.managementUrl}/metrics`)).text();
     expect(metrics).to.match(/notifications_sent_total\{[^}]*kind="confirmation"[^}]*\} 1/);
     expect(metrics).to.not.include(email);
   });

@@ -41,13 +41,18 @@ describe('service start-up checks', function () {
   });
 
   it('when the schema is older than the code, then the service refuses to start and names the missing migration', async () => {
-    const result = await runServiceCommand('hold-manager', { DATABASE_URL: db.url, AMQP_URL: vhost.url, PORT: '0' });
+    const result = await runServiceCommand('hold-manager', {
+      DATABASE_URL: db.url,
+      AMQP_URL: vhost.url,
+      PORT: '0',
+      MANAGEMENT_PORT: '0',
+    });
     expect(result.code).to.not.equal(0);
     expect(result.stderr).to.include('0001_bookings');
   });
 
   it('when a running service gets SIGTERM, then it stops cleanly with exit code 0', async () => {
-    const env = { DATABASE_URL: db.url, AMQP_URL: vhost.url, PORT: '0' };
+    const env = { DATABASE_URL: db.url, AMQP_URL: vhost.url, PORT: '0', MANAGEMENT_PORT: '0' };
     expect((await runServiceCommand('hold-manager', env, ['migrate'])).code).to.equal(0);
     const child = spawnService('hold-manager', env);
     const messages: string[] = [];
@@ -59,7 +64,7 @@ describe('service start-up checks', function () {
   });
 
   it('when an event is published before a service ever ran, then the queue its migration job declared keeps it for the first start', async () => {
-    const env = { DATABASE_URL: db.url, AMQP_URL: vhost.url, PORT: '0', LOG_LEVEL: 'warn' };
+    const env = { DATABASE_URL: db.url, AMQP_URL: vhost.url, PORT: '0', MANAGEMENT_PORT: '0', LOG_LEVEL: 'warn' };
     expect((await runServiceCommand('pixelmedics-sync', env, ['migrate'])).code).to.equal(0);
     const event = aBookingHeldEvent();
     const connection = await amqp.connect(vhost.url);

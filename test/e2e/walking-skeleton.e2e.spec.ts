@@ -95,7 +95,7 @@ describe('walking skeleton: gateway → hold-manager → notification on the rea
     await channel.waitForConfirms();
     await waitFor(
       async () => {
-        const text = await (await fetch(`${stack.services.notification.url}/metrics`)).text();
+        const text = await (await fetch(`${stack.services.notification.managementUrl}/metrics`)).text();
         return /messaging_dead_lettered_total\{[^}]*queue="notification\.events"[^}]*\} 1/.test(text)
           ? true
           : undefined;
@@ -150,7 +150,8 @@ describe('walking skeleton: gateway → hold-manager → notification on the rea
     const emails: string[] = [];
     try {
       await waitFor(
-        async () => ((await fetch(`${stack.services['hold-manager'].url}/readyz`)).status === 503 ? true : undefined),
+        async () =>
+          (await fetch(`${stack.services['hold-manager'].managementUrl}/readyz`)).status === 503 ? true : undefined,
         { what: 'hold-manager to report the broker as unreachable' },
       );
       const duringOutage = await postJson(holdsUrl(), aFreshHoldRequest());
@@ -188,9 +189,9 @@ describe('walking skeleton: gateway → hold-manager → notification on the rea
     expect((await postJson(holdsUrl(), aFreshHoldRequest())).status).to.equal(201);
   });
 
-  it('when asked, then every service answers /healthz, /readyz and /metrics with its service label', async () => {
+  it('when asked, then every service answers /healthz, /readyz and /metrics with its service label on its management port', async () => {
     for (const name of serviceNames) {
-      const { url } = stack.services[name];
+      const { managementUrl: url } = stack.services[name];
       expect((await fetch(`${url}/healthz`)).status, `${name} /healthz`).to.equal(200);
       const ready = await fetch(`${url}/readyz`);
       expect(ready.status, `${name} /readyz`).to.equal(200);
@@ -199,6 +200,13 @@ describe('walking skeleton: gateway → hold-manager → notification on the rea
       expect(metrics.headers.get('content-type')).to.include('text/plain');
       expect(await metrics.text()).to.include(`process_cpu_user_seconds_total{service="${name}"}`);
     }
+  });
+
+  it('when health or metrics are asked on the public port, then the gateway answers 404 and the API still answers', async () => {
+    for (const path of ['/healthz', '/readyz', '/metrics']) {
+      expect((await fetch(`${stack.gatewayUrl}${path}`)).status, path).to.equal(404);
+    }
+    expect((await fetch(`${stack.gatewayUrl}/api/v1/practice`)).status).to.equal(200);
   });
 });
 

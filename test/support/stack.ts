@@ -22,6 +22,8 @@ export interface ServiceProcess {
   name: ServiceName;
   port: number;
   url: string;
+  /** Where /healthz, /readyz and /metrics answer (MANAGEMENT_PORT). */
+  managementUrl: string;
   child: ChildProcess;
   /** Every log line the process wrote, parsed. */
   logs: Record<string, unknown>[];
@@ -83,6 +85,7 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
     OTEL_EXPORTER_OTLP_ENDPOINT: otlp.endpoint,
     LOG_LEVEL: 'info',
     PORT: '0',
+    MANAGEMENT_PORT: '0',
     ...extraEnv,
   };
   const started: ServiceProcess[] = [];
@@ -110,7 +113,7 @@ async function startServiceProcess(
   started: ServiceProcess[],
 ): Promise<ServiceProcess> {
   const child = spawnService(name, env);
-  const service: ServiceProcess = { name, port: 0, url: '', child, logs: [] };
+  const service: ServiceProcess = { name, port: 0, url: '', managementUrl: '', child, logs: [] };
   started.push(service);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -121,16 +124,19 @@ async function startServiceProcess(
       service.logs.push({ msg: line });
     }
   });
-  const port = await waitFor(
+  const { port, managementPort } = await waitFor(
     () => {
       if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: ${stderr}`);
       const line = service.logs.find((l) => l.msg === `${name} started`);
-      return typeof line?.port === 'number' ? line.port : undefined;
+      return typeof line?.port === 'number' && typeof line.managementPort === 'number'
+        ? { port: line.port, managementPort: line.managementPort }
+        : undefined;
     },
     { timeoutMs: 60000, what: `${name} to start` },
   );
   service.port = port;
   service.url = `http://127.0.0.1:${port}`;
+  service.managementUrl = `http://127.0.0.1:${managementPort}`;
   return service;
 }
 

@@ -27,4 +27,12 @@ describe('config', () => {
   it('when a variable is empty, then it counts as unset', () => {
     expect(() => parseConfig(schema, { ...valid, SECRET: '' })).to.throw(ConfigError, /SECRET/);
   });
+
+  it('when a bind address is not an IP address, then the error names the variable; unset, it binds every interface', () => {
+    const withHost = z.object({ HOST: env.host() });
+    expect(parseConfig(withHost, {}).HOST).to.equal('0.0.0.0');
+    expect(parseConfig(withHost, { HOST: '127.0.0.1' }).HOST).to.equal('127.0.0.1');
+    expect(parseConfig(withHost, { HOST: '::' }).HOST).to.equal('::');
+    expect(() => parseConfig(withHost, { HOST: 'example.org' })).to.throw(ConfigError, /HOST/);
+  });
 });

@@ -57,6 +57,8 @@ export function loadConfigOrExit<S extends z.ZodObject>(serviceName: string, sch
 /** Building blocks shared by every service's schema. */
 export const env = {
   port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
+  /** The address a listener binds: `0.0.0.0` (every IPv4 interface, as in a pod), `::`, or one address. */
+  host: (fallback = '0.0.0.0') => z.union([z.ipv4(), z.ipv6(), z.literal('localhost')]).default(fallback),
   url: (protocols: string[]) =>
     z.url({ protocol: new RegExp(`^(${protocols.join('|')})$`), error: `must be a ${protocols.join(' or ')} URL` }),
   boolean: (fallback: boolean) =>

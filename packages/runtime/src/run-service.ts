@@ -6,6 +6,7 @@ import {
   type Metrics,
   createHttpApp,
   createLogger,
+  createServiceApp,
   createMetrics,
   handleShutdown,
   initTracing,
@@ -14,8 +15,18 @@ import {
 import type { Express } from 'express';
 import type pg from 'pg';
 
-/** The environment every service reads, on top of its own variables. */
-export const baseServiceEnv = { ...commonEnvSchema, PORT: env.port(8080) };
+/**
+ * The environment every service reads, on top of its own variables. PORT serves the service's own
+ * routes (the gateway's API); MANAGEMENT_PORT serves /healthz, /readyz and /metrics, apart from
+ * anything an ingress routes. Each service sets its own default ports.
+ */
+export const baseServiceEnv = {
+  ...commonEnvSchema,
+  PORT: env.port(8080),
+  HOST: env.host(),
+  MANAGEMENT_PORT: env.port(9080),
+  MANAGEMENT_HOST: env.host(),
+};
 type BaseConfig = z.infer<z.ZodObject<typeof baseServiceEnv>>;
 
 export interface ServiceContext<C extends BaseConfig> {
@@ -24,7 +35,7 @@ export interface ServiceContext<C extends BaseConfig> {
   metrics: Metrics;
   pool: pg.Pool;
   broker: Broker;
-  /** The service's HTTP app: health and metrics are mounted; a service may add routes. */
+  /** The service's HTTP app on PORT, empty until the service adds routes (health and metrics are on the management port). */
   app: Express;
 }
 
@@ -43,6 +54,8 @@ export interface ServiceDefinition<S extends z.ZodObject> {
 
 export interface RunningService {
   port: number;
+  /** The port of /healthz, /readyz and /metrics. */
+  managementPort: number;
   logger: Logger;
   /** How long `stop` may take (SHUTDOWN_TIMEOUT_MS). */
   shutdownTimeoutMs: number;
@@ -82,7 +95,8 @@ export async function startService<S extends z.ZodObject>(
     : undefined;
   relay?.start();
 
-  const app = createHttpApp({
+  const app = createServiceApp({ metrics });
+  const management = createHttpApp({
     metrics,
     logger,
     checks: {
@@ -93,11 +107,17 @@ export async function startService<S extends z.ZodObject>(
     },
   });
   const wired = (await definition.start({ config, logger, metrics, pool, broker, app })) ?? {};
-  const { server, port } = await listen(app, config.PORT);
-  logger.info({ port }, `${definition.name} started`);
+  const { server, port } = await listen(app, config.PORT, config.HOST);
+  const { server: managementServer, port: managementPort } = await listen(
+    management,
+    config.MANAGEMENT_PORT,
+    config.MANAGEMENT_HOST,
+  );
+  logger.info({ port, managementPort }, `${definition.name} started`);
 
   return {
     port,
+    managementPort,
     logger,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     async stop() {
@@ -109,6 +129,8 @@ export async function startService<S extends z.ZodObject>(
       await wired.stop?.();
       await pool.end();
       await tracing.shutdown();
+      // Last, so probes and scrapes see the process until it has let go of everything.
+      await new Promise<void>((resolve) => managementServer.close(() => resolve()));
     },
   };
 }

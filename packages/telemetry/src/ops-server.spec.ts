@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { pino } from 'pino';
 import { createMetrics } from './metrics.js';
-import { createHttpApp, listen } from './ops-server.js';
+import { createHttpApp, createServiceApp, listen } from './ops-server.js';
 
 describe('ops server', () => {
   const logger = pino({ level: 'silent' });
@@ -50,6 +50,26 @@ describe('ops server', () => {
       expect(text).to.match(/http_request_duration_seconds_count\{[^}]*route="\/healthz"[^}]*\} 1/);
     } finally {
       await close();
+    }
+  });
+
+  it('when a service app has its routes, then it answers them and not /healthz, /readyz or /metrics, which it still counts', async () => {
+    const metrics = createMetrics('test-service');
+    const app = createServiceApp({ metrics });
+    app.get('/api/v1/ping', (_req, res) => {
+      res.json({ pong: true });
+    });
+    const { server, port } = await listen(app, 0, '127.0.0.1');
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      expect((await fetch(`${base}/api/v1/ping`)).status).to.equal(200);
+      for (const path of ['/healthz', '/readyz', '/metrics'])
+        expect((await fetch(`${base}${path}`)).status, path).to.equal(404);
+      expect(await metrics.registry.metrics()).to.match(
+        /http_request_duration_seconds_count\{[^}]*route="\/api\/v1\/ping"[^}]*\} 1/,
+      );
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });

@@ -9,8 +9,9 @@ import { routeOf, tracingMiddleware } from './tracing.js';
 export type ReadinessCheck = () => Promise<void> | void;
 
 /**
- * The HTTP app every service has: `/healthz` (the process is alive), `/readyz` (its database and
- * broker are reachable), `/metrics` (Prometheus text). The gateway mounts its API on the same app.
+ * The management app every service has, on its own port (MANAGEMENT_PORT) that no ingress routes:
+ * `/healthz` (the process is alive), `/readyz` (its database and broker are reachable), `/metrics`
+ * (Prometheus text). Probes are not traced: a span per kubelet probe would only be noise.
  */
 export function createHttpApp(options: {
   metrics: Metrics;
@@ -20,7 +21,6 @@ export function createHttpApp(options: {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  app.use(tracingMiddleware());
   app.use(metricsMiddleware(options.metrics));
 
   app.get('/healthz', (_req, res) => {
@@ -47,6 +47,19 @@ export function createHttpApp(options: {
     res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
   });
 
+  return app;
+}
+
+/**
+ * The app a service serves its own routes on (PORT; the gateway's public API), traced and timed.
+ * It has no health or metrics routes: those stay on the management app.
+ */
+export function createServiceApp(options: { metrics: Metrics }): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(tracingMiddleware());
+  app.use(metricsMiddleware(options.metrics));
   return app;
 }
 

@@ -44,6 +44,7 @@ describe('availability service on real PostgreSQL and RabbitMQ', function () {
       DATABASE_URL: db.url,
       AMQP_URL: vhost.url,
       PORT: '0',
+      MANAGEMENT_PORT: '0',
       LOG_LEVEL: 'silent',
     });
     client = new Broker({

@@ -4,6 +4,7 @@ import { baseServiceEnv } from '@otk/runtime';
 export const configSchema = z.object({
   ...baseServiceEnv,
   PORT: env.port(8080),
+  MANAGEMENT_PORT: env.port(9080),
   /** How long the gateway waits for a service's answer before it replies 504 TIMEOUT. */
   RPC_TIMEOUT_MS: env.positiveInt(5000),
   /** How long the same practice, catalogue or availability answer is reused (0: only shared while in flight). */

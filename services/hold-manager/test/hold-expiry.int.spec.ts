@@ -30,6 +30,7 @@ describe('hold-manager service: commands over RabbitMQ, delayed expiry and the s
       DATABASE_URL: db.url,
       AMQP_URL: vhost.url,
       PORT: '0',
+      MANAGEMENT_PORT: '0',
       LOG_LEVEL: 'silent',
       HOLD_EXPIRY_SWEEP_INTERVAL_MS: String(sweepIntervalMs),
     });
@@ -94,7 +95,7 @@ describe('hold-manager service: commands over RabbitMQ, delayed expiry and the s
     expect(confirm).to.have.property('code', 'HOLD_EXPIRED');
     const again = await client.call('hold.place', { ...aPlaceHoldRequest(), start: request.start });
     expect(again.status).to.equal('held');
-    const metrics = await (await fetch(`http://127.0.0.1:${service!.port}/metrics`)).text();
+    const metrics = await (await fetch(`http://127.0.0.1:${service!.managementPort}/metrics`)).text();
     expect(metrics).to.match(/hold_expiries_total\{[^}]*trigger="message"[^}]*\} 1/);
     expect(metrics).to.match(
       /booking_commands_total\{[^}]*command="booking.confirm"[^}]*outcome="HOLD_EXPIRED"[^}]*\} 1/,
@@ -119,7 +120,7 @@ describe('hold-manager service: commands over RabbitMQ, delayed expiry and the s
       reply.bookingId,
     ]);
     expect(mine.rows.every((r) => r.active === false)).to.equal(true);
-    const metrics = await (await fetch(`http://127.0.0.1:${service!.port}/metrics`)).text();
+    const metrics = await (await fetch(`http://127.0.0.1:${service!.managementPort}/metrics`)).text();
     expect(metrics).to.match(/hold_expiries_total\{[^}]*trigger="sweep"[^}]*\} 1/);
   });
 });

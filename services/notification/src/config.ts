@@ -11,6 +11,7 @@ export const configSchema = z
   .object({
     ...baseServiceEnv,
     PORT: env.port(8083),
+    MANAGEMENT_PORT: env.port(9083),
     /** The SMTP server that delivers e-mail, e.g. smtp://user:pass@mail.example.ch:587 or smtps://… */
     SMTP_URL: env.url(['smtp', 'smtps']),
     /** PEM private key for DKIM; signing happens when the practice settings name a domain and selector. */

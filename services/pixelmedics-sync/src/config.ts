@@ -5,6 +5,7 @@ export const configSchema = z
   .object({
     ...baseServiceEnv,
     PORT: env.port(8084),
+    MANAGEMENT_PORT: env.port(9084),
     /** `builtin`: the practice system kept in this service's schema; `http`: a ::pixelmedics connector. */
     PRACTICE_SYSTEM_ADAPTER: z.enum(['builtin', 'http']).default('builtin'),
     /** Base URL of the connector implementing docs/api/practice-system.openapi.yaml (adapter `http`). */

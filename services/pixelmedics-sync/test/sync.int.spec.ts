@@ -51,6 +51,7 @@ for (const adapter of ['builtin', 'http'] as const) {
         DATABASE_URL: db.url,
         AMQP_URL: vhost.url,
         PORT: '0',
+        MANAGEMENT_PORT: '0',
         LOG_LEVEL: 'silent',
         PRACTICE_SYSTEM_ADAPTER: adapter,
         ...(reference
@@ -246,7 +247,7 @@ for (const adapter of ['builtin', 'http'] as const) {
         for (const life of lives) await publish(life.held(), life.confirmed(), life.cancelled());
         await waitFor(
           async () => {
-            const text = await (await fetch(`http://127.0.0.1:${service.port}/metrics`)).text();
+            const text = await (await fetch(`http://127.0.0.1:${service.managementPort}/metrics`)).text();
             return /pixelmedics_sync_failures_total\{[^}]*\} [1-9]/.test(text) ? true : undefined;
           },
           { what: 'failed attempts while the practice system is down' },

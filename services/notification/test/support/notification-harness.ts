@@ -55,6 +55,7 @@ export async function startNotificationHarness(
     AMQP_URL: vhost.url,
     SMTP_URL: smtp.url,
     PORT: '0',
+    MANAGEMENT_PORT: '0',
     LOG_LEVEL: 'silent',
     NOTIFICATION_RETRY_DELAYS_MS: '300',
     NOTIFICATION_MAX_ATTEMPTS: '4',
@@ -76,7 +77,7 @@ export async function startNotificationHarness(
     mailsTo: (address) => smtp.messages.filter((m) => JSON.stringify(m.to ?? '').includes(address)),
     useSettings: (changes = {}) => updatePracticeSettings(pool, aPracticeSettings(changes)),
     async metrics() {
-      return (await fetch(`http://127.0.0.1:${service.port}/metrics`)).text();
+      return (await fetch(`http://127.0.0.1:${service.managementPort}/metrics`)).text();
     },
     async stopSmtp() {
       await smtp.stop();

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Makes the base image the service image is built from in CI, where no registry can be reached:
+# a minimal Debian bookworm (debootstrap) with tini and this machine's pinned Node.js and npm in
+# /usr/local, laid out as the official node image is. Kept in buildah's store (scripts/ci/buildah.sh)
+# and made only when missing. Prints the image name, to pass as NODE_IMAGE.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+version=$(tr -d ' \n\r' <"$root/.node-version")
+image="localhost/otk-node-base:$version"
+buildah() { bash "$root/scripts/ci/buildah.sh" "$@"; }
+say() { printf '[node-base] %s\n' "$*" >&2; }
+
+if buildah inspect --type image "$image" >/dev/null 2>&1; then
+  echo "$image"
+  exit 0
+fi
+
+node_bin=$(bash "$root/scripts/node-bin.sh")
+[ "$("$node_bin/node" --version)" = "v$version" ] || { say "the pinned Node.js $version is not at $node_bin"; exit 1; }
+npm_dir=$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")
+[ -f "$npm_dir/package.json" ] || { say "npm not found"; exit 1; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+say "debootstrap bookworm (minbase, tini) into $work/rootfs"
+debootstrap --variant=minbase --include=tini,ca-certificates bookworm "$work/rootfs" \
+  "${OTK_DEBIAN_MIRROR:-http://deb.debian.org/debian}" >"$work/debootstrap.log" 2>&1 ||
+  { tail -n 20 "$work/debootstrap.log" >&2; exit 1; }
+rm -rf "$work/rootfs/var/cache/apt/archives/"*.deb "$work/rootfs/var/lib/apt/lists/"*
+install -D -m 0755 "$node_bin/node" "$work/rootfs/usr/local/bin/node"
+mkdir -p "$work/rootfs/usr/local/lib/node_modules"
+cp -a "$npm_dir" "$work/rootfs/usr/local/lib/node_modules/npm"
+ln -s ../lib/node_modules/npm/bin/npm-cli.js "$work/rootfs/usr/local/bin/npm"
+ln -s ../lib/node_modules/npm/bin/npx-cli.js "$work/rootfs/usr/local/bin/npx"
+tar -C "$work/rootfs" -cf "$work/rootfs.tar" .
+printf 'FROM scratch\nADD rootfs.tar /\nENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\nCMD ["node"]\n' \
+  >"$work/Containerfile"
+say "committing $image"
+buildah build --quiet --layers=false -f "$work/Containerfile" -t "$image" "$work" >/dev/null
+echo "$image"
