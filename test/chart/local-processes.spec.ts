@@ -1,6 +1,5 @@
 import { type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { createPool } from '@otk/db';
 import {
   type TestDatabase,
@@ -12,6 +11,7 @@ import {
   waitFor,
 } from '@otk/test-kit';
 import { expect } from 'chai';
+import { freePort } from '../support/free-port.js';
 import { seedDemoPractice } from '../../services/availability/src/data-access/demo-practice.seed.js';
 import { aHoldRequest, offeredSlots, postJson } from '../support/factories.js';
 import { type Manifest, chartExamples, renderChart, repositoryRoot } from '../support/k8s-tools.js';
@@ -68,14 +68,6 @@ function commandOf(container: Container): { service: ServiceName; command: strin
   expect(existsSync(`${repositoryRoot}services/${service}/src/main.ts`)).to.equal(true);
   expect(command).to.be.oneOf(['serve', 'migrate']);
   return { service, command: command! };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe("the chart's wiring runs: each rendered Deployment's command and environment as local processes", function () {
