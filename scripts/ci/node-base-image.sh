@@ -39,11 +39,15 @@ mkdir -p "$work/rootfs/usr/local/lib/node_modules"
 cp -a "$npm_dir" "$work/rootfs/usr/local/lib/node_modules/npm"
 ln -s ../lib/node_modules/npm/bin/npm-cli.js "$work/rootfs/usr/local/bin/npm"
 ln -s ../lib/node_modules/npm/bin/npx-cli.js "$work/rootfs/usr/local/bin/npx"
+# The certificate authorities this machine trusts, so npm in the build reaches the registry the
+# way the machine does (also through a TLS-inspecting proxy); Node.js reads them through
+# NODE_EXTRA_CA_CERTS.
+cp /etc/ssl/certs/ca-certificates.crt "$work/rootfs/etc/ssl/certs/ca-certificates.crt"
 # The base must run its Node.js: every library the binary links is in the root filesystem.
 [ "$(chroot "$work/rootfs" /usr/local/bin/node --version)" = "v$version" ] ||
   { say "Node.js does not run in the base's root filesystem"; exit 1; }
 tar -C "$work/rootfs" -cf "$work/rootfs.tar" .
-printf 'FROM scratch\nADD rootfs.tar /\nENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\nCMD ["node"]\n' \
+printf 'FROM scratch\nADD rootfs.tar /\nENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt\nCMD ["node"]\n' \
   >"$work/Containerfile"
 say "committing $image"
 buildah build --quiet --layers=false -f "$work/Containerfile" -t "$image" "$work" >/dev/null
