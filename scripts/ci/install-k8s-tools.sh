@@ -4,7 +4,8 @@
 #   bin/helm (Helm 3, Kubernetes 1.34 capabilities)  bin/helm4 (Helm 4)  bin/kubeconform
 #   bin/helm-unittest  bin/kube-apiserver  bin/kubectl  bin/dockerfile-lint (BuildKit's checks)
 #   k8s-schemas/v1.34.0-standalone-strict/  (kubeconform's schemas, made from Kubernetes' OpenAPI)
-# and, from Debian, buildah, debootstrap and etcd. Go tools come from the Go module proxy; the Go
+# and, from Debian, buildah, debootstrap and etcd, and the services image's local base
+# (scripts/ci/node-base-image.sh). Go tools come from the Go module proxy; the Go
 # build cache (~/.cache/go-build) makes a second build of a changed tool fast. About 20 minutes on
 # an empty cache with two cores, a second with everything in place. Prints where the tools are.
 set -euo pipefail
@@ -95,8 +96,10 @@ schemas() {
 }
 
 command -v go >/dev/null || { say "Go is needed to build the tools: install Go 1.24 or newer"; exit 1; }
-debian_packages &
-apt_pid=$!
+# Debian's packages, then the local base image of the services image (debootstrap: mostly
+# downloads), while Go compiles.
+(debian_packages && bash "$root/scripts/ci/node-base-image.sh" >/dev/null) &
+background=$!
 kubeconform
 schemas
 wrapped dockerfile-lint .
@@ -104,5 +107,5 @@ wrapped helm-unittest github.com/helm-unittest/helm-unittest/cmd/helm-unittest
 wrapped kube k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl
 helm3
 helm4
-wait "$apt_pid"
+wait "$background" || { say "installing Debian's packages or making the base image failed"; exit 1; }
 say "tools in $bin"

@@ -89,9 +89,16 @@ func lint(file string, args buildArgs) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	results, err := dockerfile2llb.DockerfileLint(context.Background(), dt, dockerfile2llb.ConvertOpt{
+	ctx := context.Background()
+	// The results name their source by a definition, as a frontend's do; an empty one serves.
+	source := llb.Scratch()
+	sourceMap := llb.NewSourceMap(&source, file, "Dockerfile", dt)
+	if sourceMap.Definition, err = source.Marshal(ctx); err != nil {
+		return nil, err
+	}
+	results, err := dockerfile2llb.DockerfileLint(ctx, dt, dockerfile2llb.ConvertOpt{
 		Config:       dockerui.Config{BuildArgs: args},
-		SourceMap:    llb.NewSourceMap(nil, file, "Dockerfile", dt),
+		SourceMap:    sourceMap,
 		MetaResolver: offlineResolver{},
 	})
 	if err != nil {
