@@ -64,13 +64,15 @@ describe('runtime: one pinned Node.js version', () => {
     }
   });
 
-  it('when a Dockerfile names a Node.js version, then it is the pinned one', async () => {
+  it('when the image Dockerfiles are read, then each takes the pinned version as NODE_VERSION and names no other', async () => {
     const version = await pinnedVersion();
-    for (const file of await findFiles((name) => /^Dockerfile/.test(name) || name.endsWith('.Dockerfile'))) {
+    const dockerfiles = await findFiles((name) => /^Dockerfile/.test(name) || name.endsWith('.Dockerfile'));
+    expect(dockerfiles, 'the services image and the site image').to.include.members(['Dockerfile', 'site/Dockerfile']);
+    for (const file of dockerfiles) {
       const text = await read(file);
       const declared = [...text.matchAll(/^ARG NODE_VERSION=(\S+)\s*$/gm)].map((match) => match[1]);
       const hardCoded = [...text.matchAll(/^FROM\s+\S*node:(\d[^\s-]*)/gm)].map((match) => match[1]);
-      for (const value of declared) expect(value, `${file}: ARG NODE_VERSION`).to.equal(version);
+      expect(declared, `${file}: ARG NODE_VERSION`).to.deep.equal([version]);
       expect(hardCoded, `${file}: a node base image names its version through NODE_VERSION`).to.deep.equal([]);
     }
   });
