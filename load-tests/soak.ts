@@ -48,19 +48,22 @@ export const options: Options = {
   },
 };
 
-const types = ['checkup', 'first-consultation'];
+const browsed = ['checkup', 'first-consultation'];
 
 export function holdFlow(): void {
   const practice = getPractice();
   const fromDay = 2 + Math.floor(Math.random() * Math.max(1, practice.bookingHorizonDays - 10));
   const then = Math.random() < 0.1 ? 'confirm-and-cancel' : 'withdraw';
-  const appointmentTypeId = pick(types) ?? 'checkup';
   flowsCompleted.add(
-    holdAndFollowLink(practice, { appointmentTypeId, practitioner: 'any', fromDay, toDay: fromDay + 6 }, then),
+    holdAndFollowLink(
+      practice,
+      { appointmentTypeId: 'checkup', practitioner: 'any', fromDay, toDay: fromDay + 6 },
+      then,
+    ),
   );
 }
 
 export function browse(): void {
   const week = Math.floor(Math.random() * 8);
-  getSlots(pick(types) ?? 'checkup', 'any', week * 7, week * 7 + 6);
+  getSlots(pick(browsed) ?? 'checkup', 'any', week * 7, week * 7 + 6);
 }

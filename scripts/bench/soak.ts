@@ -143,7 +143,22 @@ async function queueDepths(vhost: string): Promise<Record<string, number>> {
   return depths;
 }
 
-const stack = await startDemoStack({ settings: { confirmation_window_seconds: confirmationWindowSeconds } });
+/** SIGINT or SIGTERM ends the soak early: the last sample, the verdict so far, and the stack is stopped. */
+let interrupted = false;
+const interruption = new Promise<void>((resolve) => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      interrupted = true;
+      resolve();
+    });
+  }
+});
+
+const stack = await startDemoStack({
+  // Traces are not exported: the receiver would be this process, which also makes the load.
+  env: { OTEL_EXPORTER_OTLP_ENDPOINT: '' },
+  settings: { confirmation_window_seconds: confirmationWindowSeconds },
+});
 const api = (path: string) => `${stack.gatewayUrl}/api/v1${path}`;
 let stopping = false;
 try {
@@ -295,7 +310,6 @@ try {
         }
       }
     }
-    stack.spans.splice(0);
     const rss = Object.fromEntries(
       await Promise.all(serviceNames.map(async (name) => [name, await rssMiB(stack.services[name].child.pid)])),
     ) as Record<ServiceName, number>;
@@ -322,7 +336,14 @@ try {
   const loads = [schedule(holdsPerSecond, holdFlow), schedule(browsePerSecond, browse)];
   await sample(0);
   for (let minute = sampleSeconds / 60; minute <= minutes + 1e-9; minute += sampleSeconds / 60) {
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, began + minute * 60_000 - Date.now())));
+    await Promise.race([
+      new Promise((resolve) => setTimeout(resolve, Math.max(0, began + minute * 60_000 - Date.now()))),
+      interruption,
+    ]);
+    if (interrupted) {
+      await sample((Date.now() - began) / 60_000);
+      break;
+    }
     await sample(minute);
   }
   stopping = true;
@@ -372,7 +393,7 @@ try {
   if (errorLines > 0) failures.push(`error log lines ${JSON.stringify(logErrors)}`);
   if (all.flows === 0) failures.push('no flow completed');
   out(
-    `\nverdict: ${failures.length === 0 ? 'PASS' : 'FAIL'} — RSS at minute ${last.minute} against minute ` +
+    `\nverdict: ${failures.length === 0 ? 'PASS' : 'FAIL'}${interrupted ? ' (interrupted)' : ''} — RSS at minute ${last.minute} against minute ` +
       `${baseline.minute} (max change ${(
         Math.max(...serviceNames.map((n) => Math.abs(last.rssMiB[n] / baseline.rssMiB[n] - 1))) * 100
       ).toFixed(1)} %), ${errorCount} errors, ${errorLines} error log lines` +
