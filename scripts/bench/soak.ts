@@ -30,10 +30,10 @@ import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import type { ParsedMail } from 'mailparser';
 import { startDemoStack } from '../../test/support/demo-stack.js';
 import { type OfferedSlot, aHoldRequest, offeredSlots } from '../../test/support/factories.js';
 import { type ServiceName, serviceNames } from '../../test/support/stack.js';
+import { Inbox, describe, tokenOf } from './support/inbox.js';
 import { ms, percentile, summary } from './support/latency.js';
 
 const minutes = Number(process.env.SOAK_MINUTES ?? 30);
@@ -47,7 +47,6 @@ const rampSeconds = Number(process.env.SOAK_RAMP_SECONDS ?? 60);
 const confirmEvery = 10;
 /** More flows in flight than this means the stack no longer keeps up: the soak stops starting new ones. */
 const maxInFlight = 500;
-const mailTimeoutMs = 30_000;
 
 const run = promisify(execFile);
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -73,55 +72,6 @@ interface Sample {
   inFlight: number;
   /** The machine's 1-minute load average: the soak shares it with whatever else runs. */
   load: number;
-}
-
-/**
- * The provisional-request and confirmation e-mails, by recipient, as the stack's SMTP server
- * receives them. A flow takes the e-mails of its own patient; the rest is dropped after a while.
- */
-class Inbox {
-  private readonly byAddress = new Map<string, { at: number; mails: ParsedMail[] }>();
-  constructor(private readonly received: ParsedMail[]) {}
-
-  /** Moves what arrived into the map, and forgets mail nobody asked for within two minutes. */
-  collect(): void {
-    const now = Date.now();
-    for (const mail of this.received.splice(0)) {
-      const to = Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : [];
-      for (const address of to.flatMap((a) => a.value.map((v) => v.address?.toLowerCase() ?? ''))) {
-        const entry = this.byAddress.get(address) ?? { at: now, mails: [] };
-        entry.mails.push(mail);
-        this.byAddress.set(address, entry);
-      }
-    }
-    for (const [address, entry] of this.byAddress) if (now - entry.at > 120_000) this.byAddress.delete(address);
-  }
-
-  /** The `n`-th e-mail to `address` (0-based), waiting for it up to `mailTimeoutMs`. */
-  async nth(address: string, n: number): Promise<ParsedMail | undefined> {
-    const deadline = Date.now() + mailTimeoutMs;
-    for (;;) {
-      const mail = this.byAddress.get(address.toLowerCase())?.mails[n];
-      if (mail) return mail;
-      if (Date.now() > deadline) return undefined;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-
-  forget(address: string): void {
-    this.byAddress.delete(address.toLowerCase());
-  }
-}
-
-/** An error's message and, for a failed fetch, its cause (e.g. `fetch failed: ECONNRESET`). */
-function describe(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return `${(error as Error).message}${cause ? `: ${cause.code ?? cause.message}` : ''}`;
-}
-
-/** The token of the first `/confirm` or `/manage` link in an e-mail's HTML. */
-function tokenOf(mail: ParsedMail, path: '/confirm' | '/manage'): string | undefined {
-  return new RegExp(`${path}\\?token=([\\w-]+)`).exec(String(mail.html))?.[1];
 }
 
 async function rssMiB(pid: number | undefined): Promise<number> {
