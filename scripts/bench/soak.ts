@@ -20,6 +20,9 @@
  * practice's own is 900): every hold puts an expiry message into a delay queue for that long, so
  * the delay queue settles at rate × window; with 900 s it would still be filling at minute 15.
  *
+ * Traces are not exported: the receiver would be this process, which also makes the load. SIGINT
+ * or SIGTERM ends the soak early with a last sample and the verdict so far.
+ *
  * At the end: the table and a verdict — every service's RSS at the end within 10 % of minute 5
  * (SOAK_BASELINE_MINUTE), no error (an unexpected answer, a 5xx, a missing e-mail, an error line
  * in a service's log), no growing queue (depth at the end at most 10 % + 50 messages above minute
