@@ -152,6 +152,7 @@ try {
     const request = aHoldRequest(slot);
     const address = request.patient.email;
     const started = performance.now();
+    let completed = false;
     try {
       const held = await post('/holds', request);
       period.holdLatencies.push(performance.now() - started);
@@ -176,12 +177,16 @@ try {
         if (!expectStatus('cancel', cancelled.status, 200, cancelled.body.code)) return;
       }
       period.flows++;
+      completed = true;
       period.flowLatencies.push(performance.now() - started);
     } catch (error) {
       period.error(`hold flow: ${describe(error)}`);
     } finally {
       inbox.forget(address);
-      slots.push(slot);
+      // A flow that failed may have left its hold in place: the slot rejoins the pool once the
+      // hold has lapsed, so that a failure is counted once and not again as SLOT_TAKEN.
+      if (completed) slots.push(slot);
+      else setTimeout(() => slots.push(slot), (confirmationWindowSeconds + 10) * 1000).unref();
     }
   }
 
