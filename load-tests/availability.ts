@@ -40,13 +40,13 @@ export const options: Options = {
 };
 
 export default function browse(): void {
-  const practice = group('open the booking site', () => ({ practice: getPractice(), catalogue: getCatalogue() }));
-  const types = practice.catalogue.appointmentTypes;
+  const site = group('open the booking site', () => ({ practice: getPractice(), catalogue: getCatalogue() }));
+  const types = site.catalogue.appointmentTypes;
   const popular = Math.random() < 0.5;
   const type: AppointmentType | undefined = popular ? (types.find((t) => t.id === 'checkup') ?? types[0]) : pick(types);
   if (!type) return;
   const practitioner = popular || Math.random() < 0.5 ? 'any' : (pick(type.practitionerIds) ?? 'any');
-  const horizonWeeks = Math.max(1, Math.floor(practice.practice.bookingHorizonDays / 7) - 1);
+  const horizonWeeks = Math.max(1, Math.floor(site.practice.bookingHorizonDays / 7) - 1);
   const firstWeek = popular ? 0 : Math.floor(Math.random() * Math.max(1, horizonWeeks - pages));
   group('page through the weeks', () => {
     for (let page = 0; page < pages; page++) {
