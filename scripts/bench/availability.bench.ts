@@ -6,7 +6,9 @@
  * 2. Through the gateway: a stack of its own (test database and vhost, all five services), the demo
  *    practice plus 2,000 busy intervals, then 200 concurrent clients asking for 31 days of
  *    availability over loopback for BENCH_SECONDS (default 15).
- * Prints `availability p50=… ms p95=… ms` and `gateway p95=… ms rps=…`.
+ * 3. Browsing: the same 200 clients paging week by week (nine weeks, every type, `any` and each
+ *    practitioner, so caches miss far more often).
+ * Prints `availability p50=… ms p95=… ms`, `gateway p95=… ms rps=…` and `browsing p95=… ms rps=…`.
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -18,6 +20,7 @@ import { BusyIndex } from '../../services/availability/src/domain/busy-index.js'
 import type { Catalogue, Practitioner } from '../../services/availability/src/domain/catalogue.js';
 import { listSlots } from '../../services/availability/src/domain/list-slots.use-case.js';
 import { startStack } from '../../test/support/stack.js';
+import { percentile } from './support/latency.js';
 
 const zone = 'Europe/Zurich';
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
@@ -29,10 +32,6 @@ function random(seed: number): () => number {
     state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
     return state / 2 ** 31;
   };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 function syntheticCatalogue(): Catalogue {
@@ -150,6 +149,34 @@ function inProcess(): void {
   );
 }
 
+/** autocannon with 200 connections for BENCH_SECONDS over `paths`, as browsers ask (gzip). */
+async function underLoad(gatewayUrl: string, paths: string[]) {
+  const latencies: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: gatewayUrl,
+        connections: 200,
+        duration: seconds,
+        // As browsers do: the gateway keeps each answer gzipped once.
+        headers: { 'accept-encoding': 'gzip, deflate, br' },
+        requests: paths.map((path) => ({ method: 'GET', path })),
+      },
+      (error, done) => (error ? reject(error) : resolve(done)),
+    );
+    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+  });
+  latencies.sort((a, b) => a - b);
+  return {
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    rps: Math.round(result.requests.total / (result.duration || seconds)),
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+  };
+}
+
 async function throughGateway(): Promise<void> {
   const stack = await startStack({ OTEL_EXPORTER_OTLP_ENDPOINT: '' });
   const pool = createPool({ connectionString: stack.env.DATABASE_URL!, applicationName: 'bench' });
@@ -187,27 +214,32 @@ async function throughGateway(): Promise<void> {
       const response = await fetch(`${stack.gatewayUrl}${path}`);
       if (response.status !== 200) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
     }
-    const latencies: number[] = [];
-    const result = await new Promise<autocannon.Result>((resolve, reject) => {
-      const instance = autocannon(
-        {
-          url: stack.gatewayUrl,
-          connections: 200,
-          duration: seconds,
-          // As browsers do: the gateway keeps each answer gzipped once.
-          headers: { 'accept-encoding': 'gzip, deflate, br' },
-          requests: paths.map((path) => ({ method: 'GET', path })),
-        },
-        (error, done) => (error ? reject(error) : resolve(done)),
-      );
-      instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
-    });
-    latencies.sort((a, b) => a - b);
-    const rps = Math.round(result.requests.total / (result.duration || seconds));
+    const month = await underLoad(stack.gatewayUrl, paths);
     process.stdout.write(
-      `gateway p95=${percentile(latencies, 95).toFixed(1)} ms rps=${rps}` +
-        `  (200 connections, ${seconds} s, p50=${percentile(latencies, 50).toFixed(1)} ms,` +
-        ` non-2xx=${result.non2xx}, errors=${result.errors}, timeouts=${result.timeouts})\n`,
+      `gateway p95=${month.p95.toFixed(1)} ms rps=${month.rps}` +
+        `  (200 connections, ${seconds} s, p50=${month.p50.toFixed(1)} ms,` +
+        ` non-2xx=${month.non2xx}, errors=${month.errors}, timeouts=${month.timeouts})\n`,
+    );
+
+    // Browsing as patients page: one week at a time, nine weeks ahead, each type for any
+    // practitioner and for each of its own — many more distinct queries, so the gateway's short cache
+    // (ADR 12) misses far more often than with the six month-long queries above.
+    const catalogue = (await (await fetch(`${stack.gatewayUrl}/api/v1/catalogue`)).json()) as {
+      appointmentTypes: { id: string; practitionerIds: string[] }[];
+    };
+    const weekly = catalogue.appointmentTypes.flatMap((type) =>
+      ['any', ...type.practitionerIds].flatMap((practitioner) =>
+        Array.from({ length: 9 }, (_, week) => {
+          const first = from.plus({ weeks: week });
+          return `/api/v1/availability?appointmentType=${type.id}&practitioner=${practitioner}&from=${first.toISODate()}&to=${first.plus({ days: 6 }).toISODate()}`;
+        }),
+      ),
+    );
+    const browsing = await underLoad(stack.gatewayUrl, weekly);
+    process.stdout.write(
+      `browsing p95=${browsing.p95.toFixed(1)} ms rps=${browsing.rps}` +
+        `  (weekly pages, ${weekly.length} distinct queries, 200 connections, ${seconds} s, p50=${browsing.p50.toFixed(1)} ms,` +
+        ` non-2xx=${browsing.non2xx}, errors=${browsing.errors}, timeouts=${browsing.timeouts})\n`,
     );
   } finally {
     await pool.end();

@@ -6,15 +6,20 @@
  * 1000) by BENCH_CONCURRENCY callers, then BENCH_CONTENDERS callers for one slot.
  *
  * Then a stack of its own (test database and vhost, all five services as processes, the demo
- * practice), then through the gateway over loopback:
+ * practice, the gateway's default RPC timeout of 5 s), then through the gateway over loopback:
  * 1. Uncontended: every offered, non-overlapping check-up slot of the two dentists of the demo
  *    practice (60 days; they share no room) is held once, by BENCH_CONCURRENCY clients at a time
  *    (default 20).
- * 2. Contention: BENCH_CONTENDERS requests (default 200) for one slot at once, BENCH_ROUNDS times
- *    (default 5), each round on another slot.
+ * 2. Funnel: BENCH_FUNNEL patients (default 40; 0 skips it), BENCH_FUNNEL_CLIENTS at a time
+ *    (default 5), hold, wait for the provisional-request e-mail on the stack's SMTP server and
+ *    confirm through its link.
+ * 3. Contention: BENCH_CONTENDERS requests (default 500) for one slot at once, BENCH_ROUNDS times
+ *    (default 10), each round on another slot.
  * Every request is a full hold: validation, the slot check with availability, the transaction
  * with its exclusion constraint and outbox event.
- * Prints `uncontended holds/s=… p50=… ms p95=… ms` and, per round, winners, refusals and p95.
+ * Prints holds/s with p50/p95/p99 for the uncontended holds; per contention round the answers by
+ * status and code, the 5xx apart, p50/p99 per request and the round's time; then how many rounds
+ * ended with exactly one 201 and the rest 409 SLOT_TAKEN, and p50/p99 per request and per round.
  */
 import { performance } from 'node:perf_hooks';
 import { AppError, placeHoldRequestV1 } from '@otk/contracts';
@@ -23,28 +28,38 @@ import { aPlaceHoldRequest, setSettings } from '../../services/hold-manager/test
 import { useCaseHarness } from '../../services/hold-manager/test/support/use-cases.js';
 import { startDemoStack } from '../../test/support/demo-stack.js';
 import { type OfferedSlot, aHoldRequest, offeredSlots, postJson } from '../../test/support/factories.js';
+import type { Stack } from '../../test/support/stack.js';
+import { Inbox, tokenOf } from './support/inbox.js';
+import { ms, percentile, summary, tally } from './support/latency.js';
 
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 20);
-const contenders = Number(process.env.BENCH_CONTENDERS ?? 200);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+const contenders = Number(process.env.BENCH_CONTENDERS ?? 500);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
 const inProcessHolds = Number(process.env.BENCH_HOLDS ?? 1000);
+const funnelFlows = Number(process.env.BENCH_FUNNEL ?? 40);
+const funnelClients = Number(process.env.BENCH_FUNNEL_CLIENTS ?? 5);
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-function summary(latencies: number[]): string {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  return `p50=${percentile(sorted, 50).toFixed(1)} ms p95=${percentile(sorted, 95).toFixed(1)} ms max=${sorted.at(-1)!.toFixed(1)} ms`;
-}
-
+/** One hold through the gateway: its latency, status and outcome (`201`, `409 SLOT_TAKEN`, `504 TIMEOUT`…). */
 async function timedHold(
   url: string,
   body: Record<string, unknown>,
-): Promise<{ ms: number; status: number; code: string }> {
+): Promise<{ ms: number; status: number; outcome: string }> {
   const started = performance.now();
-  const { status, body: answer } = await postJson(url, body);
-  return { ms: performance.now() - started, status, code: status === 201 ? 'held' : String(answer.code) };
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const answer = (await response.json().catch(() => ({}))) as { code?: string };
+    const status = response.status;
+    return { ms: performance.now() - started, status, outcome: status === 201 ? '201' : `${status} ${answer.code}` };
+  } catch (error) {
+    // No answer at all (connection reset or refused): counted with the 5xx.
+    const cause = (error as { cause?: { code?: string } }).cause;
+    const why = cause?.code ?? (error as Error).message;
+    return { ms: performance.now() - started, status: 0, outcome: `no answer ${why}` };
+  }
 }
 
 async function inProcess(): Promise<void> {
@@ -92,9 +107,10 @@ async function inProcess(): Promise<void> {
 
 await inProcess();
 
-const stack = await startDemoStack({ env: { RPC_TIMEOUT_MS: '30000' } });
+// The gateway's own RPC timeout (5 s): a 504 a patient would get is counted, not hidden.
+const stack = await startDemoStack();
 try {
-  const holdsUrl = `${stack.gatewayUrl}/api/v1/holds`;
+  const holdsUrl = holdsUrlOf(stack);
   const slots: { slot: OfferedSlot; type: string }[] = [];
   for (const [type, practitioner] of [
     ['checkup', 'dr-muster'],
@@ -104,12 +120,13 @@ try {
     slots.push(...found.map((slot) => ({ slot, type })));
   }
   const contended = slots.splice(0, rounds);
+  const funnelSlots = slots.splice(-funnelFlows);
   // Warm-up: connections, prepared code paths, the first delay queue.
   for (const { slot, type } of slots.splice(0, 5))
     await timedHold(holdsUrl, aHoldRequest({ ...slot, appointmentTypeId: type }));
 
   const latencies: number[] = [];
-  const outcomes: Record<string, number> = {};
+  const outcomes: string[] = [];
   const queue = [...slots];
   const started = performance.now();
   await Promise.all(
@@ -117,28 +134,108 @@ try {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const result = await timedHold(holdsUrl, aHoldRequest({ ...next.slot, appointmentTypeId: next.type }));
         latencies.push(result.ms);
-        outcomes[result.code] = (outcomes[result.code] ?? 0) + 1;
+        outcomes.push(result.outcome);
       }
     }),
   );
   const seconds = (performance.now() - started) / 1000;
   process.stdout.write(
     `uncontended: ${latencies.length} holds by ${concurrency} clients in ${seconds.toFixed(1)} s → ` +
-      `holds/s=${(latencies.length / seconds).toFixed(0)} ${summary(latencies)} outcomes=${JSON.stringify(outcomes)}\n`,
+      `holds/s=${(latencies.length / seconds).toFixed(0)} ${summary(latencies)} outcomes=${JSON.stringify(tally(outcomes))}\n`,
   );
 
+  if (funnelFlows > 0) await funnel(stack, funnelSlots);
+
+  // Contention: every request of a round is sent at once; the round ends with its last answer.
+  const everyRequest: number[] = [];
+  const roundTimes: number[] = [];
+  let clean = 0;
+  let serverErrors = 0;
   for (const [round, { slot, type }] of contended.entries()) {
+    const bodies = Array.from({ length: contenders }, () => aHoldRequest({ ...slot, appointmentTypeId: type }));
     const roundStarted = performance.now();
-    const results = await Promise.all(
-      Array.from({ length: contenders }, () => timedHold(holdsUrl, aHoldRequest({ ...slot, appointmentTypeId: type }))),
-    );
-    const counts: Record<string, number> = {};
-    for (const r of results) counts[r.code] = (counts[r.code] ?? 0) + 1;
+    const results = await Promise.all(bodies.map((body) => timedHold(holdsUrl, body)));
+    const roundMs = performance.now() - roundStarted;
+    const counts = tally(results.map((r) => r.outcome));
+    const fiveHundreds = results.filter((r) => r.status >= 500 || r.status === 0).length;
+    const ok = counts['201'] === 1 && counts['409 SLOT_TAKEN'] === contenders - 1;
+    clean += ok ? 1 : 0;
+    serverErrors += fiveHundreds;
+    everyRequest.push(...results.map((r) => r.ms));
+    roundTimes.push(roundMs);
     process.stdout.write(
-      `contention round ${round + 1}: ${contenders} requests for one slot in ${(performance.now() - roundStarted).toFixed(0)} ms → ` +
-        `${JSON.stringify(counts)} ${summary(results.map((r) => r.ms))}\n`,
+      `contention round ${String(round + 1).padStart(2)}: ${contenders} requests for one slot, round ${ms(roundMs)} → ` +
+        `${JSON.stringify(counts)} 5xx=${fiveHundreds} per request ${summary(
+          results.map((r) => r.ms),
+          [50, 99],
+        )}${ok ? '' : '  ← not exactly one 201 and the rest SLOT_TAKEN'}\n`,
+    );
+  }
+  if (contended.length > 0) {
+    const sortedRounds = [...roundTimes].sort((a, b) => a - b);
+    process.stdout.write(
+      `contention: ${clean} of ${contended.length} rounds exactly 1 × 201 and ${contenders - 1} × 409 SLOT_TAKEN; ` +
+        `5xx=${serverErrors}; per request ${summary(everyRequest, [50, 99])}; ` +
+        `per round p50=${ms(percentile(sortedRounds, 50))} p99=${ms(percentile(sortedRounds, 99))}\n`,
     );
   }
 } finally {
   await stack.stop();
+}
+
+/**
+ * The funnel as a patient goes it: hold, the provisional-request e-mail arrives over SMTP, its
+ * confirm link is followed (`POST /bookings/confirm`). BENCH_FUNNEL flows by BENCH_FUNNEL_CLIENTS
+ * clients; prints the hold, e-mail and confirm latencies and the whole flow's.
+ */
+async function funnel(stack: Stack, funnelSlots: { slot: OfferedSlot; type: string }[]): Promise<void> {
+  const inbox = new Inbox(stack.smtp.messages);
+  const collector = setInterval(() => inbox.collect(), 20);
+  const times = { hold: [] as number[], mail: [] as number[], confirm: [] as number[], flow: [] as number[] };
+  const failures: string[] = [];
+  const queue = [...funnelSlots];
+  const started = performance.now();
+  try {
+    await Promise.all(
+      Array.from({ length: funnelClients }, async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) {
+          const request = aHoldRequest({ ...next.slot, appointmentTypeId: next.type });
+          const t0 = performance.now();
+          const held = await timedHold(holdsUrlOf(stack), request);
+          times.hold.push(held.ms);
+          if (held.status !== 201) {
+            failures.push(`hold ${held.outcome}`);
+            continue;
+          }
+          const t1 = performance.now();
+          const mail = await inbox.nth(request.patient.email, 0);
+          const token = mail && tokenOf(mail, '/confirm');
+          if (!token) {
+            failures.push('no provisional-request e-mail with a confirm link');
+            continue;
+          }
+          times.mail.push(performance.now() - t1);
+          const t2 = performance.now();
+          const confirmed = await postJson(`${stack.gatewayUrl}/api/v1/bookings/confirm`, { token });
+          times.confirm.push(performance.now() - t2);
+          if (confirmed.status !== 200) failures.push(`confirm ${confirmed.status} ${String(confirmed.body.code)}`);
+          else times.flow.push(performance.now() - t0);
+          inbox.forget(request.patient.email);
+        }
+      }),
+    );
+  } finally {
+    clearInterval(collector);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  process.stdout.write(
+    `funnel: ${times.flow.length} of ${funnelSlots.length} patients held, got the e-mail and confirmed, ` +
+      `${funnelClients} at a time, in ${seconds.toFixed(1)} s; hold ${summary(times.hold, [50, 99])}; ` +
+      `e-mail ${summary(times.mail, [50, 99])}; confirm ${summary(times.confirm, [50, 99])}; ` +
+      `whole flow ${summary(times.flow, [50, 99])}; failures=${JSON.stringify(tally(failures))}\n`,
+  );
+}
+
+function holdsUrlOf(stack: Stack): string {
+  return `${stack.gatewayUrl}/api/v1/holds`;
 }
