@@ -7,6 +7,8 @@ import { z } from 'zod';
  * differently from what it is (U+202E), and the byte-order mark.
  */
 const forbiddenCharacters = /[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/u;
+/** With the `u` flag a surrogate pair is one code point; only a lone surrogate is of category Cs. */
+const loneSurrogate = /\p{Cs}/u;
 
 /**
  * A line of text a person entered (a name, a street, a town): at most `max` UTF-16 units,
@@ -18,7 +20,7 @@ export function personText(options: { min?: number; max: number }) {
   return z
     .string()
     .max(max)
-    .refine((value) => value.isWellFormed(), { message: 'must be well-formed Unicode text', abort: true })
+    .refine((value) => !loneSurrogate.test(value), { message: 'must be well-formed Unicode text', abort: true })
     .transform((value) => value.normalize('NFC').trim())
     .pipe(
       z
