@@ -1,4 +1,5 @@
 import { AppError } from '@otk/contracts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * SQLSTATEs that mean "the database cannot serve now", not "this statement is wrong": connection
@@ -40,4 +41,26 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 /** The error as the caller should see it: UNAVAILABLE for an unreachable database, otherwise undefined. */
 export function unavailableFromDatabase(error: unknown): AppError | undefined {
   return isDatabaseUnavailable(error) ? new AppError('UNAVAILABLE', 'the database is unavailable') : undefined;
+}
+
+/**
+ * Runs `work` again, with a short backoff (100 ms doubling to 2 s), for as long as it fails because
+ * the database is unavailable and `patienceMs` allows; any other error, or the last one, is thrown.
+ * For a write that must not be lost once something outside the database has happened, such as
+ * recording that an e-mail went out.
+ */
+export async function retryWhileUnavailable<T>(
+  work: () => Promise<T>,
+  options: { patienceMs: number; onRetry?: (error: unknown) => void },
+): Promise<T> {
+  const giveUpAt = Date.now() + options.patienceMs;
+  for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 2000)) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isDatabaseUnavailable(error) || Date.now() + delayMs > giveUpAt) throw error;
+      options.onRetry?.(error);
+      await sleep(delayMs);
+    }
+  }
 }

@@ -13,10 +13,15 @@ export interface TestSmtpServer {
 /**
  * A real SMTP server on a free loopback port that keeps what it receives in memory.
  * `rejectRecipient` makes it refuse an address with 550, as a server does for an unknown mailbox.
+ * `beforeAccepting` sees each message once it is kept, before the client learns it was taken.
  */
 export async function startTestSmtpServer(
   port = 0,
-  options: { rejectRecipient?: (address: string) => boolean } = {},
+  options: {
+    rejectRecipient?: (address: string) => boolean;
+    /** Runs once a message has arrived, before the server answers that it took it. */
+    beforeAccepting?: (mail: ParsedMail) => Promise<void> | void;
+  } = {},
 ): Promise<TestSmtpServer> {
   const messages: ParsedMail[] = [];
   const server = new SMTPServer({
@@ -33,8 +38,9 @@ export async function startTestSmtpServer(
     },
     onData(stream, _session, callback) {
       simpleParser(stream)
-        .then((mail) => {
+        .then(async (mail) => {
           messages.push(mail);
+          await options.beforeAccepting?.(mail);
           callback();
         })
         .catch((error: Error) => callback(error));
