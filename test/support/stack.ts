@@ -104,7 +104,7 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
   }
 }
 
-async function startServiceProcess(
+export async function startServiceProcess(
   name: ServiceName,
   env: Record<string, string>,
   started: ServiceProcess[],
