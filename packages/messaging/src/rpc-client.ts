@@ -33,6 +33,14 @@ interface PendingCall {
 }
 
 /**
+ * After a server answered UNAVAILABLE (its database is down), further calls to its queue fail at
+ * once for this long instead of each making the round trip to learn the same: a client gets its
+ * 503 within milliseconds, and the server is not flooded while it cannot serve. Shorter than the
+ * gateway's Retry-After, so a client that waits as told finds the pause over.
+ */
+export const UNAVAILABLE_PAUSE_MS = 1000;
+
+/**
  * The server must be done this long before the caller stops waiting, so that its reply (and the
  * commit before it) arrives in time: a tenth of the wait, at most 250 ms.
  */
@@ -47,6 +55,8 @@ export function replyAllowanceMs(waitMs: number): number {
 export class RpcClient {
   private readonly channel: ChannelWrapper;
   private readonly pending = new Map<string, PendingCall>();
+  /** Per RPC queue: until when calls fail at once, after an UNAVAILABLE answer. */
+  private readonly pausedUntil = new Map<string, number>();
 
   constructor(
     private readonly manager: AmqpConnectionManager,
@@ -74,6 +84,9 @@ export class RpcClient {
     // reconnect would only reach the server after its caller gave up.
     if (!this.manager.isConnected()) throw new AppError('UNAVAILABLE', `${name} not sent: no connection to the broker`);
     const now = Date.now();
+    if (now < (this.pausedUntil.get(spec.queue) ?? 0)) {
+      throw new AppError('UNAVAILABLE', `${name} not sent: ${spec.queue} answered UNAVAILABLE a moment ago`);
+    }
     // Served on behalf of a command of our own, the call must not outlast that command's deadline.
     const inherited = currentDeadline();
     const waitMs = Math.floor(Math.min(timeoutMs, inherited === undefined ? timeoutMs : inherited - now));
@@ -106,6 +119,7 @@ export class RpcClient {
         const response = await replied;
         if (!response.ok) {
           const { code, message, details } = response.error;
+          if (code === 'UNAVAILABLE') this.pausedUntil.set(spec.queue, Date.now() + UNAVAILABLE_PAUSE_MS);
           throw new AppError(isErrorCode(code) ? code : 'INTERNAL', message, details);
         }
         const reply = spec.reply.safeParse(response.data);

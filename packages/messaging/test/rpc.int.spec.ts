@@ -4,6 +4,7 @@ import { type TestVhost, createTestVhost, startBrokerOutage, waitFor } from '@ot
 import { expect } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { assertBeforeDeadline } from '../src/index.js';
+import { UNAVAILABLE_PAUSE_MS } from '../src/rpc-client.js';
 import { TestBrokers, counterValue } from './support/brokers.js';
 import { placeHoldReply, placeHoldRequest } from './support/factories.js';
 import { withRawChannel } from './support/raw-amqp.js';
@@ -78,19 +79,30 @@ describe('messaging: RPC', function () {
     expect(error).to.be.instanceOf(AppError).and.to.include({ code: 'INTERNAL', message: 'internal error' });
   });
 
-  it('when the handler fails on an error the service translates, then the caller rejects with the translated code', async () => {
+  it('when the handler fails on an error the service translates, then the caller rejects with the translated code, and UNAVAILABLE pauses calls to that queue for a moment', async () => {
     const { broker: server } = await brokers.connect({
       translateError: (error) =>
         (error as { code?: string }).code === 'ECONNREFUSED' ? new AppError('UNAVAILABLE', 'database down') : undefined,
     });
     const { broker: client } = await brokers.connect();
+    let served = 0;
     await server.serveCommand('hold.place', async () => {
-      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      served += 1;
+      if (served === 1) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      return placeHoldReply();
     });
 
     const error = await client.call('hold.place', placeHoldRequest()).catch((e: unknown) => e);
+    const startedAt = Date.now();
+    const paused = await client.call('hold.place', placeHoldRequest()).catch((e: unknown) => e);
+    const pausedMs = Date.now() - startedAt;
+    await sleep(UNAVAILABLE_PAUSE_MS);
 
     expect(error).to.be.instanceOf(AppError).and.to.include({ code: 'UNAVAILABLE', message: 'database down' });
+    expect(paused).to.be.instanceOf(AppError).and.to.include({ code: 'UNAVAILABLE' });
+    expect(pausedMs).to.be.below(20);
+    expect(served).to.equal(1);
+    expect(await client.call('hold.place', placeHoldRequest())).to.have.property('status', 'held');
   });
 
   it('when the request is invalid, then call rejects with VALIDATION_FAILED without sending it', async () => {

@@ -4,8 +4,10 @@ import type { HoldAttempt } from './hold-load.js';
 
 /** What the audit found across the database, the broker's consumers and the SMTP server. */
 export interface AuditResult {
-  /** Extra copies: bookings per request, e-mails per recipient, calendar entries per booking. */
+  /** Extra copies: bookings per request, e-mails (by Message-ID) per recipient, calendar entries per booking. */
   duplicates: number;
+  /** E-mails received again with the Message-ID of one received before: re-sent after a crash (ADR 31). */
+  resentCopies: number;
   /** Accepted holds, or their events at a consumer, that are missing. */
   losses: number;
   /** Requests answered 5xx whose hold exists anyway. */
@@ -20,8 +22,8 @@ export interface AuditResult {
 export interface AuditDeps {
   pool: pg.Pool;
   gatewayUrl: string;
-  /** Addresses of every e-mail the SMTP server took, one entry per message. */
-  mailRecipients(): string[];
+  /** Every e-mail the SMTP server took, per recipient. */
+  mails(): { to: string; messageId: string }[];
 }
 
 /**
@@ -83,13 +85,17 @@ export async function audit(deps: AuditDeps, attempts: HoldAttempt[]): Promise<A
   if (markedSent < heldEventIds.length)
     findings.push(`${heldEventIds.length - markedSent} provisional-request e-mails not recorded as sent`);
 
-  const mails = countBy(deps.mailRecipients());
+  const received = deps.mails();
+  const mails = countBy(received.map((m) => m.to));
+  const distinct = countBy([...new Set(received.map((m) => `${m.to} ${m.messageId}`))].map((k) => k.split(' ')[0]!));
+  let resentCopies = 0;
   for (const attempt of accepted) {
-    const received = mails.get(attempt.email) ?? 0;
-    if (received === 0) losses += 1;
-    if (received > 1) duplicates += received - 1;
+    const messages = distinct.get(attempt.email) ?? 0;
+    if (messages === 0) losses += 1;
+    if (messages > 1) duplicates += messages - 1;
+    resentCopies += (mails.get(attempt.email) ?? 0) - messages;
   }
-  const mailDuplicates = accepted.filter((a) => (mails.get(a.email) ?? 0) > 1).length;
+  const mailDuplicates = accepted.filter((a) => (distinct.get(a.email) ?? 0) > 1).length;
   const mailLosses = accepted.filter((a) => !mails.has(a.email)).length;
   if (mailDuplicates) findings.push(`${mailDuplicates} patients got more than one e-mail`);
   if (mailLosses) findings.push(`${mailLosses} patients got no e-mail`);
@@ -130,6 +136,7 @@ export async function audit(deps: AuditDeps, attempts: HoldAttempt[]): Promise<A
 
   return {
     duplicates,
+    resentCopies,
     losses,
     carriedOutAfter5xx: carriedOut.length,
     unpublishedOutboxRows,
