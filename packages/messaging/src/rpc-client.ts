@@ -16,6 +16,7 @@ import type { Logger } from 'pino';
 import { currentDeadline } from './deadline.js';
 import { headerNames } from './headers.js';
 import { inSpan, traceHeaders } from './tracing.js';
+import { UnavailablePause } from './unavailable-pause.js';
 import { describeIssues } from './validation-issues.js';
 
 /**
@@ -33,14 +34,6 @@ interface PendingCall {
 }
 
 /**
- * After a server answered UNAVAILABLE (its database is down), further calls to its queue fail at
- * once for this long instead of each making the round trip to learn the same: a client gets its
- * 503 within milliseconds, and the server is not flooded while it cannot serve. Shorter than the
- * gateway's Retry-After, so a client that waits as told finds the pause over.
- */
-export const UNAVAILABLE_PAUSE_MS = 1000;
-
-/**
  * The server must be done this long before the caller stops waiting, so that its reply (and the
  * commit before it) arrives in time: a tenth of the wait, at most 250 ms.
  */
@@ -55,8 +48,8 @@ export function replyAllowanceMs(waitMs: number): number {
 export class RpcClient {
   private readonly channel: ChannelWrapper;
   private readonly pending = new Map<string, PendingCall>();
-  /** Per RPC queue: until when calls fail at once, after an UNAVAILABLE answer. */
-  private readonly pausedUntil = new Map<string, number>();
+  /** Calls to a queue whose server just answered UNAVAILABLE fail at once for a while. */
+  private readonly pause = new UnavailablePause();
 
   constructor(
     private readonly manager: AmqpConnectionManager,
@@ -84,14 +77,15 @@ export class RpcClient {
     // reconnect would only reach the server after its caller gave up.
     if (!this.manager.isConnected()) throw new AppError('UNAVAILABLE', `${name} not sent: no connection to the broker`);
     const now = Date.now();
-    if (now < (this.pausedUntil.get(spec.queue) ?? 0)) {
-      throw new AppError('UNAVAILABLE', `${name} not sent: ${spec.queue} answered UNAVAILABLE a moment ago`);
-    }
     // Served on behalf of a command of our own, the call must not outlast that command's deadline.
     const inherited = currentDeadline();
     const waitMs = Math.floor(Math.min(timeoutMs, inherited === undefined ? timeoutMs : inherited - now));
     if (waitMs <= 0) throw new AppError('TIMEOUT', `${name} not sent: the deadline has passed`);
     const deadline = now + waitMs - replyAllowanceMs(waitMs);
+    if (!this.pause.mayCall(spec.queue, now)) {
+      throw new AppError('UNAVAILABLE', `${name} not sent: ${spec.queue} answered UNAVAILABLE a moment ago`);
+    }
+    let answeredUnavailable = false;
     return inSpan(
       `rpc ${name}`,
       SpanKind.CLIENT,
@@ -119,7 +113,7 @@ export class RpcClient {
         const response = await replied;
         if (!response.ok) {
           const { code, message, details } = response.error;
-          if (code === 'UNAVAILABLE') this.pausedUntil.set(spec.queue, Date.now() + UNAVAILABLE_PAUSE_MS);
+          answeredUnavailable = code === 'UNAVAILABLE';
           throw new AppError(isErrorCode(code) ? code : 'INTERNAL', message, details);
         }
         const reply = spec.reply.safeParse(response.data);
@@ -127,7 +121,7 @@ export class RpcClient {
           throw new AppError('INTERNAL', `invalid ${name} reply: ${describeIssues(reply.error.issues)}`);
         return reply.data as CommandReply<N>;
       },
-    );
+    ).finally(() => this.pause.settled(spec.queue, answeredUnavailable, Date.now()));
   }
 
   /** Fails every call still waiting for its reply. */

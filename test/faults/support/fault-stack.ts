@@ -36,6 +36,11 @@ export interface FaultStack {
   killAndRestart(name: ServiceName): Promise<void>;
   /** Resolves once every service answers /readyz with 200. */
   untilAllReady(timeoutMs?: number): Promise<void>;
+  /**
+   * The gateway's own count of `POST /api/v1/holds` answered 503, and how many of those took at
+   * most 100 ms, from its request-duration histogram (cumulative: subtract an earlier reading).
+   */
+  gateway503s(): Promise<{ count: number; within100ms: number }>;
   /** Every service process, fatal log lines and exits since the start; none is expected. */
   deaths(): string[];
   stop(): Promise<void>;
@@ -152,6 +157,22 @@ export async function startFaultStack(): Promise<FaultStack> {
           },
           { timeoutMs, intervalMs: 100, what: 'every service to be ready' },
         );
+      },
+      async gateway503s() {
+        const text = await (await fetch(`${services.gateway.url}/metrics`)).text();
+        const series = (name: string, extra = '') =>
+          text
+            .split('\n')
+            .filter(
+              (line) =>
+                line.startsWith(`http_request_duration_seconds_${name}{`) &&
+                line.includes('method="POST"') &&
+                line.includes('route="/api/v1/holds"') &&
+                line.includes('status_code="503"') &&
+                line.includes(extra),
+            )
+            .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+        return { count: series('count'), within100ms: series('bucket', 'le="0.1"') };
       },
       deaths: () => [...exits, ...fatalLines()],
       stop,

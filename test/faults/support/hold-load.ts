@@ -54,8 +54,9 @@ export class HoldLoad {
       const attempt = await this.hold(slot);
       this.attempts.push(attempt);
       if (attempt.status >= 500) this.slots.push(slot);
-      // Refusals cost no slot and are quick: more of them make the latency figures of an outage firmer.
-      await sleep(attempt.status === 201 ? this.options.pauseMs : this.options.pauseAfterErrorMs);
+      // Refusals cost no slot and are quick: more of them make the latency figures of an outage
+      // firmer. A request without an answer may have been carried out: it keeps its slot.
+      await sleep(attempt.status >= 500 ? this.options.pauseAfterErrorMs : this.options.pauseMs);
     }
   }
 
