@@ -279,7 +279,7 @@ function describeFigures(f: Figures): string {
     `ready again after ${f.recoverySeconds.toFixed(1)} s`,
     ...(f.outage
       ? [
-          `${f.outage.answers} answers during the outage: p50 ${f.outage.p50Ms} ms, p99 ${f.outage.p99Ms} ms, max ${f.outage.maxMs} ms`,
+          `${f.outage.answers} answers during the outage: client p50 ${f.outage.p50Ms} ms, p99 ${f.outage.p99Ms} ms, max ${f.outage.maxMs} ms; gateway within 100 ms ${f.outage.gatewayWithin100msPct} %`,
         ]
       : []),
     `duplicates ${f.duplicates}`,

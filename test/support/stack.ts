@@ -108,6 +108,7 @@ export async function startServiceProcess(
   name: ServiceName,
   env: Record<string, string>,
   started: ServiceProcess[],
+  startTimeoutMs = 60000,
 ): Promise<ServiceProcess> {
   const child = spawnService(name, env);
   const service: ServiceProcess = { name, port: 0, url: '', child, logs: [] };
@@ -127,7 +128,7 @@ export async function startServiceProcess(
       const line = service.logs.find((l) => l.msg === `${name} started`);
       return typeof line?.port === 'number' ? line.port : undefined;
     },
-    { timeoutMs: 60000, what: `${name} to start` },
+    { timeoutMs: startTimeoutMs, what: `${name} to start` },
   );
   service.port = port;
   service.url = `http://127.0.0.1:${port}`;

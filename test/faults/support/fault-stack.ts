@@ -22,6 +22,8 @@ import { type OwnRabbitMq, startOwnRabbitMq } from './own-rabbitmq.js';
 
 /** How long the practice system adapter waits; the hung practice system outlasts it. */
 export const PRACTICE_SYSTEM_TIMEOUT_MS = 2000;
+/** Five services compiling their TypeScript at once on two busy cores may take a while. */
+const START_TIMEOUT_MS = 180000;
 
 export interface FaultStack {
   postgres: OwnPostgres;
@@ -113,7 +115,7 @@ export async function startFaultStack(): Promise<FaultStack> {
     const services = Object.fromEntries(
       await Promise.all(
         serviceNames.map(async (name) => {
-          const service = await startServiceProcess(name, env, started);
+          const service = await startServiceProcess(name, env, started, START_TIMEOUT_MS);
           watch(service);
           return [name, service] as const;
         }),
@@ -138,7 +140,7 @@ export async function startFaultStack(): Promise<FaultStack> {
         const old = services[name];
         old.child.kill('SIGKILL');
         await waitFor(() => (old.child.signalCode !== null ? true : undefined), { what: `${name} to die` });
-        const fresh = await startServiceProcess(name, env, started);
+        const fresh = await startServiceProcess(name, env, started, START_TIMEOUT_MS);
         watch(fresh);
         services[name] = fresh;
       },
