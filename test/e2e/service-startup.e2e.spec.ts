@@ -6,6 +6,7 @@ import {
   aBookingHeldEvent,
   createTestDatabase,
   createTestVhost,
+  startTcpProxy,
   waitFor,
 } from '@otk/test-kit';
 import amqp from 'amqplib';
@@ -95,6 +96,37 @@ describe('service start-up checks', function () {
     } finally {
       await pool.end();
       await stopProcess(child);
+    }
+  });
+
+  it('when the database is unreachable at start-up, then the service waits for it instead of exiting, and starts once it is back', async function () {
+    this.timeout(150000);
+    const env = { DATABASE_URL: db.url, AMQP_URL: vhost.url, PORT: '0' };
+    expect((await runServiceCommand('hold-manager', env, ['migrate'])).code).to.equal(0);
+    const url = new URL(db.url);
+    const link = await startTcpProxy(Number(url.port || 5432), url.hostname);
+    link.cut();
+    url.host = `127.0.0.1:${link.port}`;
+    const child = spawnService('hold-manager', { ...env, DATABASE_URL: url.toString() });
+    const messages: string[] = [];
+    createInterface({ input: child.stdout! }).on('line', (line) => messages.push(String(JSON.parse(line).msg)));
+    try {
+      await waitFor(() => (messages.some((m) => m.includes('unreachable at start-up')) ? true : undefined), {
+        timeoutMs: 60000,
+        what: 'the service to say it waits',
+      });
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(child.exitCode, 'still running').to.equal(null);
+
+      link.restore();
+
+      await waitFor(() => (messages.includes('hold-manager started') ? true : undefined), {
+        timeoutMs: 30000,
+        what: 'the start once the database is back',
+      });
+    } finally {
+      await stopProcess(child);
+      await link.stop();
     }
   });
 });

@@ -107,10 +107,11 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
   }
 }
 
-async function startServiceProcess(
+export async function startServiceProcess(
   name: ServiceName,
   env: Record<string, string>,
   started: ServiceProcess[],
+  startTimeoutMs = 60000,
 ): Promise<ServiceProcess> {
   const child = spawnService(name, env);
   const service: ServiceProcess = { name, port: 0, url: '', managementUrl: '', child, logs: [] };
@@ -132,7 +133,7 @@ async function startServiceProcess(
         ? { port: line.port, managementPort: line.managementPort }
         : undefined;
     },
-    { timeoutMs: 60000, what: `${name} to start` },
+    { timeoutMs: startTimeoutMs, what: `${name} to start` },
   );
   service.port = port;
   service.url = `http://127.0.0.1:${port}`;

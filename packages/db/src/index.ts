@@ -6,4 +6,5 @@ export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 export { createPool, ping } from './pool.js';
 export { markProcessed } from './processed-events.js';
 export { runMigrations } from './run-migrations.js';
+export { isDatabaseUnavailable, retryWhileUnavailable, unavailableFromDatabase } from './unavailable.js';
 export { withTransaction } from './transaction.js';

@@ -20,6 +20,12 @@ export function createPool(options: { connectionString: string; applicationName:
   // would end the process. The pool has already discarded the client and the next query opens a
   // fresh one, so there is nothing left to do; callers that want a log line add their own listener.
   pool.on('error', () => undefined);
+  // The pool listens to a client only while it is idle. A client checked out — inside a
+  // transaction, between two statements, or waiting for the broker — whose connection drops
+  // emits 'error' with nobody listening, which ends the process. This listener stays for the
+  // client's lifetime; the statement in flight (or the next one) still fails, and the pool
+  // discards the broken client when it is released.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

@@ -1,4 +1,5 @@
-import { createPool, ping } from '@otk/db';
+import { createPool, isDatabaseUnavailable, ping, withTransaction } from '@otk/db';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type TestDatabase, createTestDatabase } from '@otk/test-kit';
 import { expect } from 'chai';
 import { rejectionOf } from './rejection.js';
@@ -34,6 +35,29 @@ describe('pool', () => {
       expect(error.message).to.match(/ECONNREFUSED|connect/);
     } finally {
       await pool.end();
+    }
+  });
+
+  it('when the connection of a client checked out inside a transaction drops, then the process lives on, the transaction fails as unavailable and the next query gets a fresh connection', async () => {
+    const pool = createPool({ connectionString: db.url, applicationName: 'db-pool-test', max: 1 });
+    const admin = createPool({ connectionString: db.url, applicationName: 'db-pool-test-admin' });
+    try {
+      const error = await rejectionOf(
+        withTransaction(pool, async (client) => {
+          const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+          await admin.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+          // Between two statements, as while waiting for the broker: the drop arrives as an
+          // 'error' event on the checked-out client, which must not be an uncaught exception.
+          await sleep(200);
+          await client.query('SELECT 1');
+        }),
+      );
+      expect(isDatabaseUnavailable(error), error.message).to.equal(true);
+
+      await ping(pool);
+      expect(pool.totalCount).to.equal(1);
+    } finally {
+      await Promise.all([pool.end(), admin.end()]);
     }
   });
 });

@@ -21,7 +21,7 @@ import { type MessagingMetrics, messagingMetrics } from './metrics.js';
 import { Publisher } from './publisher.js';
 import { QueueConsumer, type QueueConsumerOptions } from './queue-consumer.js';
 import { RpcClient } from './rpc-client.js';
-import { type CommandHandler, RpcServer } from './rpc-server.js';
+import { type CommandHandler, type ErrorTranslator, RpcServer } from './rpc-server.js';
 import { declareCommandQueue, declareDelayQueue, declareEventQueue, delayQueueOf } from './topology.js';
 import { inSpan, traceHeaders } from './tracing.js';
 
@@ -35,6 +35,12 @@ export interface BrokerOptions {
   registry: Registry;
   /** Unacked deliveries per consumer channel; default 20. */
   prefetch?: number;
+  /**
+   * Recognises errors of the service's own dependencies (e.g. an unreachable database): a command
+   * that fails with one is answered with the translated code (UNAVAILABLE) instead of INTERNAL,
+   * and an event that fails with UNAVAILABLE is retried without using up one of its attempts.
+   */
+  translateError?: ErrorTranslator;
 }
 
 const DEFAULT_PUBLISH_TIMEOUT_MS = 10000;
@@ -53,6 +59,7 @@ export class Broker {
   private readonly logger: Logger;
   private readonly metrics: MessagingMetrics;
   private readonly prefetch: number;
+  private readonly translateError: ErrorTranslator;
   private readonly publisher: Publisher;
   private readonly consumers: QueueConsumer[] = [];
   private readonly rpcServers = new Map<string, { server: RpcServer; started: Promise<void> }>();
@@ -66,6 +73,7 @@ export class Broker {
     this.logger = options.logger.child({ component: 'messaging' });
     this.metrics = messagingMetrics(options.registry);
     this.prefetch = options.prefetch ?? 20;
+    this.translateError = options.translateError ?? (() => undefined);
     this.manager = connect(options.url, {
       reconnectTimeInSeconds: RECONNECT_INTERVAL_SECONDS,
       connectionOptions: {
@@ -144,7 +152,12 @@ export class Broker {
     await this.consume({
       queue: full.queue,
       declare: (channel) => declareEventQueue(channel, full),
-      handle: eventHandler(full, { publisher: this.publisher, metrics: this.metrics, logger: this.logger }),
+      handle: eventHandler(full, {
+        publisher: this.publisher,
+        metrics: this.metrics,
+        logger: this.logger,
+        translateError: this.translateError,
+      }),
     });
   }
 
@@ -153,7 +166,9 @@ export class Broker {
     const queue = commands[name].queue;
     let entry = this.rpcServers.get(queue);
     if (!entry) {
-      const server = new RpcServer(queue, this.publisher, this.logger);
+      const server = new RpcServer(queue, this.publisher, this.logger, this.translateError, () =>
+        this.metrics.messages.inc({ queue, outcome: 'expired' }),
+      );
       entry = {
         server,
         started: this.consume({
@@ -170,7 +185,9 @@ export class Broker {
 
   /**
    * Sends a command and waits for its reply. Rejects with VALIDATION_FAILED before sending an
-   * invalid request, with TIMEOUT after `timeoutMs`, and with the reply's code for an error reply.
+   * invalid request, with UNAVAILABLE at once while disconnected from the broker, with TIMEOUT
+   * after `timeoutMs` (the server then has not carried it out, see `deadline.ts`), and with the
+   * reply's code for an error reply.
    */
   async call<N extends CommandName>(
     name: N,

@@ -7,6 +7,7 @@ import { attemptOf, headerNames } from './headers.js';
 import type { MessagingMetrics } from './metrics.js';
 import type { Publisher } from './publisher.js';
 import type { Outcome } from './queue-consumer.js';
+import type { ErrorTranslator } from './rpc-server.js';
 import { deadLetterQueueOf, delayQueueOf } from './topology.js';
 import { contextFromHeaders, inSpan } from './tracing.js';
 import type { Subscription } from './subscriptions.js';
@@ -37,7 +38,7 @@ const MAX_ERROR_LENGTH = 1000;
  */
 export function eventHandler(
   spec: Required<EventConsumerSpec>,
-  deps: { publisher: Publisher; metrics: MessagingMetrics; logger: Logger },
+  deps: { publisher: Publisher; metrics: MessagingMetrics; logger: Logger; translateError: ErrorTranslator },
 ): (message: ConsumeMessage) => Promise<Outcome> {
   const { queue } = spec;
   const { publisher, metrics } = deps;
@@ -80,11 +81,11 @@ export function eventHandler(
     return 'ack';
   }
 
-  async function retry(message: ConsumeMessage, attempt: number): Promise<Outcome> {
+  async function retry(message: ConsumeMessage, attempt: number, counted: boolean): Promise<Outcome> {
     // consumeEvents refuses an empty list; past its end, the last delay repeats.
     const delayMs = spec.retryDelaysMs[Math.min(attempt, spec.retryDelaysMs.length) - 1] as number;
     const headers = {
-      [headerNames.attempt]: attempt + 1,
+      [headerNames.attempt]: counted ? attempt + 1 : attempt,
       [headerNames.delayQueue]: delayQueueOf(exchanges.redeliver, delayMs),
     };
     // Routing key = this queue's name: `redeliver` takes the message back to this queue alone.
@@ -112,9 +113,15 @@ export function eventHandler(
       metrics.messages.inc({ queue, outcome: 'ack' });
       return 'ack';
     }
+    // A dependency of the service being down is not the event's fault: it is retried for as long
+    // as the outage lasts, rather than parked once its attempts are used up.
+    if (deps.translateError(failure.error)?.code === 'UNAVAILABLE') {
+      handlerLogger.warn({ err: failure.error }, 'a dependency is unavailable; retrying the event later');
+      return retry(message, attempt, false);
+    }
     if (attempt < spec.maxAttempts) {
       handlerLogger.warn({ err: failure.error }, 'event handler failed; retrying later');
-      return retry(message, attempt);
+      return retry(message, attempt, true);
     }
     handlerLogger.error({ err: failure.error }, 'event handler failed on its last attempt; parking the event');
     return deadLetter(

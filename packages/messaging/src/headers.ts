@@ -15,6 +15,11 @@ export const headerNames = {
   error: 'x-otk-error',
   /** The consumer queue that parked the message; replay it through `redeliver` with this key. */
   queue: 'x-otk-queue',
+  /**
+   * On a command: epoch milliseconds after which its caller no longer waits. The server does not
+   * start the command after it, nor commit its changes (see `deadline.ts`).
+   */
+  deadline: 'x-otk-deadline',
 } as const;
 
 /** The attempt a delivery represents; a missing or garbled header counts as the first. */

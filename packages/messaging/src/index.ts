@@ -3,3 +3,4 @@ export type { EventConsumerSpec } from './event-consumer.js';
 export type { HandlerContext } from './handler-context.js';
 export type { CommandHandler } from './rpc-server.js';
 export { type Subscription, declareSubscriptions } from './subscriptions.js';
+export { assertBeforeDeadline, currentDeadline } from './deadline.js';

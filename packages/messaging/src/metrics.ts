@@ -16,7 +16,7 @@ export function messagingMetrics(registry: Registry): MessagingMetrics {
       (registry.getSingleMetric('messaging_messages_total') as Counter<'queue' | 'outcome'> | undefined) ??
       new Counter({
         name: 'messaging_messages_total',
-        help: 'Consumed event messages by queue and outcome (ack, retry, dead_lettered)',
+        help: 'Consumed messages by queue and outcome (events: ack, retry, dead_lettered; commands: expired, dropped past their deadline)',
         labelNames: ['queue', 'outcome'] as const,
         registers: [registry],
       }),

@@ -13,7 +13,10 @@ import type { Channel, ConsumeMessage } from 'amqplib';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { currentDeadline } from './deadline.js';
+import { headerNames } from './headers.js';
 import { inSpan, traceHeaders } from './tracing.js';
+import { UnavailablePause } from './unavailable-pause.js';
 import { describeIssues } from './validation-issues.js';
 
 /**
@@ -30,12 +33,28 @@ interface PendingCall {
   timer: NodeJS.Timeout;
 }
 
-/** Sends commands and matches replies to calls by correlation id. */
+/**
+ * The server must be done this long before the caller stops waiting, so that its reply (and the
+ * commit before it) arrives in time: a tenth of the wait, at most 250 ms.
+ */
+export function replyAllowanceMs(waitMs: number): number {
+  return Math.min(250, Math.floor(waitMs / 10));
+}
+
+/**
+ * Sends commands and matches replies to calls by correlation id. Every request carries its
+ * deadline, so what the caller was told timed out or failed is never carried out later.
+ */
 export class RpcClient {
   private readonly channel: ChannelWrapper;
   private readonly pending = new Map<string, PendingCall>();
+  /** Calls to a queue whose server just answered UNAVAILABLE fail at once for a while. */
+  private readonly pause = new UnavailablePause();
 
-  constructor(manager: AmqpConnectionManager, options: { onChannelError: (error: Error) => void; logger: Logger }) {
+  constructor(
+    private readonly manager: AmqpConnectionManager,
+    options: { onChannelError: (error: Error) => void; logger: Logger },
+  ) {
     this.channel = manager.createChannel({
       name: 'rpc-client',
       confirm: false,
@@ -54,6 +73,19 @@ export class RpcClient {
     if (!checked.success) {
       throw new AppError('VALIDATION_FAILED', `invalid ${name} request: ${describeIssues(checked.error.issues)}`);
     }
+    // While the broker is known to be down, say so at once: a request held back for the
+    // reconnect would only reach the server after its caller gave up.
+    if (!this.manager.isConnected()) throw new AppError('UNAVAILABLE', `${name} not sent: no connection to the broker`);
+    const now = Date.now();
+    // Served on behalf of a command of our own, the call must not outlast that command's deadline.
+    const inherited = currentDeadline();
+    const waitMs = Math.floor(Math.min(timeoutMs, inherited === undefined ? timeoutMs : inherited - now));
+    if (waitMs <= 0) throw new AppError('TIMEOUT', `${name} not sent: the deadline has passed`);
+    const deadline = now + waitMs - replyAllowanceMs(waitMs);
+    if (!this.pause.mayCall(spec.queue, now)) {
+      throw new AppError('UNAVAILABLE', `${name} not sent: ${spec.queue} answered UNAVAILABLE a moment ago`);
+    }
+    let answeredUnavailable = false;
     return inSpan(
       `rpc ${name}`,
       SpanKind.CLIENT,
@@ -61,7 +93,7 @@ export class RpcClient {
       { 'rpc.system': 'rabbitmq', 'rpc.method': name },
       async (spanContext) => {
         const correlationId = randomUUID();
-        const replied = this.awaitReply(correlationId, name, timeoutMs);
+        const replied = this.awaitReply(correlationId, name, waitMs);
         this.channel
           .publish('', spec.queue, Buffer.from(JSON.stringify(request)), {
             correlationId,
@@ -69,10 +101,11 @@ export class RpcClient {
             replyTo: DIRECT_REPLY_TO,
             type: name,
             contentType: 'application/json',
-            // Nobody waits for the reply after the timeout, so the request is dropped unserved then.
-            expiration: timeoutMs,
-            headers: traceHeaders(spanContext),
-            timeout: timeoutMs,
+            // Nobody waits for the reply after the timeout, so the broker drops the request unserved
+            // then; the deadline header covers the time before the broker has it.
+            expiration: waitMs,
+            headers: { ...traceHeaders(spanContext), [headerNames.deadline]: deadline },
+            timeout: waitMs,
           })
           .catch(() =>
             this.settle(correlationId, (call) => call.reject(new AppError('UNAVAILABLE', `${name} request not sent`))),
@@ -80,6 +113,7 @@ export class RpcClient {
         const response = await replied;
         if (!response.ok) {
           const { code, message, details } = response.error;
+          answeredUnavailable = code === 'UNAVAILABLE';
           throw new AppError(isErrorCode(code) ? code : 'INTERNAL', message, details);
         }
         const reply = spec.reply.safeParse(response.data);
@@ -87,7 +121,7 @@ export class RpcClient {
           throw new AppError('INTERNAL', `invalid ${name} reply: ${describeIssues(reply.error.issues)}`);
         return reply.data as CommandReply<N>;
       },
-    );
+    ).finally(() => this.pause.settled(spec.queue, answeredUnavailable, Date.now()));
   }
 
   /** Fails every call still waiting for its reply. */

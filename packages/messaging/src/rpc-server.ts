@@ -9,7 +9,9 @@ import {
 import { SpanKind } from '@opentelemetry/api';
 import type { ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
+import { parseDeadline, withDeadline } from './deadline.js';
 import type { HandlerContext } from './handler-context.js';
+import { headerNames } from './headers.js';
 import type { Publisher } from './publisher.js';
 import type { Outcome } from './queue-consumer.js';
 import { contextFromHeaders, inSpan } from './tracing.js';
@@ -26,9 +28,13 @@ type CheckedHandler = (request: unknown, ctx: HandlerContext) => Promise<unknown
 /** Replies are worthless once the caller has given up, so their confirms are not waited for long. */
 const REPLY_TIMEOUT_MS = 5000;
 
+/** Turns an error the handler did not expect into the one its caller should see, if it knows it. */
+export type ErrorTranslator = (error: unknown) => AppError | undefined;
+
 /**
  * Serves the commands that share one queue (one per service, e.g. `hold-manager.rpc`): the message
- * type says which command a request is. Every request gets a reply — never an exception.
+ * type says which command a request is. Every request gets a reply — never an exception — except
+ * one whose deadline passed before it was taken up: its caller has gone, so it is dropped unserved.
  */
 export class RpcServer {
   private readonly handlers = new Map<string, CheckedHandler>();
@@ -38,6 +44,8 @@ export class RpcServer {
     private readonly queue: string,
     private readonly publisher: Publisher,
     logger: Logger,
+    private readonly translateError: ErrorTranslator = () => undefined,
+    private readonly onExpired: () => void = () => undefined,
   ) {
     this.logger = logger.child({ queue });
   }
@@ -62,7 +70,13 @@ export class RpcServer {
       this.logger.warn({ type }, 'request without replyTo or correlationId dropped');
       return 'ack';
     }
-    const response = await this.respond(String(type), message);
+    const deadline = parseDeadline(message.properties.headers?.[headerNames.deadline]);
+    if (deadline !== undefined && Date.now() >= deadline) {
+      this.onExpired();
+      this.logger.warn({ command: type, correlationId }, 'request past its deadline dropped unserved');
+      return 'ack';
+    }
+    const response = await withDeadline(deadline, () => this.respond(String(type), message));
     try {
       await this.publisher.send(
         '',
@@ -103,6 +117,11 @@ export class RpcServer {
       return { ok: true, data };
     } catch (error) {
       if (error instanceof AppError) return failure(error);
+      const translated = this.translateError(error);
+      if (translated) {
+        logger.warn({ err: error, code: translated.code }, 'command failed on a dependency');
+        return failure(translated);
+      }
       logger.error({ err: error }, 'command handler failed');
       return failure(new AppError('INTERNAL', 'internal error'));
     }

@@ -1,8 +1,10 @@
 import { AppError, commands } from '@otk/contracts';
 import { SpanKind } from '@opentelemetry/api';
-import { type TestVhost, createTestVhost } from '@otk/test-kit';
+import { type TestVhost, createTestVhost, startBrokerOutage, waitFor } from '@otk/test-kit';
 import { expect } from 'chai';
-import { TestBrokers } from './support/brokers.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { assertBeforeDeadline } from '../src/index.js';
+import { TestBrokers, counterValue } from './support/brokers.js';
 import { placeHoldReply, placeHoldRequest } from './support/factories.js';
 import { withRawChannel } from './support/raw-amqp.js';
 import { installRecordingTracer } from './support/recording-tracer.js';
@@ -18,6 +20,18 @@ describe('messaging: RPC', function () {
   });
   afterEach(() => brokers.closeAll());
   after(() => vhost.remove());
+
+  /** A server that answers every hold.place and counts them, and a client. */
+  async function servedByCounter() {
+    const { broker: server, registry } = await brokers.connect();
+    const { broker: client } = await brokers.connect();
+    let served = 0;
+    await server.serveCommand('hold.place', async () => {
+      served += 1;
+      return placeHoldReply();
+    });
+    return { server, registry, client, served: () => served };
+  }
 
   it('when a command is called, then the server gets the parsed request and the caller its reply', async () => {
     const { broker: server } = await brokers.connect();
@@ -64,14 +78,34 @@ describe('messaging: RPC', function () {
     expect(error).to.be.instanceOf(AppError).and.to.include({ code: 'INTERNAL', message: 'internal error' });
   });
 
-  it('when the request is invalid, then call rejects with VALIDATION_FAILED without sending it', async () => {
-    const { broker: server } = await brokers.connect();
+  it('when the handler fails on an error the service translates, then the caller rejects with the translated code, and UNAVAILABLE pauses calls to that queue for a moment', async () => {
+    const { broker: server } = await brokers.connect({
+      translateError: (error) =>
+        (error as { code?: string }).code === 'ECONNREFUSED' ? new AppError('UNAVAILABLE', 'database down') : undefined,
+    });
     const { broker: client } = await brokers.connect();
     let served = 0;
     await server.serveCommand('hold.place', async () => {
       served += 1;
+      if (served === 1) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
       return placeHoldReply();
     });
+
+    const error = await client.call('hold.place', placeHoldRequest()).catch((e: unknown) => e);
+    const startedAt = Date.now();
+    const paused = await client.call('hold.place', placeHoldRequest()).catch((e: unknown) => e);
+    const pausedMs = Date.now() - startedAt;
+    await sleep(1000); // the first pause
+
+    expect(error).to.be.instanceOf(AppError).and.to.include({ code: 'UNAVAILABLE', message: 'database down' });
+    expect(paused).to.be.instanceOf(AppError).and.to.include({ code: 'UNAVAILABLE' });
+    expect(pausedMs).to.be.below(20);
+    expect(served).to.equal(1);
+    expect(await client.call('hold.place', placeHoldRequest())).to.have.property('status', 'held');
+  });
+
+  it('when the request is invalid, then call rejects with VALIDATION_FAILED without sending it', async () => {
+    const { client, served } = await servedByCounter();
 
     const error = await client.call('hold.place', placeHoldRequest({ start: 'tomorrow' })).catch((e: unknown) => e);
 
@@ -79,7 +113,7 @@ describe('messaging: RPC', function () {
       code: 'VALIDATION_FAILED',
       message: 'invalid hold.place request: start: Invalid ISO datetime',
     });
-    expect(served).to.equal(0);
+    expect(served()).to.equal(0);
   });
 
   it('when a raw request is invalid, then the server replies VALIDATION_FAILED and keeps serving', async () => {
@@ -155,5 +189,64 @@ describe('messaging: RPC', function () {
     } finally {
       tracing.uninstall();
     }
+  });
+
+  it('when the handler is still working as the deadline passes, then it cannot commit and the caller gets TIMEOUT', async () => {
+    const { broker: server } = await brokers.connect();
+    const { broker: client } = await brokers.connect();
+    const committed: string[] = [];
+    await server.serveCommand('hold.place', async () => {
+      await sleep(400);
+      assertBeforeDeadline(); // where a transaction checks before COMMIT
+      committed.push('hold');
+      return placeHoldReply();
+    });
+
+    const error = await client.call('hold.place', placeHoldRequest(), { timeoutMs: 300 }).catch((e: unknown) => e);
+    await sleep(300);
+
+    expect(error).to.be.instanceOf(AppError).and.to.include({ code: 'TIMEOUT' });
+    expect(committed).to.deep.equal([]);
+  });
+
+  it('when a request reaches the server after its deadline, then it is dropped unserved and counted', async () => {
+    const { registry, served } = await servedByCounter();
+
+    await withRawChannel(vhost.url, async (channel) => {
+      channel.sendToQueue(commands['hold.place'].queue, Buffer.from(JSON.stringify(placeHoldRequest())), {
+        replyTo: 'nobody-waits',
+        correlationId: 'late',
+        type: 'hold.place',
+        headers: { 'x-otk-deadline': Date.now() - 1 },
+      });
+      await waitFor(async () =>
+        (await counterValue(registry, 'messaging_messages_total', { outcome: 'expired' })) === 1 ? true : undefined,
+      );
+    });
+
+    expect(served()).to.equal(0);
+  });
+
+  it('when the broker is unreachable, then call rejects with UNAVAILABLE at once and nothing is sent after the reconnect', async () => {
+    const { server, client, served } = await servedByCounter();
+    const outage = await startBrokerOutage(vhost);
+    try {
+      await waitFor(() => (client.isConnected() ? undefined : true), { what: 'the client to notice the outage' });
+      const startedAt = Date.now();
+
+      const error = await client.call('hold.place', placeHoldRequest(), { timeoutMs: 5000 }).catch((e: unknown) => e);
+
+      expect(Date.now() - startedAt).to.be.below(100);
+      expect(error).to.be.instanceOf(AppError).and.to.include({ code: 'UNAVAILABLE' });
+    } finally {
+      await outage.end();
+    }
+    await waitFor(() => (client.isConnected() && server.isConnected() ? true : undefined), {
+      timeoutMs: 15000,
+      what: 'both to reconnect',
+    });
+    await sleep(500);
+    expect(served()).to.equal(0);
+    expect(await client.call('hold.place', placeHoldRequest())).to.have.property('status', 'held');
   });
 });

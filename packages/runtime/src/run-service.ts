@@ -1,5 +1,14 @@
 import { ConfigError, commonEnvSchema, env, parseConfig, z } from '@otk/config';
-import { type MigrationSet, OutboxRelay, assertSchemaCurrent, createPool, ping, runMigrations } from '@otk/db';
+import {
+  type MigrationSet,
+  OutboxRelay,
+  assertSchemaCurrent,
+  createPool,
+  isDatabaseUnavailable,
+  ping,
+  runMigrations,
+  unavailableFromDatabase,
+} from '@otk/db';
 import { Broker, type Subscription, declareSubscriptions } from '@otk/messaging';
 import {
   type Logger,
@@ -13,6 +22,7 @@ import {
   listen,
 } from '@otk/telemetry';
 import type { Express } from 'express';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 
 /**
@@ -76,13 +86,20 @@ export async function startService<S extends z.ZodObject>(
   const metrics = createMetrics(definition.name);
   const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: definition.name });
   try {
-    await assertSchemaCurrent(pool, definition.migrations);
+    // A database that is down or restarting is waited for; a schema older than the code is not.
+    await untilAvailable(logger, 'the database', () => assertSchemaCurrent(pool, definition.migrations));
   } catch (error) {
     await pool.end();
     throw error;
   }
-  const broker = new Broker({ url: config.AMQP_URL, service: definition.name, logger, registry: metrics.registry });
-  await broker.waitUntilConnected(30000);
+  const broker = new Broker({
+    url: config.AMQP_URL,
+    service: definition.name,
+    logger,
+    registry: metrics.registry,
+    translateError: unavailableFromDatabase,
+  });
+  await untilAvailable(logger, 'the broker', () => broker.waitUntilConnected(STARTUP_RETRY_MAX_MS));
 
   const relay = definition.outbox
     ? new OutboxRelay({
@@ -95,7 +112,7 @@ export async function startService<S extends z.ZodObject>(
     : undefined;
   relay?.start();
 
-  const app = createServiceApp({ metrics });
+  const app = createServiceApp({ metrics, logger });
   const management = createHttpApp({
     metrics,
     logger,
@@ -133,6 +150,28 @@ export async function startService<S extends z.ZodObject>(
       await new Promise<void>((resolve) => managementServer.close(() => resolve()));
     },
   };
+}
+
+const STARTUP_RETRY_FIRST_MS = 500;
+const STARTUP_RETRY_MAX_MS = 10_000;
+
+/**
+ * Runs `attempt` until it succeeds, as long as it fails because `what` is unreachable. A service
+ * started while its database or broker is down (a node restart, a failover) then comes up with
+ * it instead of exiting and crash-looping; any other failure ends the start as before.
+ */
+async function untilAvailable(logger: Logger, what: string, attempt: () => Promise<void>): Promise<void> {
+  for (let delayMs = STARTUP_RETRY_FIRST_MS; ; delayMs = Math.min(delayMs * 2, STARTUP_RETRY_MAX_MS)) {
+    try {
+      await attempt();
+      return;
+    } catch (error) {
+      const unreachable = isDatabaseUnavailable(error) || (error as { code?: unknown }).code === 'UNAVAILABLE';
+      if (!unreachable) throw error;
+      logger.warn({ err: error, retryInMs: delayMs }, `${what} is unreachable at start-up; waiting for it`);
+      await sleep(delayMs);
+    }
+  }
 }
 
 /**

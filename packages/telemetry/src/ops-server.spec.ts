@@ -1,5 +1,7 @@
 import { expect } from 'chai';
+import { Writable } from 'node:stream';
 import { pino } from 'pino';
+import { type Response, Router } from 'express';
 import { createMetrics } from './metrics.js';
 import { createHttpApp, createServiceApp, listen } from './ops-server.js';
 
@@ -55,7 +57,7 @@ describe('ops server', () => {
 
   it('when a service app has its routes, then it answers them and not /healthz, /readyz or /metrics, which it still counts', async () => {
     const metrics = createMetrics('test-service');
-    const app = createServiceApp({ metrics });
+    const app = createServiceApp({ metrics, logger });
     app.get('/api/v1/ping', (_req, res) => {
       res.json({ pong: true });
     });
@@ -68,6 +70,45 @@ describe('ops server', () => {
       expect(await metrics.registry.metrics()).to.match(
         /http_request_duration_seconds_count\{[^}]*route="\/api\/v1\/ping"[^}]*\} 1/,
       );
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('when a route of a mounted router answers 5xx through the error handler, then the metric has its one full route label and the answer is logged with the request id', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+        done();
+      },
+    });
+    const metrics = createMetrics('test-service');
+    const app = createServiceApp({ metrics, logger: pino(sink) });
+    const api = Router();
+    api.post('/holds/:id', async (req, res) => {
+      if (req.params.id === 'fail') throw new Error('down');
+      res.status(201).json({});
+    });
+    app.use('/api/v1', api);
+    app.use((_error: unknown, _req: unknown, res: Response, _next: unknown) => {
+      res.locals.errorCode = 'UNAVAILABLE';
+      res.status(503).json({ code: 'UNAVAILABLE' });
+    });
+    const { server, port } = await listen(app, 0, '127.0.0.1');
+    try {
+      const base = `http://127.0.0.1:${port}/api/v1/holds`;
+      expect((await fetch(`${base}/ok`, { method: 'POST' })).status).to.equal(201);
+      const failed = await fetch(`${base}/fail`, { method: 'POST', headers: { 'x-request-id': 'req-1' } });
+      expect(failed.status).to.equal(503);
+      expect(failed.headers.get('x-request-id')).to.equal('req-1');
+
+      const text = await metrics.registry.metrics();
+      const routes = [...text.matchAll(/http_request_duration_seconds_count\{[^}]*route="([^"]+)"/g)].map((m) => m[1]);
+      expect(new Set(routes)).to.deep.equal(new Set(['/api/v1/holds/:id']));
+      const logged = lines.find((line) => line.msg === 'request answered with a server error');
+      expect(logged).to.include({ requestId: 'req-1', route: '/api/v1/holds/:id', status: 503, code: 'UNAVAILABLE' });
+      expect(JSON.stringify(logged)).to.not.include('fail');
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
@@ -21,7 +22,7 @@ export function createHttpApp(options: {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  app.use(metricsMiddleware(options.metrics));
+  app.use(metricsMiddleware(options.metrics, options.logger));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -54,20 +55,57 @@ export function createHttpApp(options: {
  * The app a service serves its own routes on (PORT; the gateway's public API), traced and timed.
  * It has no health or metrics routes: those stay on the management app.
  */
-export function createServiceApp(options: { metrics: Metrics }): Express {
+export function createServiceApp(options: { metrics: Metrics; logger: Logger }): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(tracingMiddleware());
-  app.use(metricsMiddleware(options.metrics));
+  app.use(requestIdMiddleware());
+  app.use(metricsMiddleware(options.metrics, options.logger));
   return app;
 }
 
-function metricsMiddleware(metrics: Metrics) {
+/** A caller's request id of this shape is kept (an ingress may set one); anything else is replaced. */
+const requestIdPattern = /^[\w.:-]{1,128}$/;
+
+/**
+ * Gives every request an id, echoed in the `X-Request-Id` answer header and in `res.locals.requestId`,
+ * so a patient's or an operator's report of a failed request can be found in the logs.
+ */
+export function requestIdMiddleware() {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const offered = req.get('x-request-id');
+    const requestId = offered && requestIdPattern.test(offered) ? offered : randomUUID();
+    res.locals.requestId = requestId;
+    res.set('x-request-id', requestId);
+    next();
+  };
+}
+
+/**
+ * Times every request by route template and logs every answer with a 5xx status — whichever part
+ * of the service produced it — with its request id, route template and error code: never the raw
+ * path, query or body, which may carry personal data.
+ */
+function metricsMiddleware(metrics: Metrics, logger: Logger) {
   return (req: Request, res: Response, next: NextFunction) => {
     const stop = metrics.httpRequestDuration.startTimer();
     res.on('finish', () => {
-      stop({ method: req.method, route: routeOf(req), status_code: String(res.statusCode) });
+      const route = routeOf(req);
+      const seconds = stop({ method: req.method, route, status_code: String(res.statusCode) });
+      if (res.statusCode >= 500) {
+        logger.warn(
+          {
+            requestId: res.locals.requestId as unknown,
+            method: req.method,
+            route,
+            status: res.statusCode,
+            code: res.locals.errorCode as unknown,
+            durationMs: Math.round(seconds * 1000),
+          },
+          'request answered with a server error',
+        );
+      }
     });
     next();
   };

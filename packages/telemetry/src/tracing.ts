@@ -33,6 +33,7 @@ const tracer = trace.getTracer('@otk/telemetry');
 /** Express middleware: a SERVER span per request, continuing the caller's trace if it sent one. */
 export function tracingMiddleware() {
   return (req: Request, res: Response, next: NextFunction) => {
+    rememberRouteTemplate(req);
     const parent = propagation.extract(context.active(), req.headers);
     const span = tracer.startSpan(
       `${req.method}`,
@@ -51,8 +52,31 @@ export function tracingMiddleware() {
   };
 }
 
+const routeTemplates = new WeakMap<Request, string>();
+
+/**
+ * Records the route template at the moment express matches the route. Read later, when the
+ * answer is sent, `req.baseUrl` may no longer be the router's mount path: after a handler of a
+ * mounted router fails, express hands the error to the app's error handler with `baseUrl` reset,
+ * and the same route would be labelled `/holds` once and `/api/v1/holds` another time.
+ */
+function rememberRouteTemplate(req: Request): void {
+  let route: unknown;
+  Object.defineProperty(req, 'route', {
+    configurable: true,
+    enumerable: true,
+    get: () => route,
+    set(value: { path?: unknown } | undefined) {
+      route = value;
+      if (typeof value?.path === 'string') routeTemplates.set(req, `${req.baseUrl}${value.path}`);
+    },
+  });
+}
+
 /** The route template (`/api/v1/holds/:id`), never the raw path, so labels stay few and hold no ids. */
 export function routeOf(req: Request): string {
+  const remembered = routeTemplates.get(req);
+  if (remembered) return remembered;
   const path = (req.route as { path?: string } | undefined)?.path;
   return path ? `${req.baseUrl}${path}` : 'unmatched';
 }

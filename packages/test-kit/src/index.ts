@@ -3,3 +3,4 @@ export * from './broker.js';
 export * from './smtp.js';
 export * from './wait.js';
 export * from './booking-events.js';
+export * from './tcp-proxy.js';

@@ -119,3 +119,52 @@ describe('notification when sending fails', function () {
     }
   });
 });
+
+describe('notification when the database goes away during a send', function () {
+  this.timeout(60000);
+  let harness: NotificationHarness;
+  /** Cuts the service off its database as the mail server takes the next message, for 2 s. */
+  let cutOnNextMessage = false;
+
+  before(async () => {
+    harness = await startNotificationHarness(
+      {},
+      {
+        beforeAccepting: () => {
+          if (!cutOnNextMessage) return;
+          cutOnNextMessage = false;
+          harness.databaseLink.cut();
+          setTimeout(() => harness.databaseLink.restore(), 2000);
+        },
+      },
+    );
+    await harness.useSettings();
+  });
+  after(async () => {
+    await harness?.stop();
+  });
+
+  it('when the database is unreachable right after the mail server took an e-mail, then the e-mail is recorded as sent once the database is back and never sent again', async () => {
+    const patient = aPatient();
+    const event = aBookingHeldEvent({ patient });
+    cutOnNextMessage = true;
+
+    await harness.publish(event);
+
+    await waitFor(
+      async () => {
+        const { rows } = await harness.pool.query<{ status: string }>(
+          'SELECT status FROM notification.message_log WHERE event_id = $1',
+          [event.id],
+        );
+        return rows[0]?.status === 'sent' ? true : undefined;
+      },
+      // Well within the claim lease: the mark comes from the process that sent, not from a resend.
+      { timeoutMs: 10000, what: 'the e-mail to be recorded as sent' },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 2000)); // time for a duplicate to show up, if any
+    const mails = harness.mailsTo(patient.email);
+    expect(mails, 'one e-mail').to.have.length(1);
+    expect(mails[0]?.messageId).to.match(new RegExp(`^<${event.id}\\.provisional-request\\.[0-9a-f]{16}@`));
+  });
+});

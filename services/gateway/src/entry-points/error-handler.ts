@@ -7,14 +7,21 @@ export const notFound: RequestHandler = (req, _res, next) => {
   next(new AppError('NOT_FOUND', `no route for ${req.method} ${req.path}`));
 };
 
+/** Seconds a client should wait before trying again while a dependency is down. */
+export const RETRY_AFTER_SECONDS = 2;
+
 /**
  * The one place where errors become HTTP answers: `{ code, message, details? }` with the status
  * of the code. Anything that is not an AppError is logged and answered as INTERNAL, without details.
+ * UNAVAILABLE says when to try again. The code goes to `res.locals.errorCode`, for the log line
+ * every 5xx answer gets (see @otk/telemetry).
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, _req, res, _next) => {
     const appError = toAppError(error);
-    if (appError.code === 'INTERNAL') logger.error({ err: error }, 'request failed');
+    res.locals.errorCode = appError.code;
+    if (appError.code === 'INTERNAL') logger.error({ err: error, requestId: res.locals.requestId }, 'request failed');
+    if (appError.code === 'UNAVAILABLE') res.set('retry-after', String(RETRY_AFTER_SECONDS));
     res.status(appError.httpStatus).json(appError.toJSON());
   };
 }

@@ -11,14 +11,15 @@ export interface Mailer {
 
 /**
  * E-mail over SMTP with nodemailer; `SMTP_URL` carries host, port, credentials and TLS mode.
- * Timeouts are short so that a hanging server turns into a retry instead of a stuck consumer.
+ * Timeouts are short so that a hanging server turns into a retry instead of a stuck consumer, and
+ * together (25 s at most) stay below the claim lease of the message log.
  */
 export function createMailer(smtpUrl: string, options: { dkimPrivateKey?: string | undefined } = {}): Mailer {
   const transport = nodemailer.createTransport({
     url: smtpUrl,
-    connectionTimeout: 10000,
-    greetingTimeout: 10000,
-    socketTimeout: 30000,
+    connectionTimeout: 5000,
+    greetingTimeout: 5000,
+    socketTimeout: 15000,
   });
   return {
     async send(email) {
@@ -40,6 +41,7 @@ export function createMailer(smtpUrl: string, options: { dkimPrivateKey?: string
  */
 export function mailOptions(email: OutgoingEmail, dkimPrivateKey?: string): Mail.Options {
   return {
+    messageId: email.messageId,
     from: email.from,
     to: email.to,
     subject: email.subject,

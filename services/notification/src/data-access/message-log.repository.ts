@@ -5,11 +5,13 @@ import { migrations } from './migrations.js';
 const table = `${migrations.schema}.message_log`;
 
 /**
- * How long a claim protects a message being sent. Longer than the slowest send (SMTP and SMS
- * timeouts are well below it), so a live attempt is never doubled; a worker that died mid-send
- * leaves its claim to expire, and the message is sent again.
+ * How long a claim protects a message being sent. Longer than the slowest send (SMTP at most
+ * 25 s, SMS 10 s), so a live attempt is never doubled; a worker that died mid-send leaves its
+ * claim to expire, and the message is sent again (with the same Message-ID). Short, because the
+ * patient waits that long for a provisional-request e-mail whose link lasts 15 minutes: the
+ * event's second retry (after 5 s and 30 s) comes after the lease.
  */
-const CLAIM_LEASE_SECONDS = 120;
+export const CLAIM_LEASE_SECONDS = 30;
 
 export interface MessageKey {
   eventId: string;

@@ -1,3 +1,4 @@
+import { retryWhileUnavailable } from '@otk/db';
 import type { Logger } from '@otk/telemetry';
 import type pg from 'pg';
 import { calendarSequenceFor } from '../data-access/calendar-sequence.repository.js';
@@ -43,6 +44,9 @@ export async function notifyBookingEvent(event: NoticeEvent, deps: NotifyDeps): 
   if (temporaryFailure) throw temporaryFailure;
 }
 
+/** How long a sent message's mark waits for the database before the event is given up to a retry. */
+const MARK_SENT_PATIENCE_MS = 5 * 60_000;
+
 /** Sends one message unless the log says it went already; returns a temporary failure, if any. */
 async function deliverOnce(
   event: NoticeEvent,
@@ -64,12 +68,9 @@ async function deliverOnce(
     logger.info('message is being sent by another delivery of this event; checking again later');
     return new DeliveryError('message is being sent by another delivery', false);
   }
+  let sent: { messageId: string | undefined };
   try {
-    const { messageId } = await send(event, delivery, settings, deps);
-    await markSent(deps.pool, key, messageId);
-    deps.metrics.sent.inc(labels);
-    logger.info('message sent');
-    return undefined;
+    sent = await send(event, delivery, settings, deps);
   } catch (error) {
     const failure =
       error instanceof DeliveryError
@@ -81,6 +82,16 @@ async function deliverOnce(
     logger.warn({ error: failure.message, permanent: failure.permanent }, 'sending failed');
     return failure.permanent ? undefined : failure;
   }
+  deps.metrics.sent.inc(labels);
+  logger.info('message sent');
+  // The message is out: only this process knows it. Should the database be going away, the
+  // mark is retried until it is back, rather than leave the claim to expire and the message to
+  // be sent again.
+  await retryWhileUnavailable(() => markSent(deps.pool, key, sent.messageId), {
+    patienceMs: MARK_SENT_PATIENCE_MS,
+    onRetry: () => logger.warn('the database is unavailable; recording the sent message again shortly'),
+  });
+  return undefined;
 }
 
 async function send(

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { calendarInvitation, type CalendarInvitation } from './calendar-invitation.js';
 import { composeEmail } from './messages/compose-email.js';
 import { renderHtml, renderText } from './messages/email-layout.js';
@@ -6,6 +7,8 @@ import type { PracticeSettings } from './practice-settings.js';
 
 /** An e-mail ready for the mail server: what the mailer sends and the examples in docs/ show. */
 export interface OutgoingEmail {
+  /** The same for every attempt at this message (see `messageIdFor`). */
+  messageId: string;
   from: { name: string; address: string };
   to: string;
   subject: string;
@@ -29,6 +32,22 @@ export function calendarMethodFor(event: NoticeEvent, delivery: Delivery): 'REQU
 }
 
 /**
+ * The Message-ID of one message (event, kind, recipient), the same on every attempt. Should a
+ * message go out twice — the mail server took it, then the worker died before recording that —
+ * the copies carry one Message-ID, so mail systems that deduplicate by it show the patient one.
+ * The recipient appears only hashed: the header travels through every relay.
+ */
+export function messageIdFor(
+  eventId: string,
+  delivery: Pick<Delivery, 'kind' | 'recipient'>,
+  senderAddress: string,
+): string {
+  const recipient = createHash('sha256').update(delivery.recipient).digest('hex').slice(0, 16);
+  const domain = senderAddress.split('@').at(-1) || 'localhost';
+  return `<${eventId}.${delivery.kind}.${recipient}@${domain}>`;
+}
+
+/**
  * The whole e-mail for one delivery: HTML and text from one content, and the calendar file with
  * `calendarSequence` when `calendarMethodFor` asks for one.
  */
@@ -41,6 +60,7 @@ export function composeOutgoingEmail(
   const content = composeEmail(event, delivery, settings);
   const method = calendarMethodFor(event, delivery);
   const email: OutgoingEmail = {
+    messageId: messageIdFor(event.id, delivery, settings.senderAddress),
     from: { name: settings.senderName, address: settings.senderAddress },
     to: delivery.recipient,
     subject: content.subject,

@@ -5,11 +5,13 @@ import { Broker } from '@otk/messaging';
 import { type RunningService, startService } from '@otk/runtime';
 import { createLogger } from '@otk/telemetry';
 import {
+  type TcpProxy,
   type TestDatabase,
   type TestSmtpServer,
   type TestVhost,
   createTestDatabase,
   createTestVhost,
+  startTcpProxy,
   startTestSmtpServer,
 } from '@otk/test-kit';
 import type { ParsedMail } from 'mailparser';
@@ -28,6 +30,8 @@ export interface NotificationHarness {
   smtp: TestSmtpServer;
   pool: pg.Pool;
   service: RunningService;
+  /** The service reaches its database through this proxy: cut it for a database outage of its own. */
+  databaseLink: TcpProxy;
   publish(event: Envelope): Promise<void>;
   mailsTo(address: string): ParsedMail[];
   /** Sets the practice settings to the factory's, with `changes`. */
@@ -50,8 +54,11 @@ export async function startNotificationHarness(
   const [db, vhost] = await Promise.all([createTestDatabase(), createTestVhost()]);
   let smtp = await startTestSmtpServer(0, smtpOptions);
   await runMigrations({ databaseUrl: db.url, set: migrations, logger });
+  const databaseUrl = new URL(db.url);
+  const databaseLink = await startTcpProxy(Number(databaseUrl.port || 5432), databaseUrl.hostname);
+  databaseUrl.host = `127.0.0.1:${databaseLink.port}`;
   const service = await startService(notification, {
-    DATABASE_URL: db.url,
+    DATABASE_URL: databaseUrl.toString(),
     AMQP_URL: vhost.url,
     SMTP_URL: smtp.url,
     PORT: '0',
@@ -73,6 +80,7 @@ export async function startNotificationHarness(
     },
     pool,
     service,
+    databaseLink,
     publish: (event) => publisher.publish(event),
     mailsTo: (address) => smtp.messages.filter((m) => JSON.stringify(m.to ?? '').includes(address)),
     useSettings: (changes = {}) => updatePracticeSettings(pool, aPracticeSettings(changes)),
@@ -90,6 +98,7 @@ export async function startNotificationHarness(
     async stop() {
       await publisher.close();
       await service.stop();
+      await databaseLink.stop();
       await pool.end();
       await Promise.allSettled([db.drop(), vhost.remove(), smtpRunning ? smtp.stop() : Promise.resolve()]);
     },
