@@ -23,14 +23,16 @@ RUN --mount=type=cache,target=/root/.npm \
       -w packages/messaging -w packages/runtime \
       -w services/availability -w services/hold-manager -w services/notification \
       -w services/pixelmedics-sync -w services/gateway
-# The runtime tree: each workspace's package.json and compiled output, and only the production
+# The runtime tree: each workspace without its sources and tests (compiled output, package.json,
+# files read at run time such as the platform migrations of packages/db), and only the production
 # dependencies of the shared packages and services (not the site's, not the test kit's).
 RUN --mount=type=cache,target=/root/.npm \
     mkdir -p /app \
  && for ws in packages/config packages/telemetry packages/contracts packages/db packages/messaging \
       packages/runtime services/availability services/hold-manager services/notification \
       services/pixelmedics-sync services/gateway; do \
-      mkdir -p "/app/$ws" && cp "$ws/package.json" "/app/$ws/" && cp -r "$ws/dist" "/app/$ws/"; \
+      mkdir -p "/app/$ws" && cp -r "$ws/." "/app/$ws/" \
+      && rm -rf "/app/$ws/src" "/app/$ws/test" "/app/$ws/scripts" "/app/$ws/node_modules" "/app/$ws"/tsconfig*.json; \
     done \
  && cp package.json package-lock.json /app/ \
  && cd /app \

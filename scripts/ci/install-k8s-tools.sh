@@ -73,14 +73,14 @@ kubeconform() {
 # wrapped MODULE PACKAGE...: builds each package of a wrapper module under scripts/ci/go/ (the
 # package `.` is the module's own program, named after the module).
 wrapped() {
-  local module=$1 stamp pkg missing=0
+  local module=$1 stamp pkg missing=0 ldflags="-s -w ${LDFLAGS:-}"
   shift
-  stamp=$(module_stamp "$module")
+  stamp="$(module_stamp "$module") $(echo "$ldflags" | sha256sum | cut -c1-8)"
   name_of() { if [ "$1" = . ]; then echo "$module"; else basename "$1"; fi; }
   for pkg in "$@"; do fresh "$(name_of "$pkg")" "$stamp" || missing=1; done
   [ $missing = 0 ] && return 0
   say "building $*"
-  (cd "$root/scripts/ci/go/$module" && go build -ldflags "-s -w" -o "$bin/" "$@")
+  (cd "$root/scripts/ci/go/$module" && go build -ldflags "$ldflags" -o "$bin/" "$@")
   for pkg in "$@"; do done_ "$(name_of "$pkg")" "$stamp"; done
 }
 
@@ -104,7 +104,10 @@ kubeconform
 schemas
 wrapped dockerfile-lint .
 wrapped helm-unittest github.com/helm-unittest/helm-unittest/cmd/helm-unittest
-wrapped kube k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl
+# Built from modules, the API server would call itself v0.0.0 and fail charts' kubeVersion.
+kv=k8s.io/component-base/version
+LDFLAGS="-X $kv.gitVersion=v$KUBERNETES_VERSION -X $kv.gitMajor=1 -X $kv.gitMinor=34" \
+  wrapped kube k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl
 helm3
 helm4
 wait "$background" || { say "installing Debian's packages or making the base image failed"; exit 1; }
