@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestDatabase, type TestVhost, createTestDatabase, createTestVhost, waitFor } from '@otk/test-kit';
@@ -10,6 +10,30 @@ import { repositoryRoot, run, tool } from '../support/k8s-tools.js';
 
 const buildah = (args: string[], timeoutMs = 120000) =>
   run('bash', [join(repositoryRoot, 'scripts/ci/buildah.sh'), ...args], { timeoutMs });
+
+/** The processes below a process, from /proc (parent ids in /proc/<pid>/stat). */
+function descendantsOf(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const found: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    for (const child of children.get(queue.shift()!) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
 
 describe('container images', function () {
   this.timeout(120000);
@@ -161,9 +185,14 @@ describe('container images', function () {
       expect(await ready.json()).to.deep.include({ status: 'ready' });
       expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).to.equal(404);
 
-      // SIGTERM reaches the service through buildah and tini; it stops cleanly.
+      // SIGTERM to tini, as the kubelet sends it to PID 1 (buildah itself would kill the container
+      // outright): tini passes it on, and the service stops cleanly.
+      const tini = descendantsOf(serving.pid!).find(
+        (pid) => readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'tini',
+      );
+      expect(tini, 'tini among the container processes').to.be.a('number');
       const exited = once(serving, 'exit');
-      serving.kill('SIGTERM');
+      process.kill(tini!, 'SIGTERM');
       const [code] = (await exited) as [number | null];
       expect(code, output.slice(-2000)).to.equal(0);
       expect(output).to.include('"msg":"stopped"');
