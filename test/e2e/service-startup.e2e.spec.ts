@@ -101,7 +101,7 @@ describe('service start-up checks', function () {
 
   it('when the database is unreachable at start-up, then the service waits for it instead of exiting, and starts once it is back', async function () {
     this.timeout(150000);
-    const env = { DATABASE_URL: db.url, AMQP_URL: vhost.url, PORT: '0' };
+    const env = { DATABASE_URL: db.url, AMQP_URL: vhost.url, PORT: '0', MANAGEMENT_PORT: '0' };
     expect((await runServiceCommand('hold-manager', env, ['migrate'])).code).to.equal(0);
     const url = new URL(db.url);
     const link = await startTcpProxy(Number(url.port || 5432), url.hostname);

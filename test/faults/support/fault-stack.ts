@@ -85,6 +85,7 @@ export async function startFaultStack(): Promise<FaultStack> {
       SMTP_URL: smtp.url,
       LOG_LEVEL: 'info',
       PORT: '0',
+      MANAGEMENT_PORT: '0',
       PRACTICE_SYSTEM_ADAPTER: 'http',
       PRACTICE_SYSTEM_URL: practiceSystem.url,
       PRACTICE_SYSTEM_API_KEY: practiceSystem.apiKey,
@@ -149,7 +150,7 @@ export async function startFaultStack(): Promise<FaultStack> {
           async () => {
             const answers = await Promise.all(
               Object.values(services).map((service) =>
-                fetch(`${service.url}/readyz`, { signal: AbortSignal.timeout(3000) }).then(
+                fetch(`${service.managementUrl}/readyz`, { signal: AbortSignal.timeout(3000) }).then(
                   (response) => response.status,
                   () => 0,
                 ),
@@ -161,7 +162,7 @@ export async function startFaultStack(): Promise<FaultStack> {
         );
       },
       async gateway503s() {
-        const text = await (await fetch(`${services.gateway.url}/metrics`)).text();
+        const text = await (await fetch(`${services.gateway.managementUrl}/metrics`)).text();
         const series = (name: string, extra = '') =>
           text
             .split('\n')
