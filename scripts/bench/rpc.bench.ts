@@ -8,12 +8,9 @@ import { performance } from 'node:perf_hooks';
 import type { CommandReply, CommandRequest } from '@otk/contracts';
 import { createTestVhost } from '@otk/test-kit';
 import { TestBrokers } from '../../packages/messaging/test/support/brokers.js';
+import { percentile } from './support/latency.js';
 
 const calls = Number(process.env.BENCH_CALLS ?? 200);
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 /** One day of `count` quarter-hour slots, as availability answers it. */
 function dayOfSlots(count: number): CommandReply<'availability.listSlots'> {
