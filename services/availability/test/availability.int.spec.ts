@@ -179,7 +179,13 @@ describe('availability service on real PostgreSQL and RabbitMQ', function () {
       from: new Date(start - 86400_000).toISOString(),
       to: new Date(start + 86400_000).toISOString(),
       busyTimes: [
-        { entryId: `staff-${start}`, start: occupancy.start, end: occupancy.end, practitionerId: 'dr-keller', resourceIds: [] },
+        {
+          entryId: `staff-${start}`,
+          start: occupancy.start,
+          end: occupancy.end,
+          practitionerId: 'dr-keller',
+          resourceIds: [],
+        },
       ],
     });
     await waitFor(async () => (!(await startsOf('checkup', 'dr-keller')).includes(start) ? true : undefined), {
