@@ -129,13 +129,20 @@ describe('hold-manager: booking lifecycle on PostgreSQL', function () {
       const holdWith = (deps: typeof h.deps, start: string) =>
         placeHold(deps, placeHoldRequestV1.parse(aPlaceHoldRequest({ start })));
 
-      it('as offered while hold-manager holds it, then the patient gets SLOT_TAKEN with the next free slots, asked once', async () => {
+      it('as offered while hold-manager holds it, then the patient gets SLOT_TAKEN with the next free slots; at the held start, unasked', async () => {
         const start = aFreeHour().toISOString();
-        await hold({ start });
+        await hold({ start, practitionerId: 'dr-b' });
         const { deps, calls } = checking();
-        const refusal = await holdWith(deps, start).catch((e: unknown) => e);
+        const refusal = await placeHold(
+          deps,
+          placeHoldRequestV1.parse(aPlaceHoldRequest({ start, practitionerId: 'dr-c' })),
+        ).catch((e: unknown) => e);
         expect(refusal).to.be.instanceOf(AppError).and.to.have.property('code', 'SLOT_TAKEN');
         expect((refusal as AppError).details?.alternatives).to.have.length(3);
+        expect(calls).to.have.length(1);
+        expect(
+          await codeOf(placeHold(deps, placeHoldRequestV1.parse(aPlaceHoldRequest({ start, practitionerId: 'dr-b' })))),
+        ).to.equal('SLOT_TAKEN');
         expect(calls).to.have.length(1);
       });
 

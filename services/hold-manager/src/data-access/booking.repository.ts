@@ -38,6 +38,16 @@ function reads(db: Db): BookingReads {
     findBooking: (id) => selectBooking(db, 'WHERE id = $1', [id]),
     findToken: (hash) => findToken(db, hash),
     isTaken: (occupation, now) => isTaken(db, occupation, now),
+    isPractitionerTakenAt: async (practitionerId, start, now) =>
+      (
+        await db.query(
+          `SELECT 1 FROM ${occupancy} o JOIN ${bookings} b ON b.id = o.booking_id
+            WHERE o.active AND o.occupant = $1 AND tstzrange(o.occupied_from, o.occupied_until) @> $2::timestamptz
+              AND (b.status = 'confirmed' OR (b.status = 'held' AND b.expires_at > $3))
+            LIMIT 1`,
+          [occupantKey({ kind: 'practitioner', id: practitionerId }), start, now],
+        )
+      ).rows.length > 0,
     listActive: async (from, now) =>
       (
         await db.query<BookingRow>(

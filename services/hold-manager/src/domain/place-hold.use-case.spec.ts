@@ -31,15 +31,24 @@ describe('placing a hold', () => {
     expect(h.scheduled).to.deep.equal([{ bookingId: reply.bookingId, delayMs: 900_000 }]);
   });
 
-  it('when the slot is visibly taken, then SLOT_TAKEN with the next free slots, after one read and without a transaction', async () => {
+  it('when the practitioner is visibly booked at that start, then SLOT_TAKEN with the next free slots, after one read, without availability or a transaction', async () => {
     const start = aFreeHour().toISOString();
     await hold({ start });
-    const before = { ...h.bookings.counts };
+    const before = { ...h.bookings.counts, ...h.calls };
     const refusal = await refusalOf(hold({ start }));
     expect(refusal.code).to.equal('SLOT_TAKEN');
     expect((refusal.details as { alternatives: unknown[] }).alternatives).to.have.length(3);
-    expect(h.bookings.counts.transactions - before.transactions).to.equal(0);
     expect(h.bookings.counts.takenReads - before.takenReads).to.equal(1);
+    expect(h.bookings.counts.transactions - before.transactions).to.equal(0);
+    expect(h.calls.checkSlot - before.checkSlot).to.equal(0);
+  });
+
+  it('when another practitioner visibly holds the shared room, then SLOT_TAKEN after the slot check, without a transaction', async () => {
+    const start = aFreeHour().toISOString();
+    await hold({ start, practitionerId: 'dr-b' });
+    const before = { ...h.bookings.counts };
+    expect((await refusalOf(hold({ start, practitionerId: 'dr-c' }))).code).to.equal('SLOT_TAKEN');
+    expect(h.bookings.counts.transactions - before.transactions).to.equal(0);
   });
 
   it('when 50 patients are refused for one slot at once, then availability lists the alternatives once for all of them', async () => {

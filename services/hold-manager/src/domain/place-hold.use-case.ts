@@ -20,10 +20,12 @@ type PlaceHoldReply = CommandReply<'hold.place'>;
 
 /**
  * Holds a slot for a patient (F7, stage 1 of the double opt-in):
- * 1. validate — a retried request (same Idempotency-Key) gets its earlier answer; the slot lies ahead;
+ * 1. validate — a retried request (same Idempotency-Key) gets its earlier answer; the slot lies
+ *    ahead; a practitioner visibly booked at that very start is refused at once (one indexed read,
+ *    no lock, availability not asked): under contention that is every loser after the winner;
  * 2. check offered — availability says whether the practice offers the slot and what it occupies;
- * 3. reserve — a slot visibly taken is refused at once (one indexed read, no lock); otherwise one
- *    transaction takes it (reserve-slot.ts), and the database's exclusion constraint decides;
+ * 3. reserve — a slot visibly taken on any occupant is refused (one indexed read, no lock);
+ *    otherwise one transaction takes it (reserve-slot.ts): the exclusion constraint decides;
  * 4. announce — `booking.held` left with the transaction; the expiry message is scheduled.
  * A refusal for a taken slot names the next free ones, shared by everyone refused for that slot.
  */
@@ -36,6 +38,9 @@ export async function placeHold(deps: HoldManagerDeps, request: PlaceHoldRequest
   let slot: Slot | undefined;
   let hold: NewHold;
   try {
+    if (await deps.bookings.isPractitionerTakenAt(request.practitionerId, new Date(request.start), deps.now())) {
+      throw slotTaken();
+    }
     slot = await offeredSlot(deps, {
       appointmentTypeId: request.appointmentTypeId,
       practitionerId: request.practitionerId,

@@ -28,6 +28,12 @@ export interface BookingReads {
    * booking committed a moment later is not seen; the exclusion constraint stays the judge.
    */
   isTaken(occupation: Occupation, now: Date): Promise<boolean>;
+  /**
+   * Whether an active booking occupies the practitioner at the instant `start`. Any slot starting
+   * then occupies its practitioner then, so yes means taken, whatever the type — known before
+   * availability is asked. One indexed read and no lock, like `isTaken`.
+   */
+  isPractitionerTakenAt(practitionerId: string, start: Date, now: Date): Promise<boolean>;
   /** Every active booking (held and not overdue, or confirmed) that ends after `from`. */
   listActive(from: Date, now: Date): Promise<Booking[]>;
 }

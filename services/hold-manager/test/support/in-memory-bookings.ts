@@ -94,6 +94,17 @@ export class InMemoryBookings implements BookingRepository {
     );
   }
 
+  async isPractitionerTakenAt(practitionerId: string, start: Date, now: Date): Promise<boolean> {
+    this.counts.takenReads++;
+    return [...this.state.bookings.values()].some(
+      (b) =>
+        (b.status === 'confirmed' || (b.status === 'held' && !isOverdue(b.expiresAt, now))) &&
+        b.slot.occupants.some((o) => o.kind === 'practitioner' && o.id === practitionerId) &&
+        b.slot.occupiedFrom.getTime() <= start.getTime() &&
+        start.getTime() < b.slot.occupiedUntil.getTime(),
+    );
+  }
+
   async listActive(from: Date, now: Date): Promise<Booking[]> {
     return [...this.state.bookings.values()]
       .filter((b) => b.slot.occupiedUntil.getTime() > from.getTime())
