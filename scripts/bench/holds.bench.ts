@@ -144,7 +144,14 @@ try {
 
   if (phases.has('uncontended')) await uncontended(holdsUrl, slots);
   if (phases.has('funnel') && funnelFlows > 0) await funnel(stack, funnelSlots);
-  if (phases.has('contention')) failed = !(await contention(holdsUrl, contended));
+  if (phases.has('contention')) {
+    const before = await holdPlaceDurations(stack);
+    failed = !(await contention(holdsUrl, contended));
+    const after = await holdPlaceDurations(stack);
+    process.stdout.write(
+      `hold-manager's own time per hold.place during contention (its histogram): ${describeHistogram(before, after)}\n`,
+    );
+  }
 } finally {
   await stack.stop();
 }
@@ -262,6 +269,31 @@ async function funnel(stack: Stack, funnelSlots: { slot: OfferedSlot; type: stri
       `e-mail ${summary(times.mail, [50, 99])}; confirm ${summary(times.confirm, [50, 99])}; ` +
       `whole flow ${summary(times.flow, [50, 99])}; failures=${JSON.stringify(tally(failures))}\n`,
   );
+}
+
+/** hold-manager's `booking_command_duration_seconds` buckets of hold.place: upper bound (s) → cumulative count. */
+async function holdPlaceDurations(stack: Stack): Promise<Map<number, number>> {
+  const text = await (await fetch(`${stack.services['hold-manager'].managementUrl}/metrics`)).text();
+  const buckets = new Map<number, number>();
+  for (const line of text.split('\n')) {
+    const match = /^booking_command_duration_seconds_bucket\{([^}]*)\} (\d+)/.exec(line);
+    if (!match || !match[1]!.includes('command="hold.place"')) continue;
+    const le = /le="([^"]+)"/.exec(match[1]!)?.[1];
+    if (le) buckets.set(le === '+Inf' ? Infinity : Number(le), Number(match[2]));
+  }
+  return buckets;
+}
+
+/** p50/p99 as the bucket bounds they fall in, from the difference of two histogram readings. */
+function describeHistogram(before: Map<number, number>, after: Map<number, number>): string {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const counts = bounds.map((le) => (after.get(le) ?? 0) - (before.get(le) ?? 0));
+  const total = counts.at(-1) ?? 0;
+  const bound = (p: number) => {
+    const index = counts.findIndex((c) => c >= (p / 100) * total);
+    return index < 0 ? '–' : `≤ ${ms(bounds[index]! * 1000)}`;
+  };
+  return `${total} requests, p50 ${bound(50)}, p99 ${bound(99)}`;
 }
 
 function holdsUrlOf(stack: Stack): string {
