@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { AppError, type CommandReply, type CommandRequestParsed } from '@otk/contracts';
+import { AppError, type CommandReply, type CommandRequest, type CommandRequestParsed } from '@otk/contracts';
 import type { NewHold, Slot } from './booking.js';
 import {
   type PracticeSettings,
@@ -34,41 +34,68 @@ export async function placeHold(deps: HoldManagerDeps, request: PlaceHoldRequest
   const earlier = await replayOf(deps, request, requestHash);
   if (earlier) return earlier;
   assertInFuture(new Date(request.start), deps.now());
-
   let slot: Slot | undefined;
-  let hold: NewHold;
   try {
-    if (await deps.bookings.isPractitionerTakenAt(request.practitionerId, new Date(request.start), deps.now())) {
-      throw slotTaken();
-    }
-    slot = await offeredSlot(deps, {
-      appointmentTypeId: request.appointmentTypeId,
-      practitionerId: request.practitionerId,
-      start: request.start,
-      ...(request.visitKind ? { visitKind: request.visitKind } : {}),
-    });
-    const now = deps.now();
-    if (await deps.bookings.isTaken(slot, now)) throw slotTaken();
-    const settings = await deps.bookings.settings();
-    hold = newHold(request, slot, settings, now, requestHash);
-    if ((await reserveSlot(deps.bookings, hold, settings, now)) === 'duplicate') {
-      return await twinOf(deps, request, requestHash);
-    }
+    await refuseIfPractitionerBookedAtStart(deps, request);
+    slot = await offeredSlot(deps, slotWanted(request));
+    const hold = await reserve(deps, request, slot, requestHash);
+    if (hold === 'duplicate') return await twinOf(deps, request, requestHash);
+    scheduleExpiry(deps, hold);
+    return { bookingId: hold.id, status: 'held', expiresAt: hold.expiresAt.toISOString() };
   } catch (error) {
     if (!isSlotTaken(error)) throw error;
-    // Taken by this very request's twin (same Idempotency-Key, committed a moment earlier)?
-    const twin = await replayOf(deps, request, requestHash);
-    if (twin) return twin;
-    throw await takenWithAlternatives(deps, {
-      appointmentTypeId: request.appointmentTypeId,
-      practitionerId: request.practitionerId,
-      after: new Date(request.start),
-      ...(slot ? { timeZone: slot.timeZone } : {}),
-    });
+    return answerTaken(deps, request, requestHash, slot);
   }
+}
 
-  scheduleExpiry(deps, hold);
-  return { bookingId: hold.id, status: 'held', expiresAt: hold.expiresAt.toISOString() };
+/** Any slot starting at `start` occupies its practitioner then: if a booking does, the slot is taken. */
+async function refuseIfPractitionerBookedAtStart(deps: HoldManagerDeps, request: PlaceHoldRequest): Promise<void> {
+  if (await deps.bookings.isPractitionerTakenAt(request.practitionerId, new Date(request.start), deps.now())) {
+    throw slotTaken();
+  }
+}
+
+function slotWanted(request: PlaceHoldRequest): CommandRequest<'availability.checkSlot'> {
+  return {
+    appointmentTypeId: request.appointmentTypeId,
+    practitionerId: request.practitionerId,
+    start: request.start,
+    ...(request.visitKind ? { visitKind: request.visitKind } : {}),
+  };
+}
+
+/** Refuses a slot visibly taken on any occupant; otherwise the transaction of reserve-slot.ts decides. */
+async function reserve(
+  deps: HoldManagerDeps,
+  request: PlaceHoldRequest,
+  slot: Slot,
+  requestHash: string,
+): Promise<NewHold | 'duplicate'> {
+  const now = deps.now();
+  if (await deps.bookings.isTaken(slot, now)) throw slotTaken();
+  const settings = await deps.bookings.settings();
+  const hold = newHold(request, slot, settings, now, requestHash);
+  return (await reserveSlot(deps.bookings, hold, settings, now)) === 'duplicate' ? 'duplicate' : hold;
+}
+
+/**
+ * The answer to a taken slot: the hold of this very request's twin (same Idempotency-Key,
+ * committed a moment earlier), or SLOT_TAKEN with the next free slots.
+ */
+async function answerTaken(
+  deps: HoldManagerDeps,
+  request: PlaceHoldRequest,
+  requestHash: string,
+  slot: Slot | undefined,
+): Promise<PlaceHoldReply> {
+  const twin = await replayOf(deps, request, requestHash);
+  if (twin) return twin;
+  throw await takenWithAlternatives(deps, {
+    appointmentTypeId: request.appointmentTypeId,
+    practitionerId: request.practitionerId,
+    after: new Date(request.start),
+    ...(slot ? { timeZone: slot.timeZone } : {}),
+  });
 }
 
 /** The hold as it will be stored: the slot, the patient, the deadlines by the practice's settings. */
