@@ -5,7 +5,10 @@ import type { Config } from '../config.js';
 import { staffStore } from '../data-access/staff-store.js';
 import { totpMatches } from '../domain/totp.js';
 import { staffGuard } from './admin-auth.js';
+import { adminAuditRoutes } from './admin-audit.routes.js';
+import { adminBookingsRoutes } from './admin-bookings.routes.js';
 import { adminSessionRoutes } from './admin-session.routes.js';
+import { adminSettingsRoutes } from './admin-settings.routes.js';
 
 /** Five failures per account or twenty per client address in fifteen minutes, then a cool-down. */
 export const signInLimits = { windowSeconds: 15 * 60, perAccount: 5, perClient: 20 };
@@ -35,5 +38,9 @@ export function adminRoutes(deps: { pool: pg.Pool; broker: Broker; config: Confi
       cookie: { secure: config.ADMIN_COOKIE_SECURE, maxAgeMs: timeouts.absoluteSeconds * 1000 },
     }),
   );
+  const rpc = { pool, broker: deps.broker, rpcTimeoutMs: config.RPC_TIMEOUT_MS, guard };
+  router.use(adminSettingsRoutes(rpc));
+  router.use(adminBookingsRoutes(rpc));
+  router.use(adminAuditRoutes({ pool, guard }));
   return router;
 }
