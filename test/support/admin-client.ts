@@ -1,4 +1,7 @@
+import { openApiChecker } from './openapi.js';
 import { runServiceCommand, type Stack } from './stack.js';
+
+const matchesOpenApi = openApiChecker();
 
 export interface AdminAnswer {
   status: number;
@@ -63,10 +66,14 @@ export class AdminClient {
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await response.text();
-    return {
+    const answer = {
       status: response.status,
       headers: response.headers,
       body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
     };
+    // Every answer of the console API must be as docs/api/openapi.yaml describes it.
+    const template = `/admin${path.split('?')[0]!.replace(/\/[0-9a-f-]{36}(?=\/|$)/, '/{id}')}`;
+    if (text) matchesOpenApi(method, template, answer.status, answer.body);
+    return answer;
   }
 }

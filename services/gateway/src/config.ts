@@ -17,6 +17,8 @@ export const configSchema = z.object({
   ADMIN_SESSION_ABSOLUTE_HOURS: env.positiveInt(12),
   /** The session cookie is sent only over HTTPS; turn off only for a local stack on plain HTTP. */
   ADMIN_COOKIE_SECURE: env.boolean(true),
+  /** How long the console's audit log keeps an entry. */
+  ADMIN_AUDIT_RETENTION_DAYS: env.positiveInt(365),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -2,7 +2,8 @@ import type { ServiceDefinition } from '@otk/runtime';
 import express from 'express';
 import { configSchema } from './config.js';
 import { migrations } from './data-access/migrations.js';
-import { adminRoutes } from './entry-points/admin.routes.js';
+import { startAdminHousekeeping } from './entry-points/admin-housekeeping.timer.js';
+import { adminRoutes, sessionTimeouts, signInLimits } from './entry-points/admin.routes.js';
 import { availabilityRoutes } from './entry-points/availability.routes.js';
 import { bookingsRoutes } from './entry-points/bookings.routes.js';
 import { errorHandler, notFound } from './entry-points/error-handler.js';
@@ -24,5 +25,13 @@ export const gateway: ServiceDefinition<typeof configSchema> = {
     app.use('/api/v1', api);
     app.use(notFound);
     app.use(errorHandler(logger));
+    const stopHousekeeping = startAdminHousekeeping({
+      pool,
+      logger,
+      timeouts: sessionTimeouts(config),
+      attemptWindowSeconds: signInLimits.windowSeconds,
+      auditRetentionDays: config.ADMIN_AUDIT_RETENTION_DAYS,
+    });
+    return { stop: stopHousekeeping };
   },
 };
