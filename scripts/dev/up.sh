@@ -136,7 +136,7 @@ cat <<TXT
 OTK is running.
   Booking site         http://127.0.0.1:$SITE_PORT
   API (gateway)        http://127.0.0.1:8080/api/v1
-  Console API          http://127.0.0.1:$SITE_PORT/api/v1/admin  (sign in: POST /session)
+  Practice console     http://127.0.0.1:$SITE_PORT/admin/
   Demo admin           $DEMO_ADMIN_EMAIL / $DEMO_ADMIN_PASSWORD  (demo only; new on every make up)
   Mail inbox           http://127.0.0.1:$MAIL_WEB_PORT
   Health and metrics   http://127.0.0.1:<port>/healthz, /readyz, /metrics

@@ -1,5 +1,6 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { type SiteServer, startSiteServer } from '../../scripts/dev/site-server.js';
@@ -8,6 +9,8 @@ import { buildSiteIfStale, distDir, launchChromium, seriousAxeViolations } from 
 import { startDemoStack } from '../support/demo-stack.js';
 import { aHoldRequest, offeredSlots, postJson } from '../support/factories.js';
 import type { Stack } from '../support/stack.js';
+
+const artifacts = fileURLToPath(new URL('../../test-artifacts/admin', import.meta.url));
 
 describe('practice console in a real browser against the real stack', function () {
   this.timeout(300000);
@@ -74,16 +77,36 @@ describe('practice console in a real browser against the real stack', function (
     await page.getByRole('button', { name: 'Speichern' }).click();
     await page.getByRole('status').filter({ hasText: 'Gespeichert' }).waitFor();
 
-    const [slot] = await offeredSlots(stack.gatewayUrl, { appointmentType: 'checkup', practitioner: 'dr-muster' });
+    const slots = await offeredSlots(stack.gatewayUrl, { appointmentType: 'checkup', practitioner: 'dr-muster' });
+    const slot = slots[0]!;
     const placedAt = Date.now();
     const hold = await postJson(`${stack.gatewayUrl}/api/v1/holds`, aHoldRequest(slot));
     expect(hold.status).to.equal(201);
     expect(Date.parse(hold.body.expiresAt as string) - placedAt).to.be.within(5 * 60_000 - 2000, 5 * 60_000 + 5000);
+    // A few more test patients on the same day, for a bookings view with something in it.
+    const names = [
+      ['Marco', 'Rossi'],
+      ['Claire', 'Dubois'],
+      ['Lukas', 'Meier'],
+    ];
+    const sameDay = slots.filter((s) => s.start.slice(0, 10) === slot.start.slice(0, 10)).slice(1, 1 + names.length);
+    for (const [i, other] of sameDay.entries()) {
+      const request = aHoldRequest(other);
+      const [firstName, lastName] = names[i]!;
+      const more = await postJson(`${stack.gatewayUrl}/api/v1/holds`, {
+        ...request,
+        patient: { ...request.patient, firstName, lastName },
+      });
+      expect(more.status).to.equal(201);
+    }
 
     // The bookings view of the hold's day lists it, and the audit log names the change.
-    await page.goto(`${site.url}/admin/#/bookings?date=${new Date(slot!.start).toLocaleDateString('sv')}&span=day`);
+    await page.goto(`${site.url}/admin/#/bookings?date=${new Date(slot.start).toLocaleDateString('sv')}&span=day`);
     await page.getByRole('heading', { name: 'Termine', exact: true }).waitFor();
     await page.getByRole('cell', { name: 'Beispiel, Anna' }).first().waitFor();
+    // The README's picture of the console (test patients only).
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, 'console-bookings.png') });
     expect(await seriousAxeViolations(page), 'axe on the bookings').to.deep.equal([]);
     await page.getByRole('link', { name: 'Protokoll' }).click();
     await page.getByRole('cell', { name: 'settings.update' }).first().waitFor();

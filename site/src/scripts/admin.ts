@@ -19,6 +19,8 @@ let language: Language = pickLanguage(
   new URL(location.href).searchParams.get('lang') ?? localStorage.getItem('otk-admin-lang'),
   navigator.languages,
 );
+/** A booking's status, or a step of its history, in the staff member's language. */
+const statusText = (status: string) => (`status.${status}` in en ? t(`status.${status}` as Key) : status);
 const t = (key: Key, vars: Record<string, string | number> = {}) =>
   texts[language][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 
@@ -273,8 +275,10 @@ async function settingsView(): Promise<void> {
 
 /** Local midnight of a yyyy-mm-dd date in the browser's zone (the reception desk's). */
 const localDay = (date: string) => new Date(`${date}T00:00:00`);
-const timeFormat = () =>
+/** Times of bookings in the practice's zone (the bookings carry it); the audit log in the browser's. */
+const timeFormat = (timeZone?: string) =>
   new Intl.DateTimeFormat(language, {
+    ...(timeZone ? { timeZone } : {}),
     weekday: 'short',
     day: 'numeric',
     month: 'short',
@@ -321,7 +325,7 @@ async function bookingsView(): Promise<void> {
   for (const booking of result.data.bookings) {
     byPractitioner.set(booking.practitionerName, [...(byPractitioner.get(booking.practitionerName) ?? []), booking]);
   }
-  const format = timeFormat();
+  const format = timeFormat(result.data.bookings[0]?.timeZone);
   const tables = [...byPractitioner].map(([name, bookings]) =>
     h(
       'section',
@@ -351,7 +355,7 @@ async function bookingsView(): Promise<void> {
               h('td', {}, format.format(new Date(b.start))),
               h('td', {}, `${b.patient.lastName}, ${b.patient.firstName}`),
               h('td', {}, b.appointmentTypeName[language] ?? b.appointmentTypeName.de ?? ''),
-              h('td', {}, b.status),
+              h('td', {}, statusText(b.status)),
               h('td', {}, h('a', { href: `#/booking/${b.bookingId}` }, t('bookings.open'))),
             ),
           ),
@@ -372,7 +376,7 @@ async function bookingView(id: string): Promise<void> {
   const result = await call<{ booking: StaffBooking; history: { at: string; what: string }[] }>(`/bookings/${id}`);
   if (!result.ok) return showView(app, navigation(), h('p', { class: 'error-text', role: 'alert' }, failure(result)));
   const { booking, history } = result.data;
-  const format = timeFormat();
+  const format = timeFormat(booking.timeZone);
   const reason = h('input', { type: 'text', name: 'reason', required: true, maxlength: 500 });
   const status = h('p', { role: 'status' });
   const cancel =
@@ -414,13 +418,13 @@ async function bookingView(id: string): Promise<void> {
         `${booking.appointmentTypeName[language] ?? booking.appointmentTypeName.de ?? ''} · ${booking.practitionerName}`,
       ),
       h('dt', {}, t('bookings.status')),
-      h('dd', {}, booking.status),
+      h('dd', {}, statusText(booking.status)),
     ),
     h('h2', {}, t('booking.history')),
     h(
       'ul',
       {},
-      history.map((step) => h('li', {}, `${format.format(new Date(step.at))}: ${step.what}`)),
+      history.map((step) => h('li', {}, `${format.format(new Date(step.at))}: ${statusText(step.what)}`)),
     ),
     cancel,
     status,
