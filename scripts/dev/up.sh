@@ -61,6 +61,14 @@ AVAILABILITY_DATABASE_URL="$(database_url_of availability)" \
   NOTIFICATION_DATABASE_URL="$(database_url_of notification)" \
   node --conditions=development --import tsx scripts/dev/seed.ts
 
+# A demo admin for the console, with a new generated password on every `make up` (demo only: a
+# real installation creates its first admin with the same command and keeps the password secret).
+DEMO_ADMIN_EMAIL=admin@demo.otk.test
+say "creating the demo admin $DEMO_ADMIN_EMAIL"
+DEMO_ADMIN_PASSWORD=$(DATABASE_URL="$(database_url_of gateway)" \
+  node --conditions=development --import tsx services/gateway/src/main.ts create-admin --email "$DEMO_ADMIN_EMAIL" |
+  sed -n 's/^password (shown once): //p')
+
 start() { # name command...
   local name=$1
   shift
@@ -81,6 +89,7 @@ for service in "${SERVICES[@]}"; do
     PORT="${SERVICE_PORT[$service]}" \
     MANAGEMENT_PORT="${MANAGEMENT_PORT[$service]}" \
     SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" \
+    ADMIN_COOKIE_SECURE=false \
     node --conditions=development --import tsx "services/$service/src/main.ts"
 done
 
@@ -127,6 +136,8 @@ cat <<TXT
 OTK is running.
   Booking site         http://127.0.0.1:$SITE_PORT
   API (gateway)        http://127.0.0.1:8080/api/v1
+  Practice console     http://127.0.0.1:$SITE_PORT/admin/
+  Demo admin           $DEMO_ADMIN_EMAIL / $DEMO_ADMIN_PASSWORD  (demo only; new on every make up)
   Mail inbox           http://127.0.0.1:$MAIL_WEB_PORT
   Health and metrics   http://127.0.0.1:<port>/healthz, /readyz, /metrics
                        ports: gateway 9080, availability 9081, hold-manager 9082, notification 9083, pixelmedics-sync 9084

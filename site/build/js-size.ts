@@ -12,12 +12,20 @@ export interface JsSize {
   totalGzipBytes: number;
 }
 
-/** Every JavaScript file a browser may load from the built site, and their gzipped sizes. */
+/**
+ * The staff console (/admin, src/pages/admin.astro) has a bundle of its own that no patient page
+ * loads; it is not part of the patient flow's budget.
+ */
+function isConsole(path: string): boolean {
+  return path.startsWith('admin.astro_') || path.startsWith('admin/');
+}
+
+/** Every JavaScript file a patient's browser may load from the built site, and their gzipped sizes. */
 export async function measureJs(distDir: string): Promise<JsSize> {
   const entries = await readdir(distDir, { recursive: true, withFileTypes: true });
   const files: JsSize['files'] = [];
   for (const entry of entries) {
-    if (!entry.isFile() || !/\.m?js$/.test(entry.name)) continue;
+    if (!entry.isFile() || !/\.m?js$/.test(entry.name) || isConsole(entry.name)) continue;
     const path = join(entry.parentPath, entry.name);
     const content = await readFile(path);
     files.push({
@@ -30,6 +38,7 @@ export async function measureJs(distDir: string): Promise<JsSize> {
   for (const entry of entries) {
     if (!entry.isFile() || !entry.name.endsWith('.html')) continue;
     const path = join(entry.parentPath, entry.name);
+    if (isConsole(relative(distDir, path))) continue;
     const html = await readFile(path, 'utf8');
     const inline = [...html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1] ?? '').join('\n');
     if (inline.trim() === '') continue;

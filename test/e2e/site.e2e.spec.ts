@@ -1,67 +1,21 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPool } from '@otk/db';
 import { waitFor } from '@otk/test-kit';
-import type { AxeResults } from 'axe-core';
 import { expect } from 'chai';
-import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { seedDemoPracticeSettings } from '../../services/notification/src/data-access/demo-practice-settings.seed.js';
 import { jsBudgetBytes, measureJs } from '../../site/build/js-size.js';
 import { type SiteServer, startSiteServer } from '../../scripts/dev/site-server.js';
+import { buildSiteIfStale, distDir, launchChromium, seriousAxeViolations } from '../support/browser.js';
 import { startDemoStack } from '../support/demo-stack.js';
 import { postJson } from '../support/factories.js';
 import type { Stack } from '../support/stack.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const siteDir = join(root, 'site');
-const distDir = join(siteDir, 'dist');
 const artifacts = join(root, 'test-artifacts', 'site');
-const axeScript = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** Newest modification time of the site's sources, to build only when dist is older. */
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (['dist', 'node_modules', '.astro'].includes(entry.name)) continue;
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function buildSiteIfStale(): void {
-  const built = (() => {
-    try {
-      return statSync(join(distDir, 'index.html')).mtimeMs;
-    } catch {
-      return 0;
-    }
-  })();
-  if (built > newestSource(siteDir)) return;
-  execFileSync('npm', ['run', 'build', '-w', 'site'], { cwd: root, stdio: 'pipe' });
-}
-
-/** Debian's Chromium; without the background-networking flags it tries to reach Google and stalls. */
-function launchChromium(): Promise<Browser> {
-  // Playwright gives every launch a fresh temporary profile (user-data-dir) of its own.
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
 
 const phone = { width: 360, height: 740 };
 const desktop = { width: 1280, height: 900 };
@@ -142,17 +96,7 @@ describe('booking site: the patient flow in a real browser against the real stac
   async function check(page: Page, name: string): Promise<void> {
     await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
     viewportShots.set(name, await page.screenshot());
-    // Evaluated through the debugging protocol, so the site's content security policy (own scripts
-    // only) stays in force for everything else.
-    if (!(await page.evaluate("'axe' in window"))) await page.evaluate(axeScript);
-    const results = (await page.evaluate(
-      "axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] })",
-    )) as AxeResults;
-    const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(
-      serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
-      `axe on ${name}`,
-    ).to.deep.equal([]);
+    expect(await seriousAxeViolations(page), `axe on ${name}`).to.deep.equal([]);
   }
 
   /** What the screen showed at each checked step, for the overview of the flow. */

@@ -128,7 +128,11 @@ export const bookingChangedV1 = z.object({
   previous: occupancySchema.extend({ practitionerId: z.string().min(1), start: instantSchema, end: instantSchema }),
   manageToken: tokenSchema,
 });
-export const bookingCancelledV1 = z.object({ booking: bookingSnapshotSchema });
+export const bookingCancelledV1 = z.object({
+  booking: bookingSnapshotSchema,
+  /** Who cancelled: the patient through the manage link (absent in older events) or the practice. */
+  cancelledBy: z.enum(['patient', 'practice']).optional(),
+});
 
 export type BookingHeldV1 = z.infer<typeof bookingHeldV1>;
 

@@ -21,6 +21,25 @@ import {
 } from './availability.js';
 import { queues } from './names.js';
 import { importNowReplyV1, importNowRequestV1 } from './practice.js';
+import {
+  bookingRulesSchema,
+  getSettingsRequestV1,
+  messageSettingsSchema,
+  siteSettingsSchema,
+  syncSettingsSchema,
+  updateBookingRulesRequestV1,
+  updateMessageSettingsRequestV1,
+  updateSiteSettingsRequestV1,
+  updateSyncSettingsRequestV1,
+} from './settings.js';
+import {
+  cancelByPracticeReplyV1,
+  cancelByPracticeRequestV1,
+  findBookingReplyV1,
+  findBookingRequestV1,
+  listBookingsReplyV1,
+  listBookingsRequestV1,
+} from './staff-bookings.js';
 
 /** The patient's consent to the privacy policy (F7), stored with its time and the policy version. */
 export const consentSchema = z.object({
@@ -211,6 +230,74 @@ export const commands = {
     queue: queues.pixelmedicsSyncRpc,
     request: importNowRequestV1,
     reply: importNowReplyV1,
+  },
+  // The console's view of the bookings.
+  'booking.list': {
+    version: 1,
+    queue: queues.holdManagerRpc,
+    request: listBookingsRequestV1,
+    reply: listBookingsReplyV1,
+  },
+  'booking.find': {
+    version: 1,
+    queue: queues.holdManagerRpc,
+    request: findBookingRequestV1,
+    reply: findBookingReplyV1,
+  },
+  'booking.cancelByPractice': {
+    version: 1,
+    queue: queues.holdManagerRpc,
+    request: cancelByPracticeRequestV1,
+    reply: cancelByPracticeReplyV1,
+  },
+  // The console's settings, each at its owner (ADR 24); an update answers with the whole new part.
+  'hold.getSettings': {
+    version: 1,
+    queue: queues.holdManagerRpc,
+    request: getSettingsRequestV1,
+    reply: bookingRulesSchema,
+  },
+  'hold.updateSettings': {
+    version: 1,
+    queue: queues.holdManagerRpc,
+    request: updateBookingRulesRequestV1,
+    reply: bookingRulesSchema,
+  },
+  'availability.getSettings': {
+    version: 1,
+    queue: queues.availabilityRpc,
+    request: getSettingsRequestV1,
+    reply: siteSettingsSchema,
+  },
+  'availability.updateSettings': {
+    version: 1,
+    queue: queues.availabilityRpc,
+    request: updateSiteSettingsRequestV1,
+    reply: siteSettingsSchema,
+  },
+  'notification.getSettings': {
+    version: 1,
+    queue: queues.notificationRpc,
+    request: getSettingsRequestV1,
+    reply: messageSettingsSchema,
+  },
+  'notification.updateSettings': {
+    version: 1,
+    queue: queues.notificationRpc,
+    request: updateMessageSettingsRequestV1,
+    reply: messageSettingsSchema,
+  },
+  'sync.getSettings': {
+    version: 1,
+    queue: queues.pixelmedicsSyncRpc,
+    request: getSettingsRequestV1,
+    reply: syncSettingsSchema,
+  },
+  'sync.updateSettings': {
+    version: 1,
+    queue: queues.pixelmedicsSyncRpc,
+    request: updateSyncSettingsRequestV1,
+    reply: syncSettingsSchema,
   },
 } as const;
 

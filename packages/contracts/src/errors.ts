@@ -12,6 +12,18 @@ export const errorCodes = {
   PRACTITIONER_NOT_OFFERING_TYPE: 400,
   /** A date range that ends before it starts or is longer than allowed. */
   DATE_RANGE_INVALID: 400,
+  /** Staff sign-in (console): e-mail, password or code not right; never says which. */
+  SIGN_IN_FAILED: 401,
+  /** The staff account signs in with a TOTP code as well; the password was right. */
+  TOTP_REQUIRED: 401,
+  /** A console request without a valid session (none, signed out, or timed out). */
+  UNAUTHENTICATED: 401,
+  /** The signed-in role may not do this. */
+  FORBIDDEN: 403,
+  /** A console request without the session's CSRF token in the X-OTK-CSRF header. */
+  CSRF_FAILED: 403,
+  /** The practice requires TOTP for admins: this admin must enrol a code before anything else. */
+  TOTP_SETUP_REQUIRED: 403,
   NOT_FOUND: 404,
   SLOT_TAKEN: 409,
   SLOT_NOT_OFFERED: 409,

@@ -9,7 +9,8 @@ import {
   holdExpiryDueV1,
 } from './booking.js';
 import { type Envelope, envelope, envelopeSchema } from './envelope.js';
-import { busyTimesImportedV1, catalogueImportedV1 } from './practice.js';
+import { busyTimesImportedV1 } from './practice.js';
+import { practiceProfileChangedV1 } from './settings.js';
 
 /**
  * Every event on the `events` exchange. The key is the routing key. Never rename one without a
@@ -24,7 +25,7 @@ export const events = {
   'booking.cancelled': { version: 1, schema: bookingCancelledV1 },
   'hold.expiryDue': { version: 1, schema: holdExpiryDueV1 },
   'practice.busyTimesImported': { version: 1, schema: busyTimesImportedV1 },
-  'practice.catalogueImported': { version: 1, schema: catalogueImportedV1 },
+  'practice.profileChanged': { version: 1, schema: practiceProfileChangedV1 },
 } as const;
 
 export type EventType = keyof typeof events;

@@ -6,4 +6,6 @@ export * from './errors.js';
 export * from './events.js';
 export * from './names.js';
 export * from './practice.js';
+export * from './settings.js';
+export * from './staff-bookings.js';
 export * from './text.js';

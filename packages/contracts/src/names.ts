@@ -20,6 +20,10 @@ export const queues = {
   holdManagerEvents: 'hold-manager.events',
   availabilityRpc: 'availability.rpc',
   notificationEvents: 'notification.events',
+  /** notification's commands: the console reads and changes its message settings. */
+  notificationRpc: 'notification.rpc',
+  /** notification follows the practice profile that availability owns. */
+  notificationPracticeEvents: 'notification.practice-events',
   availabilityEvents: 'availability.events',
   /** Imports from the practice system, apart from booking events so neither waits for the other. */
   availabilityPracticeEvents: 'availability.practice-events',

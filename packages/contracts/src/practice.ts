@@ -21,15 +21,6 @@ export const busyTimesImportedV1 = z.object({
 });
 export type BusyTimesImportedV1 = z.infer<typeof busyTimesImportedV1>;
 
-/** practice.catalogueImported v1: practitioners, calendars/resources and their links, and types. */
-export const catalogueImportedV1 = z.object({
-  practitioners: z.array(z.object({ id: z.string(), name: z.string(), resourceIds: z.array(z.string()) })),
-  resources: z.array(z.object({ id: z.string(), name: z.string(), kind: z.enum(['calendar', 'room', 'device']) })),
-  appointmentTypes: z.array(
-    z.object({ id: z.string(), name: z.string(), durationMinutes: z.number().int().positive() }),
-  ),
-});
-
 /**
  * practice.importNow v1: import catalogue and busy times now rather than at the next interval.
  * `force` publishes them even when unchanged: a consumer rebuilding its state at start asks so.

@@ -4,6 +4,7 @@ import { rebuildBusyIndexInBackground } from './data-access/busy-index-rebuild.j
 import { migrations } from './data-access/migrations.js';
 import { ReadModel } from './data-access/read-model.js';
 import { serveAvailabilityCommands } from './entry-points/availability.rpc.js';
+import { serveSettingsCommands } from './entry-points/settings.rpc.js';
 import { bookingEventsSubscription, consumeBookingEvents } from './entry-points/booking-events.consumer.js';
 import {
   consumePracticeBusyTimes,
@@ -15,12 +16,15 @@ export const availability: ServiceDefinition<typeof configSchema> = {
   configSchema,
   migrations,
   subscriptions: [bookingEventsSubscription, practiceBusyTimesSubscription],
+  // The practice profile's changes (practice.profileChanged) leave through the outbox.
+  outbox: true,
   async start({ broker, pool, logger, config }) {
     const model = new ReadModel(pool, logger);
     await model.start();
     await consumeBookingEvents(broker, pool);
     await consumePracticeBusyTimes(broker, pool);
     await serveAvailabilityCommands(broker, model, { slotCacheMaxAgeMs: config.SLOT_CACHE_MAX_AGE_MS });
+    await serveSettingsCommands(broker, pool);
     const rebuild = rebuildBusyIndexInBackground({ broker, pool, logger });
     return {
       async stop() {

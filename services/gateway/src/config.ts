@@ -11,6 +11,14 @@ export const configSchema = z.object({
   AVAILABILITY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(250),
   /** How many reverse proxies (ingress, load balancer) stand before the gateway and add X-Forwarded-For. */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
+  /** A console session ends after this long without a request… */
+  ADMIN_SESSION_IDLE_MINUTES: env.positiveInt(30),
+  /** …and this long after sign-in in any case. */
+  ADMIN_SESSION_ABSOLUTE_HOURS: env.positiveInt(12),
+  /** The session cookie is sent only over HTTPS; turn off only for a local stack on plain HTTP. */
+  ADMIN_COOKIE_SECURE: env.boolean(true),
+  /** How long the console's audit log keeps an entry. */
+  ADMIN_AUDIT_RETENTION_DAYS: env.positiveInt(365),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -8,6 +8,8 @@ import type { HoldManagerDeps } from './domain/ports.js';
 import { shareAlternativesPerSlot } from './domain/taken-slot-alternatives.js';
 import { serveBookingCommands } from './entry-points/booking-commands.rpc.js';
 import { bookingMetrics } from './entry-points/booking-metrics.js';
+import { serveStaffBookingCommands } from './entry-points/staff-booking-commands.rpc.js';
+import { serveSettingsCommands } from './entry-points/settings-commands.rpc.js';
 import { startExpirySweep } from './entry-points/expiry-sweep.timer.js';
 import { consumeHoldExpiries, holdExpirySubscription } from './entry-points/hold-expiry.consumer.js';
 
@@ -35,6 +37,8 @@ export const holdManager: ServiceDefinition<typeof configSchema> = {
     const metrics = bookingMetrics(registry);
     await consumeHoldExpiries(broker, deps, metrics);
     await serveBookingCommands(broker, deps, metrics);
+    await serveSettingsCommands(broker, pool);
+    await serveStaffBookingCommands(broker, deps, metrics);
     const stopSweep = startExpirySweep(deps, logger, config.HOLD_EXPIRY_SWEEP_INTERVAL_MS, metrics);
     return { stop: stopSweep };
   },

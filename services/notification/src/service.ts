@@ -4,13 +4,15 @@ import { createMailer } from './data-access/mailer.js';
 import { migrations } from './data-access/migrations.js';
 import { type SmsGateway, httpJsonSmsGateway, twilioSmsGateway } from './data-access/sms-gateway.js';
 import { bookingEventsSubscription, consumeBookingEvents } from './entry-points/booking-events.consumer.js';
+import { consumePracticeProfile, practiceProfileSubscription } from './entry-points/practice-profile.consumer.js';
+import { serveSettingsCommands } from './entry-points/settings.rpc.js';
 import { notificationMetrics } from './notification-metrics.js';
 
 export const notification: ServiceDefinition<typeof configSchema> = {
   name: 'notification',
   configSchema,
   migrations,
-  subscriptions: [bookingEventsSubscription],
+  subscriptions: [bookingEventsSubscription, practiceProfileSubscription],
   async start({ broker, pool, logger, config, metrics }) {
     const mailer = createMailer(config.SMTP_URL, { dkimPrivateKey: config.DKIM_PRIVATE_KEY });
     await consumeBookingEvents(
@@ -18,6 +20,8 @@ export const notification: ServiceDefinition<typeof configSchema> = {
       { pool, mailer, sms: smsGateway(config), metrics: notificationMetrics(metrics.registry), logger },
       { maxAttempts: config.NOTIFICATION_MAX_ATTEMPTS, retryDelaysMs: config.NOTIFICATION_RETRY_DELAYS_MS },
     );
+    await consumePracticeProfile(broker, pool);
+    await serveSettingsCommands(broker, pool);
     return { stop: async () => mailer.close() };
   },
 };

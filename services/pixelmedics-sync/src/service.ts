@@ -6,6 +6,7 @@ import { migrations } from './data-access/migrations.js';
 import type { PracticeSystem } from './domain/practice-system.port.js';
 import { bookingEventsSubscription, consumeBookingEvents } from './entry-points/booking-events.consumer.js';
 import { schedulePracticeImport } from './entry-points/practice-import.scheduler.js';
+import { serveSettingsCommands } from './entry-points/settings.rpc.js';
 import { SyncWorker } from './entry-points/sync-worker.js';
 
 export const pixelmedicsSync: ServiceDefinition<typeof configSchema> = {
@@ -27,6 +28,7 @@ export const pixelmedicsSync: ServiceDefinition<typeof configSchema> = {
     await consumeBookingEvents(broker, pool, worker);
     worker.start();
     const imports = await schedulePracticeImport({ pool, practice, broker, logger, registry: metrics.registry });
+    await serveSettingsCommands(broker, pool);
     return {
       async stop() {
         await imports.stop();

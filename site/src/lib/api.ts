@@ -11,6 +11,12 @@ const knownCodes = new Set<string>([
   'PRACTITIONER_UNKNOWN',
   'PRACTITIONER_NOT_OFFERING_TYPE',
   'DATE_RANGE_INVALID',
+  'SIGN_IN_FAILED',
+  'TOTP_REQUIRED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'CSRF_FAILED',
+  'TOTP_SETUP_REQUIRED',
   'NOT_FOUND',
   'SLOT_TAKEN',
   'SLOT_NOT_OFFERED',
@@ -42,7 +48,7 @@ export function errorFromBody(status: number, body: unknown): Extract<ApiResult<
 /** One request to the API on this origin. Never throws: a lost connection is code NETWORK. */
 export async function api<T>(
   path: string,
-  init: { method?: 'GET' | 'POST'; body?: unknown; headers?: Record<string, string> } = {},
+  init: { method?: 'GET' | 'POST' | 'PATCH' | 'DELETE'; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<ApiResult<T>> {
   let response: Response;
   try {

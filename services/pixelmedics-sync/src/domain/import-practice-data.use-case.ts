@@ -13,9 +13,10 @@ export interface ImportResult {
 }
 
 /**
- * Reads the catalogue and the staff-made busy times from the practice system and publishes them
- * (through the outbox) when they changed since the last import, or when `force`d, so
- * availability never offers a slot that staff already filled.
+ * Reads the catalogue and the staff-made busy times from the practice system and publishes the
+ * busy times (through the outbox) when either changed since the last import, or when `force`d, so
+ * availability never offers a slot that staff already filled. The catalogue is availability's
+ * (ADR 24); it is read here only so that a change of it counts as a change.
  */
 export async function importPracticeData(
   deps: { pool: pg.Pool; practice: PracticeSystem },
@@ -37,7 +38,6 @@ export async function importPracticeData(
       `SELECT fingerprint FROM ${schema}.import_state FOR UPDATE`,
     );
     if (last.rows[0]?.fingerprint === fingerprint && !options.force) return false;
-    await appendToOutbox(client, schema, createEvent('practice.catalogueImported', catalogue));
     await appendToOutbox(
       client,
       schema,

@@ -1,0 +1,493 @@
+import { createPool } from '@otk/db';
+import { expect } from 'chai';
+import { generate } from 'otplib';
+import type pg from 'pg';
+import { waitFor } from '@otk/test-kit';
+import { AdminClient, createStaffAccount } from '../support/admin-client.js';
+import { startDemoStack } from '../support/demo-stack.js';
+import { type OfferedSlot, aHoldRequest, getJson, offeredSlots, postJson } from '../support/factories.js';
+import { type Stack, runServiceCommand } from '../support/stack.js';
+
+describe('administration console API on the real stack', function () {
+  this.timeout(180000);
+  let stack: Stack;
+  let pool: pg.Pool;
+  let adminPassword: string;
+  let staffPassword: string;
+  const adminEmail = 'admin@practice.test';
+  const staffEmail = 'reception@practice.test';
+  /** Every secret a log line must never contain. */
+  const secrets: string[] = [];
+  let clients = 0;
+  /** A client of its own address, so the sign-in limits of one test leave the others alone. */
+  const aClient = () => new AdminClient(stack.gatewayUrl, `198.51.100.${++clients}`);
+  const signedIn = async (email: string, password: string) => {
+    const client = aClient();
+    const answer = await client.signIn(email, password);
+    expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+    secrets.push(client.cookie!.split('=')[1]!, client.csrfToken!);
+    return client;
+  };
+
+  before(async () => {
+    stack = await startDemoStack({ env: { ADMIN_COOKIE_SECURE: 'false', TRUST_PROXY_HOPS: '1' } });
+    pool = createPool({ connectionString: stack.env.DATABASE_URL!, applicationName: 'test' });
+    adminPassword = await createStaffAccount(stack, adminEmail, 'admin');
+    staffPassword = await createStaffAccount(stack, staffEmail, 'staff');
+    secrets.push(adminPassword, staffPassword);
+  });
+
+  after(async () => {
+    await pool?.end();
+    await stack?.stop();
+  });
+
+  describe('signing in and out', () => {
+    it('when an admin signs in, then the answer has a CSRF token and the cookie is HttpOnly and SameSite=Strict', async () => {
+      const client = aClient();
+      const answer = await client.signIn(adminEmail, adminPassword);
+      expect(answer.status).to.equal(200);
+      expect(answer.body.user).to.deep.equal({
+        email: adminEmail,
+        role: 'admin',
+        totpEnabled: false,
+        totpSetupRequired: false,
+      });
+      expect(answer.body.csrfToken).to.be.a('string').with.length.above(30);
+      const cookie = answer.headers.get('set-cookie')!;
+      expect(cookie).to.match(/^otk-admin=[A-Za-z0-9_-]{40,}; /);
+      expect(cookie).to.match(/HttpOnly/);
+      expect(cookie).to.match(/SameSite=Strict/);
+      expect(cookie).to.match(/Path=\//);
+      secrets.push(client.cookie!.split('=')[1]!, client.csrfToken!);
+      const session = await client.request('GET', '/session', undefined, { csrf: false });
+      expect(session.status).to.equal(200);
+      expect(session.body.csrfToken).to.equal(client.csrfToken);
+    });
+
+    it('when the password is wrong or the e-mail unknown, then both answers are the same 401 SIGN_IN_FAILED', async () => {
+      const wrong = await aClient().signIn(adminEmail, 'not the password at all');
+      const unknown = await aClient().signIn('nobody@practice.test', 'not the password at all');
+      expect(wrong.status).to.equal(401);
+      expect(wrong.body).to.deep.equal(unknown.body);
+      expect(wrong.body.code).to.equal('SIGN_IN_FAILED');
+      expect(wrong.headers.get('set-cookie')).to.equal(null);
+    });
+
+    it('when there is no session cookie, then the session is 401 UNAUTHENTICATED', async () => {
+      const answer = await aClient().request('GET', '/session');
+      expect(answer.status).to.equal(401);
+      expect(answer.body.code).to.equal('UNAUTHENTICATED');
+    });
+
+    it('when signing out, then the CSRF header is needed and afterwards the cookie opens nothing', async () => {
+      const client = await signedIn(adminEmail, adminPassword);
+      const withoutCsrf = await client.request('DELETE', '/session', undefined, { csrf: false });
+      expect(withoutCsrf.status).to.equal(403);
+      expect(withoutCsrf.body.code).to.equal('CSRF_FAILED');
+      const wrongCsrf = await client.request('DELETE', '/session', undefined, { csrfToken: 'x'.repeat(43) });
+      expect(wrongCsrf.body.code).to.equal('CSRF_FAILED');
+      expect((await client.request('DELETE', '/session')).status).to.equal(204);
+      expect((await client.request('GET', '/session')).status).to.equal(401);
+    });
+
+    it('when signing out everywhere, then every session of the account ends and other accounts keep theirs', async () => {
+      const first = await signedIn(staffEmail, staffPassword);
+      const second = await signedIn(staffEmail, staffPassword);
+      const admin = await signedIn(adminEmail, adminPassword);
+      expect((await first.request('DELETE', '/sessions')).status).to.equal(204);
+      expect((await first.request('GET', '/session')).status).to.equal(401);
+      expect((await second.request('GET', '/session')).status).to.equal(401);
+      expect((await admin.request('GET', '/session')).status).to.equal(200);
+    });
+
+    it('when a session was idle too long or is older than the absolute limit, then it is 401', async () => {
+      const idle = await signedIn(staffEmail, staffPassword);
+      const old = await signedIn(adminEmail, adminPassword);
+      const hashOf = (client: AdminClient) => client.cookie!.split('=')[1]!;
+      await pool.query(
+        `UPDATE gateway.staff_sessions SET last_seen_at = now() - interval '31 minutes'
+          WHERE id_hash = sha256(convert_to($1, 'UTF8'))`,
+        [hashOf(idle)],
+      );
+      await pool.query(
+        `UPDATE gateway.staff_sessions SET created_at = now() - interval '13 hours'
+          WHERE id_hash = sha256(convert_to($1, 'UTF8'))`,
+        [hashOf(old)],
+      );
+      expect((await idle.request('GET', '/session')).status).to.equal(401);
+      expect((await old.request('GET', '/session')).status).to.equal(401);
+    });
+  });
+
+  describe('brute-force limits', () => {
+    it('when 50 wrong passwords for one account arrive at once, then exactly 5 are checked and 45 get 429 with Retry-After', async () => {
+      const email = 'target@practice.test';
+      const password = await createStaffAccount(stack, email, 'staff');
+      secrets.push(password);
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          new AdminClient(stack.gatewayUrl, `203.0.113.${i + 1}`).signIn(email, `wrong password ${i}`),
+        ),
+      );
+      const statuses = answers.map((a) => a.status);
+      expect(statuses.filter((s) => s === 401)).to.have.length(5);
+      expect(statuses.filter((s) => s === 429)).to.have.length(45);
+      for (const limited of answers.filter((a) => a.status === 429)) {
+        expect(limited.body.code).to.equal('RATE_LIMITED');
+        const retryAfter = Number(limited.headers.get('retry-after'));
+        expect(retryAfter).to.be.within(1, 900);
+      }
+      // The right password does not get past the cool-down either, and the message says nothing of it.
+      const right = await new AdminClient(stack.gatewayUrl, '203.0.113.99').signIn(email, password);
+      expect(right.status).to.equal(429);
+    });
+
+    it('when one client address tries 50 e-mails at once, then 20 are checked and 30 get 429', async () => {
+      const client = new AdminClient(stack.gatewayUrl, '192.0.2.77');
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => client.signIn(`guess${i}@practice.test`, 'a wrong password')),
+      );
+      const statuses = answers.map((a) => a.status);
+      expect(statuses.filter((s) => s === 401)).to.have.length(20);
+      expect(statuses.filter((s) => s === 429)).to.have.length(30);
+    });
+  });
+
+  describe('TOTP', () => {
+    it('when a staff member enrols a code generator, then signing in needs its code', async () => {
+      const email = 'totp@practice.test';
+      const password = await createStaffAccount(stack, email, 'staff');
+      secrets.push(password);
+      const client = await signedIn(email, password);
+      const started = await client.request('POST', '/account/totp');
+      expect(started.status).to.equal(200);
+      const secret = started.body.secret as string;
+      secrets.push(secret);
+      expect(started.body.uri).to.match(/^otpauth:\/\/totp\/OTK:/);
+      const wrong = await client.request('POST', '/account/totp/confirm', { code: '12345x' });
+      expect(wrong.status).to.equal(400);
+      expect(
+        (await client.request('POST', '/account/totp/confirm', { code: await generate({ secret }) })).status,
+      ).to.equal(204);
+      const withoutCode = await aClient().signIn(email, password);
+      expect(withoutCode.status).to.equal(401);
+      expect(withoutCode.body.code).to.equal('TOTP_REQUIRED');
+      const withCode = await aClient().signIn(email, password, await generate({ secret }));
+      expect(withCode.status).to.equal(200);
+      expect((withCode.body.user as { totpEnabled: boolean }).totpEnabled).to.equal(true);
+    });
+  });
+
+  describe('every route refuses', () => {
+    const someId = '00000000-0000-4000-8000-000000000000';
+    /** Every console route but signing in, with the roles it admits. */
+    const routes: { method: string; path: string; body?: unknown; roles: ('admin' | 'staff')[] }[] = [
+      { method: 'DELETE', path: '/session', roles: ['admin', 'staff'] },
+      { method: 'DELETE', path: '/sessions', roles: ['admin', 'staff'] },
+      { method: 'POST', path: '/account/totp', roles: ['admin', 'staff'] },
+      { method: 'POST', path: '/account/totp/confirm', body: { code: '123456' }, roles: ['admin', 'staff'] },
+      { method: 'DELETE', path: '/account/totp', body: { code: '123456' }, roles: ['admin', 'staff'] },
+      { method: 'GET', path: '/settings', roles: ['admin'] },
+      { method: 'PATCH', path: '/settings', body: { bookingHorizonDays: 90 }, roles: ['admin'] },
+      {
+        method: 'GET',
+        path: '/bookings?from=2030-01-01T00:00:00Z&to=2030-01-08T00:00:00Z',
+        roles: ['admin', 'staff'],
+      },
+      { method: 'GET', path: `/bookings/${someId}`, roles: ['admin', 'staff'] },
+      { method: 'POST', path: `/bookings/${someId}/cancel`, body: { reason: 'test' }, roles: ['admin', 'staff'] },
+      { method: 'GET', path: '/audit', roles: ['admin'] },
+    ];
+
+    it('when there is no session, then every route answers 401 UNAUTHENTICATED', async () => {
+      const client = aClient();
+      for (const route of [...routes, { method: 'GET', path: '/session', roles: [] }]) {
+        const answer = await client.request(route.method, route.path, 'body' in route ? route.body : undefined);
+        expect(answer.status, `${route.method} ${route.path}`).to.equal(401);
+        expect(answer.body.code).to.equal('UNAUTHENTICATED');
+      }
+    });
+
+    it('when the role may not use a route, then it answers 403 FORBIDDEN', async () => {
+      const staff = await signedIn(staffEmail, staffPassword);
+      const adminOnly = routes.filter((route) => !route.roles.includes('staff'));
+      expect(adminOnly.length).to.be.above(2);
+      for (const route of adminOnly) {
+        const answer = await staff.request(route.method, route.path, route.body);
+        expect(answer.status, `${route.method} ${route.path}`).to.equal(403);
+        expect(answer.body.code).to.equal('FORBIDDEN');
+      }
+    });
+
+    it('when the X-OTK-CSRF header is missing, then every route answers 403 CSRF_FAILED and changes nothing', async () => {
+      const admin = await signedIn(adminEmail, adminPassword);
+      for (const route of routes) {
+        const answer = await admin.request(route.method, route.path, route.body, { csrf: false });
+        expect(answer.status, `${route.method} ${route.path}`).to.equal(403);
+        expect(answer.body.code).to.equal('CSRF_FAILED');
+      }
+      expect((await admin.request('GET', '/session')).status, 'still signed in').to.equal(200);
+    });
+  });
+
+  describe('settings', () => {
+    let admin: AdminClient;
+    before(async () => {
+      admin = await signedIn(adminEmail, adminPassword);
+    });
+
+    it('when an admin reads the settings, then each part comes from its owner', async () => {
+      const answer = await admin.request('GET', '/settings');
+      expect(answer.status).to.equal(200);
+      expect(answer.body).to.include({ confirmationWindowMinutes: 15, cancellationDeadlineHours: 24 });
+      expect(answer.body.onlineColour).to.match(/^#[0-9A-F]{6}$/i);
+      expect(answer.body.staffCopies).to.have.keys('enabled', 'addresses');
+      expect(answer.body.profile).to.have.keys('name', 'address', 'phone', 'logoUrl', 'colour');
+      expect(answer.body.security).to.deep.equal({ totpRequiredForAdmin: false });
+    });
+
+    it('when a value is out of range or unknown, then 400 VALIDATION_FAILED names it and nothing changes', async () => {
+      const tooShort = await admin.request('PATCH', '/settings', { confirmationWindowMinutes: 4 });
+      expect(tooShort.status).to.equal(400);
+      expect(tooShort.body.code).to.equal('VALIDATION_FAILED');
+      expect(JSON.stringify(tooShort.body.details)).to.include('confirmationWindowMinutes');
+      const badColour = await admin.request('PATCH', '/settings', { onlineColour: 'green' });
+      expect(badColour.status).to.equal(400);
+      const unknown = await admin.request('PATCH', '/settings', { confirmationWindow: 10 });
+      expect(unknown.status).to.equal(400);
+      const horizon = await admin.request('PATCH', '/settings', { bookingHorizonDays: 731 });
+      expect(horizon.status).to.equal(400);
+      expect((await admin.request('GET', '/settings')).body.confirmationWindowMinutes).to.equal(15);
+    });
+
+    it('when the confirmation window is set to 5 minutes, then a new hold expires 5 minutes after it was placed', async () => {
+      const changed = await admin.request('PATCH', '/settings', { confirmationWindowMinutes: 5 });
+      expect(changed.status, JSON.stringify(changed.body)).to.equal(200);
+      expect(changed.body.confirmationWindowMinutes).to.equal(5);
+      const [slot] = await offeredSlots(stack.gatewayUrl, { appointmentType: 'checkup', practitioner: 'dr-muster' });
+      const placedAt = Date.now();
+      const hold = await postJson(`${stack.gatewayUrl}/api/v1/holds`, aHoldRequest(slot));
+      expect(hold.status, JSON.stringify(hold.body)).to.equal(201);
+      const window = Date.parse(hold.body.expiresAt as string) - placedAt;
+      expect(window).to.be.within(5 * 60_000 - 2000, 5 * 60_000 + 5000);
+    });
+
+    it('when the profile, the horizon and the colours change, then the booking site and the messages follow', async () => {
+      const changed = await admin.request('PATCH', '/settings', {
+        bookingHorizonDays: 30,
+        onlineColour: '#123ABC',
+        staffCopies: { enabled: true, addresses: ['desk@practice.test', 'doctor@practice.test'] },
+        profile: {
+          name: 'Praxis am See',
+          address: 'Seestrasse 1, 8000 Zürich',
+          phone: '+41 44 000 00 00',
+          colour: '#AA3300',
+        },
+      });
+      expect(changed.status, JSON.stringify(changed.body)).to.equal(200);
+      expect(changed.body).to.include({ bookingHorizonDays: 30, onlineColour: '#123ABC' });
+      // The booking site's practice answer (availability, which owns the profile).
+      await waitFor(
+        async () => {
+          const { body } = await getJson(`${stack.gatewayUrl}/api/v1/practice`);
+          return body.name === 'Praxis am See' && body.brandColour === '#AA3300' && body.bookingHorizonDays === 30
+            ? true
+            : undefined;
+        },
+        { timeoutMs: 10000, what: 'the practice answer to show the new profile' },
+      );
+      // notification follows practice.profileChanged; the staff copies are its own.
+      await waitFor(
+        async () => {
+          const { rows } = await pool.query<{ practice_name: string; address: string; staff_addresses: string[] }>(
+            'SELECT practice_name, address, staff_addresses FROM notification.practice_settings',
+          );
+          return rows[0]?.practice_name === 'Praxis am See' ? rows[0] : undefined;
+        },
+        { timeoutMs: 10000, what: 'notification to follow the profile' },
+      ).then((row) => {
+        expect(row.address).to.equal('Seestrasse 1, 8000 Zürich');
+        expect(row.staff_addresses).to.deep.equal(['desk@practice.test', 'doctor@practice.test']);
+      });
+      const { rows } = await pool.query<{ online_colour: string }>(
+        'SELECT online_colour FROM pixelmedics_sync.settings',
+      );
+      expect(rows[0]!.online_colour).to.equal('#123ABC');
+    });
+
+    it('when an admin without a code generator requires TOTP for admins, then it is refused', async () => {
+      const answer = await admin.request('PATCH', '/settings', { security: { totpRequiredForAdmin: true } });
+      expect(answer.status).to.equal(400);
+      expect((await admin.request('GET', '/settings')).body.security).to.deep.equal({ totpRequiredForAdmin: false });
+    });
+  });
+
+  describe('bookings', () => {
+    let slot: OfferedSlot;
+    let bookingId: string;
+    let patientEmail: string;
+
+    before(async () => {
+      // A week's deadline puts the booking inside it: the patient could no longer cancel online, the practice can.
+      const admin = await signedIn(adminEmail, adminPassword);
+      const rules = await admin.request('PATCH', '/settings', {
+        confirmationWindowMinutes: 15,
+        cancellationDeadlineHours: 168,
+      });
+      expect(rules.status).to.equal(200);
+      const slots = await offeredSlots(stack.gatewayUrl, { appointmentType: 'checkup', practitioner: 'dr-muster' });
+      slot = slots.find((s) => Date.parse(s.start) > Date.now() + 3 * 3600_000)!;
+      const request = aHoldRequest(slot);
+      patientEmail = request.patient.email;
+      const hold = await postJson(`${stack.gatewayUrl}/api/v1/holds`, request);
+      expect(hold.status, JSON.stringify(hold.body)).to.equal(201);
+      bookingId = hold.body.bookingId as string;
+      const { rows } = await pool.query<{ token: string }>(
+        `SELECT envelope->'data'->>'confirmToken' AS token FROM hold_manager.outbox
+          WHERE event_type = 'booking.held' AND envelope->'data'->'booking'->>'bookingId' = $1`,
+        [bookingId],
+      );
+      const confirmed = await postJson(`${stack.gatewayUrl}/api/v1/bookings/confirm`, { token: rows[0]!.token });
+      expect(confirmed.status).to.equal(200);
+    });
+
+    it('when staff list the day of a booking, then it is there with the patient and its history', async () => {
+      const staff = await signedIn(staffEmail, staffPassword);
+      const day = new Date(Date.parse(slot.start));
+      const from = new Date(day.getTime() - 12 * 3600_000).toISOString();
+      const to = new Date(day.getTime() + 12 * 3600_000).toISOString();
+      const answer = await staff.request(
+        'GET',
+        `/bookings?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&status=confirmed&practitioner=dr-muster`,
+      );
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+      const bookings = answer.body.bookings as { bookingId: string; patient: { email: string }; status: string }[];
+      const found = bookings.find((b) => b.bookingId === bookingId);
+      expect(found?.status).to.equal('confirmed');
+      expect(found?.patient.email).to.equal(patientEmail);
+      const detail = await staff.request('GET', `/bookings/${bookingId}`);
+      expect(detail.status).to.equal(200);
+      const booking = detail.body.booking as { changeableUntil: string };
+      expect(Date.parse(booking.changeableUntil)).to.be.below(Date.now());
+      expect((detail.body.history as { what: string }[]).map((h) => h.what)).to.deep.equal(['held', 'confirmed']);
+      const unknown = await staff.request('GET', '/bookings/00000000-0000-4000-8000-000000000000');
+      expect(unknown.status).to.equal(404);
+    });
+
+    it('when the list is paged, then the pages follow each other without gaps or repeats', async () => {
+      const staff = await signedIn(staffEmail, staffPassword);
+      const from = new Date(Date.now() - 86400_000).toISOString();
+      const to = new Date(Date.now() + 400 * 86400_000).toISOString();
+      const all = await staff.request(
+        'GET',
+        `/bookings?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&limit=200`,
+      );
+      const ids = (all.body.bookings as { bookingId: string }[]).map((b) => b.bookingId);
+      expect(ids.length).to.be.above(1);
+      const paged: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: Awaited<ReturnType<AdminClient['request']>> = await staff.request(
+          'GET',
+          `/bookings?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        paged.push(...(page.body.bookings as { bookingId: string }[]).map((b) => b.bookingId));
+        cursor = page.body.nextCursor as string | null;
+      } while (cursor);
+      expect(paged).to.deep.equal(ids);
+      const backwards = await staff.request(
+        'GET',
+        `/bookings?from=${encodeURIComponent(to)}&to=${encodeURIComponent(from)}`,
+      );
+      expect(backwards.status).to.equal(400);
+      expect(backwards.body.code).to.equal('DATE_RANGE_INVALID');
+    });
+
+    it('when staff cancel a booking with a reason, then the patient gets the message and the slot is offered again', async () => {
+      const staff = await signedIn(staffEmail, staffPassword);
+      const withoutReason = await staff.request('POST', `/bookings/${bookingId}/cancel`, {});
+      expect(withoutReason.status).to.equal(400);
+      const cancelled = await staff.request('POST', `/bookings/${bookingId}/cancel`, { reason: 'practitioner ill' });
+      expect(cancelled.status, JSON.stringify(cancelled.body)).to.deep.equal(200);
+      expect(cancelled.body).to.deep.equal({ bookingId, status: 'cancelled' });
+      const again = await staff.request('POST', `/bookings/${bookingId}/cancel`, { reason: 'twice' });
+      expect(again.status).to.equal(409);
+      expect(again.body.code).to.equal('ILLEGAL_TRANSITION');
+      await waitFor(
+        () => {
+          const mails = stack.smtp.messages.filter((m) => JSON.stringify(m.to ?? '').includes(patientEmail));
+          return mails.length >= 3 ? mails : undefined;
+        },
+        { timeoutMs: 20000, what: 'the cancellation message to reach the patient' },
+      );
+      await waitFor(
+        async () => {
+          const day = slot.start.slice(0, 10);
+          const { body } = await getJson(
+            `${stack.gatewayUrl}/api/v1/availability?appointmentType=checkup&practitioner=dr-muster&from=${day}&to=${day}`,
+          );
+          const days = body.days as { slots: OfferedSlot[] }[];
+          return days.flatMap((d) => d.slots).some((s) => s.start === slot.start) ? true : undefined;
+        },
+        { timeoutMs: 10000, what: 'the slot to be offered again' },
+      );
+    });
+  });
+
+  describe('audit log', () => {
+    it('when staff acted, then the log names the acting user, the action and the client address', async () => {
+      const admin = await signedIn(adminEmail, adminPassword);
+      const answer = await admin.request('GET', '/audit?limit=500');
+      expect(answer.status).to.equal(200);
+      const entries = answer.body.entries as {
+        accountEmail: string;
+        action: string;
+        target?: string;
+        clientAddress: string;
+        details: Record<string, unknown>;
+      }[];
+      const settings = entries.find((e) => e.action === 'settings.update');
+      expect(settings?.accountEmail).to.equal(adminEmail);
+      expect(settings?.details).to.have.property('changes');
+      const cancel = entries.find((e) => e.action === 'booking.cancel');
+      expect(cancel?.accountEmail).to.equal(staffEmail);
+      expect(cancel?.details).to.deep.equal({ reason: 'practitioner ill' });
+      expect(cancel?.clientAddress).to.match(/^198\.51\.100\.\d+$/);
+      const read = entries.find((e) => e.action === 'booking.read');
+      expect(read?.accountEmail).to.equal(staffEmail);
+      expect(entries.some((e) => e.action === 'booking.list')).to.equal(true);
+      expect(entries.some((e) => e.action === 'session.create' && e.accountEmail === adminEmail)).to.equal(true);
+      const filtered = await admin.request('GET', '/audit?action=booking.cancel');
+      expect((filtered.body.entries as { action: string }[]).every((e) => e.action === 'booking.cancel')).to.equal(
+        true,
+      );
+    });
+  });
+
+  describe('the create-admin command', () => {
+    it('when run without an e-mail, then it refuses and creates nothing', async () => {
+      const count = async () =>
+        (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM gateway.staff_accounts')).rows[0]!.n;
+      const before = await count();
+      const result = await runServiceCommand('gateway', stack.env, ['create-admin', '--role', 'admin']);
+      expect(result.code).to.equal(64);
+      expect(result.stderr).to.match(/usage: main\.js create-admin --email/);
+      expect(await count()).to.equal(before);
+    });
+  });
+
+  describe('logs', () => {
+    it('when all of the above ran, then no log line of any service holds a password, password hash, session id or CSRF token', async () => {
+      const { rows } = await pool.query<{ password_hash: string }>('SELECT password_hash FROM gateway.staff_accounts');
+      const forbidden = [...secrets, ...rows.map((r) => r.password_hash)];
+      expect(forbidden.length).to.be.above(10);
+      for (const service of Object.values(stack.services)) {
+        const text = service.logs.map((line) => JSON.stringify(line)).join('\n');
+        expect(text.length, `${service.name} wrote logs`).to.be.above(0);
+        for (const secret of forbidden)
+          expect(text.includes(secret), `${service.name} logged a secret`).to.equal(false);
+      }
+    });
+  });
+});
