@@ -4,6 +4,7 @@ import { alternativesFinder, availabilityClient } from './data-access/availabili
 import { bookingRepository } from './data-access/booking.repository.js';
 import { expiryScheduler } from './data-access/expiry-scheduler.js';
 import { migrations } from './data-access/migrations.js';
+import { staffBookingReads } from './data-access/staff-bookings.repository.js';
 import type { HoldManagerDeps } from './domain/ports.js';
 import { shareAlternativesPerSlot } from './domain/taken-slot-alternatives.js';
 import { serveBookingCommands } from './entry-points/booking-commands.rpc.js';
@@ -38,7 +39,7 @@ export const holdManager: ServiceDefinition<typeof configSchema> = {
     await consumeHoldExpiries(broker, deps, metrics);
     await serveBookingCommands(broker, deps, metrics);
     await serveSettingsCommands(broker, pool);
-    await serveStaffBookingCommands(broker, deps, metrics);
+    await serveStaffBookingCommands(broker, { ...deps, staffBookings: staffBookingReads(pool) }, metrics);
     const stopSweep = startExpirySweep(deps, logger, config.HOLD_EXPIRY_SWEEP_INTERVAL_MS, metrics);
     return { stop: stopSweep };
   },

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { PracticeSettings } from '../domain/booking-rules.js';
 import type { BookingRulesChange } from '../domain/booking-settings.use-case.js';
 import { migrations } from './migrations.js';
-import { readSettings } from './settings.repository.js';
+import { readSettings } from './booking.repository.js';
 
 /** Changes the booking rules the console edits (A1, A3); the next hold or change reads them. */
 export async function updateBookingRules(

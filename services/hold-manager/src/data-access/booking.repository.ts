@@ -35,7 +35,7 @@ function reads(db: Db): BookingReads {
   return {
     settings: () => readSettings(db),
     findByIdempotencyKey: (key) => findByIdempotencyKey(db, key),
-    findBooking: (id) => selectBooking(db, 'WHERE id = $1', [id]),
+    findBooking: (id) => findBooking(db, id),
     findToken: (hash) => findToken(db, hash),
     isTaken: (occupation, now) => isTaken(db, occupation, now),
     isPractitionerTakenAt: async (practitionerId, start, now) =>
@@ -166,12 +166,18 @@ function toBooking(row: BookingRow): Booking {
   };
 }
 
+/** One booking by id, as committed. */
+export function findBooking(db: Db, id: string): Promise<Booking | undefined> {
+  return selectBooking(db, 'WHERE id = $1', [id]);
+}
+
 async function selectBooking(db: Db, where: string, params: unknown[]): Promise<Booking | undefined> {
   const { rows } = await db.query<BookingRow>(`SELECT * FROM ${bookings} ${where}`, params);
   return rows[0] && toBooking(rows[0]);
 }
 
-async function readSettings(db: Db): Promise<PracticeSettings> {
+/** The practice's booking rules (A1, A3, D4), read on every use so that an edit applies at once. */
+export async function readSettings(db: Db): Promise<PracticeSettings> {
   const { rows } = await db.query<{
     confirmation_window_seconds: number;
     cancellation_deadline_seconds: number;

@@ -1,6 +1,8 @@
 import type { BookingStatus, CommandRequestParsed, StaffBookingView } from '@otk/contracts';
 import type pg from 'pg';
-import { type Booking, findBooking, toSnapshot } from './booking.repository.js';
+import { type Booking, toSnapshot } from '../domain/booking.js';
+import type { StaffBookingReads } from '../domain/staff-bookings.use-case.js';
+import { findBooking } from './booking.repository.js';
 import { migrations } from './migrations.js';
 
 const bookings = `${migrations.schema}.bookings`;
@@ -40,8 +42,16 @@ function decodeCursor(cursor: string | undefined): [string, string] | undefined 
   return undefined;
 }
 
+/** The console's reads of hold-manager's bookings, in PostgreSQL. */
+export function staffBookingReads(db: Db): StaffBookingReads {
+  return {
+    list: (query) => listStaffBookings(db, query),
+    find: (bookingId) => findStaffBooking(db, bookingId),
+  };
+}
+
 /** Bookings starting in [from, to), by start then id, one page after the cursor. */
-export async function listStaffBookings(
+async function listStaffBookings(
   db: Db,
   query: CommandRequestParsed<'booking.list'>,
 ): Promise<{ bookings: StaffBookingView[]; nextCursor: string | null }> {
@@ -77,7 +87,7 @@ export async function listStaffBookings(
 }
 
 /** One booking with the times of its steps, for the console's detail view. */
-export async function findStaffBooking(
+async function findStaffBooking(
   db: Db,
   bookingId: string,
 ): Promise<{ booking: StaffBookingView; history: { at: string; what: string }[] } | undefined> {

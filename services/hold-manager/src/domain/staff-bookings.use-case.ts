@@ -1,27 +1,37 @@
 import { AppError, type CommandReply, type CommandRequestParsed } from '@otk/contracts';
-import { endBooking, lockBooking, toSnapshot } from '../data-access/booking.repository.js';
-import { findStaffBooking, listStaffBookings } from '../data-access/staff-bookings.repository.js';
-import { inTransaction } from '../data-access/transaction.js';
-import { emit } from './booking-events.js';
+import { toSnapshot } from './booking.js';
+import { announce } from './booking-events.js';
 import { nextStatus } from './booking-rules.js';
-import type { HoldManagerDeps } from './ports.js';
+import type { BookingRepository } from './ports.js';
+
+/** The console's views of the bookings: a page of a range, and one booking with its history. */
+export interface StaffBookingReads {
+  list(query: CommandRequestParsed<'booking.list'>): Promise<CommandReply<'booking.list'>>;
+  find(bookingId: string): Promise<CommandReply<'booking.find'> | undefined>;
+}
+
+export interface StaffBookingDeps {
+  bookings: BookingRepository;
+  staffBookings: StaffBookingReads;
+  now: () => Date;
+}
 
 /** The practice's list of its bookings (console). */
 export function listBookingsForStaff(
-  deps: HoldManagerDeps,
+  deps: StaffBookingDeps,
   request: CommandRequestParsed<'booking.list'>,
 ): Promise<CommandReply<'booking.list'>> {
   if (Date.parse(request.to) <= Date.parse(request.from)) {
     throw new AppError('DATE_RANGE_INVALID', 'the range must end after it starts');
   }
-  return listStaffBookings(deps.pool, request);
+  return deps.staffBookings.list(request);
 }
 
 export async function findBookingForStaff(
-  deps: HoldManagerDeps,
+  deps: StaffBookingDeps,
   bookingId: string,
 ): Promise<CommandReply<'booking.find'>> {
-  const found = await findStaffBooking(deps.pool, bookingId);
+  const found = await deps.staffBookings.find(bookingId);
   if (!found) throw new AppError('NOT_FOUND', 'no booking with this id');
   return found;
 }
@@ -32,17 +42,17 @@ export async function findBookingForStaff(
  * patient and the practice calendar), marked as the practice's.
  */
 export async function cancelByPractice(
-  deps: HoldManagerDeps,
+  deps: StaffBookingDeps,
   request: CommandRequestParsed<'booking.cancelByPractice'>,
 ): Promise<CommandReply<'booking.cancelByPractice'>> {
   const now = deps.now();
-  return inTransaction(deps.pool, async (client) => {
-    const booking = await lockBooking(client, request.bookingId);
+  return deps.bookings.inTransaction(async (tx) => {
+    const booking = await tx.lockBooking(request.bookingId);
     if (!booking) throw new AppError('NOT_FOUND', 'no booking with this id');
     const status = nextStatus(booking.status, 'cancel');
-    await endBooking(client, booking.id, status, now);
-    await emit(
-      client,
+    await tx.endBooking(booking.id, status, now);
+    await announce(
+      tx,
       'booking.cancelled',
       { booking: toSnapshot({ ...booking, status }), cancelledBy: 'practice' },
       now,

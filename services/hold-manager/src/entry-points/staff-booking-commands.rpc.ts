@@ -1,12 +1,16 @@
 import type { Broker } from '@otk/messaging';
-import { cancelByPractice, findBookingForStaff, listBookingsForStaff } from '../domain/staff-bookings.use-case.js';
-import type { HoldManagerDeps } from '../domain/ports.js';
+import {
+  type StaffBookingDeps,
+  cancelByPractice,
+  findBookingForStaff,
+  listBookingsForStaff,
+} from '../domain/staff-bookings.use-case.js';
 import { type BookingMetrics, measured } from './booking-metrics.js';
 
 /** The console's booking commands: list, detail, and cancel by the practice. */
 export async function serveStaffBookingCommands(
   broker: Broker,
-  deps: HoldManagerDeps,
+  deps: StaffBookingDeps,
   metrics: BookingMetrics,
 ): Promise<void> {
   await broker.serveCommand('booking.list', (r) => listBookingsForStaff(deps, r));
