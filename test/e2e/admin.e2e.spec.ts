@@ -337,7 +337,8 @@ describe('administration console API on the real stack', function () {
       });
       expect(rules.status).to.equal(200);
       const slots = await offeredSlots(stack.gatewayUrl, { appointmentType: 'checkup', practitioner: 'dr-muster' });
-      slot = slots.find((s) => Date.parse(s.start) > Date.now() + 3 * 3600_000)!;
+      // Two days ahead: clear of the earliest slot, which an earlier test holds, and inside the week.
+      slot = slots.find((s) => Date.parse(s.start) > Date.now() + 2 * 86400_000)!;
       const request = aHoldRequest(slot);
       patientEmail = request.patient.email;
       const hold = await postJson(`${stack.gatewayUrl}/api/v1/holds`, request);
