@@ -128,13 +128,19 @@ describe('gateway at the HTTP edge: status codes, limits and timeouts of the pub
     expect(getConfirm.headers.get('allow')).to.equal('POST');
   });
 
-  it('when OPTIONS asks about a known path, then 204 with Allow; an unknown path stays 404 NOT_FOUND', async () => {
+  it('when OPTIONS asks about a known path, then 204 with Allow; an unknown path stays 404 NOT_FOUND whatever its body', async () => {
     const options = await fetch(`${base}/holds`, { method: 'OPTIONS' });
     expect(options.status).to.equal(204);
     expect(options.headers.get('allow')).to.equal('POST');
     const unknown = await fetch(`${base}/no-such-thing`, { method: 'DELETE' });
     expect(unknown.status).to.equal(404);
     expect(await unknown.json()).to.include({ code: 'NOT_FOUND' });
+    const unknownWithBadBody = await fetch(`${base}/no-such-thing`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":',
+    });
+    expect(unknownWithBadBody.status).to.equal(404);
   });
 
   it('when the headers are larger than the server accepts, then 431 HEADERS_TOO_LARGE in the error shape', async () => {

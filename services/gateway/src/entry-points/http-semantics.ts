@@ -11,15 +11,17 @@ interface Layer {
 /**
  * HTTP's answers for a path the API has, asked the wrong way: 405 METHOD_NOT_ALLOWED with `Allow`
  * for another method (OPTIONS gets 204 with `Allow`), and 415 UNSUPPORTED_MEDIA_TYPE for a POST
- * whose body is not JSON (instead of a validation error about a missing body). Paths the API
- * does not have pass on to the 404. The router's routes are read at request time, so routes
+ * whose body is not JSON (instead of a validation error about a missing body). Paths the router
+ * does not have leave it unread, for the 404. The router's routes are read at request time, so routes
  * added after this middleware count as well.
  */
 export function httpSemantics(router: Router): RequestHandler {
   return (req, res, next) => {
     const allowed = allowedMethods(router.stack as unknown as Layer[], req.path);
     if (allowed.size === 0) {
-      next();
+      // Leave this router at once, before its body parser: a path it does not have is a 404
+      // whatever the body (or belongs to a router mounted after it).
+      next('router');
       return;
     }
     if (!allowed.has(req.method)) {
