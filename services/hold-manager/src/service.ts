@@ -8,6 +8,7 @@ import { serveBookingCommands } from './entry-points/booking-commands.rpc.js';
 import { bookingMetrics } from './entry-points/booking-metrics.js';
 import { startExpirySweep } from './entry-points/expiry-sweep.timer.js';
 import { consumeHoldExpiries, holdExpirySubscription } from './entry-points/hold-expiry.consumer.js';
+import { startRetention } from './entry-points/retention.timer.js';
 
 export const holdManager: ServiceDefinition<typeof configSchema> = {
   name: 'hold-manager',
@@ -28,6 +29,15 @@ export const holdManager: ServiceDefinition<typeof configSchema> = {
     await consumeHoldExpiries(broker, deps, metrics);
     await serveBookingCommands(broker, deps, metrics);
     const stopSweep = startExpirySweep(deps, logger, config.HOLD_EXPIRY_SWEEP_INTERVAL_MS, metrics);
-    return { stop: stopSweep };
+    const stopRetention = startRetention(deps, logger, config.RETENTION_INTERVAL_MS, {
+      endedHoldHours: config.RETENTION_ENDED_HOLD_HOURS,
+      bookingDays: config.RETENTION_BOOKING_DAYS,
+      publishedEventMinutes: config.RETENTION_PUBLISHED_EVENT_MINUTES,
+    });
+    return {
+      stop: async () => {
+        await Promise.all([stopSweep(), stopRetention()]);
+      },
+    };
   },
 };
