@@ -25,3 +25,23 @@ export function startPeriodicJob(options: {
     await running;
   };
 }
+
+/**
+ * A service's retention job (ADR 71): every `intervalMs`, `erase` deletes what has outlived its
+ * period and returns how many of each kind went, which is logged: counts, never contents.
+ */
+export function startRetentionJob(options: {
+  intervalMs: number;
+  logger: Logger;
+  erase: () => Promise<Record<string, number>>;
+}): () => Promise<void> {
+  return startPeriodicJob({
+    name: 'retention',
+    intervalMs: options.intervalMs,
+    logger: options.logger,
+    run: async () => {
+      const erased = await options.erase();
+      options.logger.info({ erased }, 'retention: erased data past its retention period');
+    },
+  });
+}

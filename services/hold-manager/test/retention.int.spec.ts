@@ -1,8 +1,6 @@
-import { Writable } from 'node:stream';
 import { placeHoldRequestV1 } from '@otk/contracts';
-import { waitFor } from '@otk/test-kit';
+import { oneRetentionRun } from '@otk/test-kit';
 import { expect } from 'chai';
-import { pino } from 'pino';
 import { confirmBooking } from '../src/domain/confirm-booking.use-case.js';
 import { sweepOverdueHolds } from '../src/domain/expire-holds.use-case.js';
 import { cancelBooking } from '../src/domain/manage-booking.use-case.js';
@@ -18,16 +16,7 @@ const periods = { endedHoldHours: 12, bookingDays: 90, publishedEventMinutes: 60
 describe('hold-manager retention: personal data erased when its period has run out', function () {
   this.timeout(30000);
   let h: Awaited<ReturnType<typeof useCaseHarness>>;
-  const logLines: Record<string, unknown>[] = [];
-  const logger = pino(
-    { level: 'info' },
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logLines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-        done();
-      },
-    }),
-  );
+  let logLines: Record<string, unknown>[] = [];
 
   before(async () => {
     h = await useCaseHarness();
@@ -38,16 +27,11 @@ describe('hold-manager retention: personal data erased when its period has run o
 
   /** One run of the retention job as the service schedules it; resolves with the counts it logged. */
   const runRetention = async () => {
-    logLines.length = 0;
-    const stop = startRetention({ pool: h.pool, now: () => h.clock.now }, logger, 20, periods);
-    try {
-      const line = await waitFor(() => logLines.find((l) => l.msg?.toString().startsWith('retention')), {
-        what: 'the retention log line',
-      });
-      return line.erased as Record<string, number>;
-    } finally {
-      await stop();
-    }
+    const run = await oneRetentionRun((logger, intervalMs) =>
+      startRetention({ pool: h.pool, now: () => h.clock.now }, logger, intervalMs, periods),
+    );
+    logLines = run.lines;
+    return run.erased;
   };
   const exists = async (bookingId: string) =>
     (await h.pool.query('SELECT 1 FROM hold_manager.bookings WHERE id = $1', [bookingId])).rowCount === 1;

@@ -5,6 +5,7 @@ import { migrations } from './data-access/migrations.js';
 import { type SmsGateway, httpJsonSmsGateway, twilioSmsGateway } from './data-access/sms-gateway.js';
 import { bookingEventsSubscription, consumeBookingEvents } from './entry-points/booking-events.consumer.js';
 import { notificationMetrics } from './notification-metrics.js';
+import { startRetention } from './entry-points/retention.timer.js';
 
 export const notification: ServiceDefinition<typeof configSchema> = {
   name: 'notification',
@@ -18,7 +19,16 @@ export const notification: ServiceDefinition<typeof configSchema> = {
       { pool, mailer, sms: smsGateway(config), metrics: notificationMetrics(metrics.registry), logger },
       { maxAttempts: config.NOTIFICATION_MAX_ATTEMPTS, retryDelaysMs: config.NOTIFICATION_RETRY_DELAYS_MS },
     );
-    return { stop: async () => mailer.close() };
+    const stopRetention = startRetention({ pool, now: () => new Date() }, logger, {
+      intervalMs: config.RETENTION_INTERVAL_MS,
+      days: config.RETENTION_MESSAGE_LOG_DAYS,
+    });
+    return {
+      stop: async () => {
+        await stopRetention();
+        mailer.close();
+      },
+    };
   },
 };
 

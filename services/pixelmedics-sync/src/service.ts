@@ -7,6 +7,7 @@ import type { PracticeSystem } from './domain/practice-system.port.js';
 import { bookingEventsSubscription, consumeBookingEvents } from './entry-points/booking-events.consumer.js';
 import { schedulePracticeImport } from './entry-points/practice-import.scheduler.js';
 import { SyncWorker } from './entry-points/sync-worker.js';
+import { startRetention } from './entry-points/retention.timer.js';
 
 export const pixelmedicsSync: ServiceDefinition<typeof configSchema> = {
   name: 'pixelmedics-sync',
@@ -27,8 +28,15 @@ export const pixelmedicsSync: ServiceDefinition<typeof configSchema> = {
     await consumeBookingEvents(broker, pool, worker);
     worker.start();
     const imports = await schedulePracticeImport({ pool, practice, broker, logger, registry: metrics.registry });
+    const stopRetention = startRetention({ pool, now: () => new Date() }, logger, {
+      intervalMs: config.RETENTION_INTERVAL_MS,
+      doneJobDays: config.RETENTION_DONE_SYNC_JOB_DAYS,
+      failedJobDays: config.RETENTION_FAILED_SYNC_JOB_DAYS,
+      publishedEventMinutes: config.RETENTION_PUBLISHED_EVENT_MINUTES,
+    });
     return {
       async stop() {
+        await stopRetention();
         await imports.stop();
         await worker.stop();
       },
