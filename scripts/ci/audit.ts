@@ -27,6 +27,7 @@ interface AllowedAdvisory {
   reviewed: string;
 }
 
+const say = (line: string) => process.stdout.write(`${line}\n`);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const allowList = JSON.parse(readFileSync(`${root}audit-allowlist.json`, 'utf8')) as AllowedAdvisory[];
 const result = spawnSync('npm', ['audit', '--omit=dev', '--json'], { cwd: root, encoding: 'utf8' });
@@ -39,9 +40,7 @@ try {
 }
 if (report.error || !report.vulnerabilities) {
   const why = report.message ?? report.error?.summary ?? report.error?.code ?? 'no report';
-  console.log(
-    `npm audit: NOT CHECKED — the registry did not answer the audit (${why}). Dependencies were not audited.`,
-  );
+  say(`npm audit: NOT CHECKED — the registry did not answer the audit (${why}). Dependencies were not audited.`);
   process.exit(0);
 }
 
@@ -56,8 +55,8 @@ for (const [name, vulnerability] of Object.entries(report.vulnerabilities)) {
 }
 const total = Object.keys(report.vulnerabilities).length;
 if (blocking.size > 0) {
-  console.log(`npm audit: ${blocking.size} high or critical advisories not in audit-allowlist.json:`);
-  for (const line of blocking.values()) console.log(`  ${line}`);
+  say(`npm audit: ${blocking.size} high or critical advisories not in audit-allowlist.json:`);
+  for (const line of blocking.values()) say(`  ${line}`);
   process.exit(1);
 }
-console.log(`npm audit: no high or critical advisories outside the allow-list (${total} vulnerable packages in all).`);
+say(`npm audit: no high or critical advisories outside the allow-list (${total} vulnerable packages in all).`);
