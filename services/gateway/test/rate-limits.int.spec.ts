@@ -1,6 +1,6 @@
 import { runMigrations } from '@otk/db';
 import { type RunningService, startService } from '@otk/runtime';
-import { type TestDatabase, type TestVhost, createTestDatabase, createTestVhost } from '@otk/test-kit';
+import { type TestDatabase, type TestVhost, createTestDatabase, createTestVhost, startTcpProxy } from '@otk/test-kit';
 import { expect } from 'chai';
 import { pino } from 'pino';
 import { migrations } from '../src/data-access/migrations.js';
@@ -16,25 +16,24 @@ describe('gateway rate limits per client address and route family, shared by all
   let vhost: TestVhost;
   const replicas: RunningService[] = [];
 
+  const startGateway = (databaseUrl: string) =>
+    startService(gateway, {
+      DATABASE_URL: databaseUrl,
+      AMQP_URL: vhost.url,
+      PORT: '0',
+      MANAGEMENT_PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      // As behind the chart's ingress: the client is the address the one proxy saw.
+      TRUST_PROXY_HOPS: '1',
+      RATE_LIMIT_BOOKING_STEPS_PER_MINUTE: String(BOOKING_STEPS_PER_MINUTE),
+      RATE_LIMIT_READS_PER_MINUTE: String(READS_PER_MINUTE),
+    });
+
   before(async () => {
     [db, vhost] = await Promise.all([createTestDatabase(), createTestVhost()]);
     await runMigrations({ databaseUrl: db.url, set: migrations, logger });
-    for (let i = 0; i < 2; i++) {
-      replicas.push(
-        await startService(gateway, {
-          DATABASE_URL: db.url,
-          AMQP_URL: vhost.url,
-          PORT: '0',
-          MANAGEMENT_PORT: '0',
-          HOST: '127.0.0.1',
-          LOG_LEVEL: 'silent',
-          // As behind the chart's ingress: the client is the address the one proxy saw.
-          TRUST_PROXY_HOPS: '1',
-          RATE_LIMIT_BOOKING_STEPS_PER_MINUTE: String(BOOKING_STEPS_PER_MINUTE),
-          RATE_LIMIT_READS_PER_MINUTE: String(READS_PER_MINUTE),
-        }),
-      );
-    }
+    for (let i = 0; i < 2; i++) replicas.push(await startGateway(db.url));
   });
 
   after(async () => {
@@ -85,6 +84,31 @@ describe('gateway rate limits per client address and route family, shared by all
     const statuses = answers.map((a) => a.status);
     expect(statuses.filter((s) => s === 404)).to.have.length(READS_PER_MINUTE);
     expect(statuses.filter((s) => s === 429)).to.have.length(READS_PER_MINUTE);
+  });
+
+  it('when the counters database cannot be reached, then requests are still answered at once and limited per replica', async () => {
+    const proxy = await startTcpProxy(Number(new URL(db.url).port || 5432), new URL(db.url).hostname);
+    const url = new URL(db.url);
+    url.host = `127.0.0.1:${proxy.port}`;
+    const cutOff = await startGateway(url.toString());
+    try {
+      proxy.cut();
+      const statuses: number[] = [];
+      for (let i = 0; i <= BOOKING_STEPS_PER_MINUTE; i++) {
+        const started = Date.now();
+        const answer = await fetch(`http://127.0.0.1:${cutOff.port}/api/v1/bookings/confirm`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': '192.0.2.50' },
+          body: '{}',
+        });
+        statuses.push(answer.status);
+        expect(Date.now() - started, `request ${i}`).to.be.below(1500);
+      }
+      expect(statuses).to.deep.equal([...Array(BOOKING_STEPS_PER_MINUTE).fill(400), 429]);
+    } finally {
+      await cutOff.stop().catch(() => undefined);
+      await proxy.stop();
+    }
   });
 
   it('when counters are stored, then the client address is kept only as a hash', async () => {

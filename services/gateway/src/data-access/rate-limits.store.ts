@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import { RLWrapperTimeouts, RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Logger } from 'pino';
 import type { RouteFamily } from '../domain/route-families.js';
 
@@ -8,20 +8,24 @@ import type { RouteFamily } from '../domain/route-families.js';
 export type RateVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 const WINDOW_SECONDS = 60;
+/** A counter update takes a millisecond or two; one that hangs (a stalled database) is not waited for. */
+const STORE_TIMEOUT_MS = 500;
 
 /**
  * Counters per route family and client address in `gateway.rate_limits`, which every replica
- * shares (rate-limiter-flexible's PostgreSQL store; ADR 70). If the database cannot be reached,
- * each replica counts in memory meanwhile (the library's insurance limiter): the limits then hold
- * per replica rather than in all, and requests are not refused for want of a counter.
+ * shares (rate-limiter-flexible's PostgreSQL store; ADR 70). If the database cannot be reached or
+ * takes longer than STORE_TIMEOUT_MS, each replica counts in memory meanwhile (the library's
+ * insurance limiter): the limits then hold per replica rather than in all, and requests are
+ * neither refused nor held up for want of a counter.
  * The address is kept only as a hash, as hold-manager keeps it.
  */
 export class RateLimitStore {
-  private readonly limiters: Record<RouteFamily, RateLimiterPostgres>;
+  private readonly limiters: Record<RouteFamily, RLWrapperTimeouts>;
 
   constructor(pool: pg.Pool, perMinute: Record<RouteFamily, number>, logger: Logger) {
-    const limiter = (family: RouteFamily) =>
-      new RateLimiterPostgres({
+    const limiter = (family: RouteFamily) => {
+      const insuranceLimiter = new InsuranceLimiter(logger, family, perMinute[family]);
+      const shared = new RateLimiterPostgres({
         storeClient: pool,
         storeType: 'pool',
         schemaName: 'gateway',
@@ -30,8 +34,10 @@ export class RateLimitStore {
         keyPrefix: family,
         points: perMinute[family],
         duration: WINDOW_SECONDS,
-        insuranceLimiter: new InsuranceLimiter(logger, family, perMinute[family]),
+        insuranceLimiter,
       });
+      return new RLWrapperTimeouts({ limiter: shared, insuranceLimiter, timeoutMs: STORE_TIMEOUT_MS });
+    };
     this.limiters = { reads: limiter('reads'), holds: limiter('holds'), bookingSteps: limiter('bookingSteps') };
   }
 
