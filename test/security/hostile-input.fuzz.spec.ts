@@ -271,6 +271,30 @@ describe('hostile input against the real stack (property-based fuzzing)', functi
     await stack?.stop();
   });
 
+  it('when practice, catalogue and availability are read, then they stay cacheable (ADR 12) and a hold answer is never stored, all with nosniff and the JSON CSP', async () => {
+    const day = slots[0]!.start.slice(0, 10);
+    const reads = {
+      '/practice': 'public, max-age=60',
+      '/catalogue': 'public, max-age=60',
+      [`/availability?appointmentType=checkup&practitioner=any&from=${day}&to=${day}`]: 'no-cache',
+    };
+    for (const [path, cacheControl] of Object.entries(reads)) {
+      const answer = await fetch(`${stack.gatewayUrl}/api/v1${path}`);
+      expect(answer.status, path).to.equal(200);
+      expect(answer.headers.get('cache-control'), path).to.equal(cacheControl);
+      expect(answer.headers.get('x-content-type-options'), path).to.equal('nosniff');
+      expect(answer.headers.get('content-security-policy'), path).to.equal("default-src 'none';frame-ancestors 'none'");
+    }
+    const held = await fetch(`${stack.gatewayUrl}/api/v1/holds`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(aHoldRequest(slots.pop())),
+    });
+    expect(held.status).to.equal(201);
+    expect(held.headers.get('cache-control')).to.equal('no-store');
+    expect(held.headers.get('x-content-type-options')).to.equal('nosniff');
+  });
+
   it(`when ${REQUESTS} generated requests reach every public route, then no 5xx, no hang over 2 s, every refusal a documented code`, async () => {
     const matchesOpenApi = openApiChecker();
     const requests = fc.sample(requestArbitrary(slots), { numRuns: REQUESTS, seed });
