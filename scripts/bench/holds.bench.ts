@@ -20,7 +20,14 @@
  * Prints holds/s with p50/p95/p99 for the uncontended holds; per contention round the answers by
  * status and code, the 5xx apart, p50/p99 per request and the round's time; then how many rounds
  * ended with exactly one 201 and the rest 409 SLOT_TAKEN, and p50/p99 per request and per round.
+ *
+ * BENCH_PHASES picks the phases (comma-separated: in-process, uncontended, funnel, contention; all by
+ * default), e.g. `BENCH_PHASES=contention` for the service level of contention alone. The machine's
+ * load average (`/proc/loadavg`) is printed at the start and the end, since figures from a busy
+ * machine mean little. The run fails (exit 1) when a contention round is not exactly one 201 and
+ * the rest 409 SLOT_TAKEN, or any request got a 5xx or no answer.
  */
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { AppError, placeHoldRequestV1 } from '@otk/contracts';
 import { placeHold } from '../../services/hold-manager/src/domain/place-hold.use-case.js';
@@ -38,6 +45,14 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
 const inProcessHolds = Number(process.env.BENCH_HOLDS ?? 1000);
 const funnelFlows = Number(process.env.BENCH_FUNNEL ?? 40);
 const funnelClients = Number(process.env.BENCH_FUNNEL_CLIENTS ?? 5);
+const phases = new Set(
+  (process.env.BENCH_PHASES ?? 'in-process,uncontended,funnel,contention').split(',').map((p) => p.trim()),
+);
+
+/** The 1-, 5- and 15-minute load averages, as `uptime` prints them. */
+function loadAverage(): string {
+  return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+}
 
 /** One hold through the gateway: its latency, status and outcome (`201`, `409 SLOT_TAKEN`, `504 TIMEOUT`…). */
 async function timedHold(
@@ -105,26 +120,52 @@ async function inProcess(): Promise<void> {
   }
 }
 
-await inProcess();
+process.stdout.write(`load average at the start: ${loadAverage()}\n`);
+if (phases.has('in-process')) await inProcess();
+let failed = false;
 
-// The gateway's own RPC timeout (5 s): a 504 a patient would get is counted, not hidden.
-const stack = await startDemoStack();
-try {
-  const holdsUrl = holdsUrlOf(stack);
-  const slots: { slot: OfferedSlot; type: string }[] = [];
-  for (const [type, practitioner] of [
-    ['checkup', 'dr-muster'],
-    ['checkup', 'dr-keller'],
-  ] as const) {
-    const found = await offeredSlots(stack.gatewayUrl, { appointmentType: type, practitioner, gapMinutes: 90 });
-    slots.push(...found.map((slot) => ({ slot, type })));
+const throughGateway = ['uncontended', 'funnel', 'contention'].some((phase) => phases.has(phase));
+if (throughGateway) await gatewayPhases();
+process.stdout.write(`load average at the end: ${loadAverage()}\n`);
+if (failed) process.exitCode = 1;
+
+/** The phases through the gateway, on a stack of their own. */
+async function gatewayPhases(): Promise<void> {
+  // The gateway's own RPC timeout (5 s): a 504 a patient would get is counted, not hidden.
+  const stack = await startDemoStack();
+  try {
+    const holdsUrl = holdsUrlOf(stack);
+    const slots: { slot: OfferedSlot; type: string }[] = [];
+    for (const [type, practitioner] of [
+      ['checkup', 'dr-muster'],
+      ['checkup', 'dr-keller'],
+    ] as const) {
+      const found = await offeredSlots(stack.gatewayUrl, { appointmentType: type, practitioner, gapMinutes: 90 });
+      slots.push(...found.map((slot) => ({ slot, type })));
+    }
+    const contended = slots.splice(0, rounds);
+    const funnelSlots = funnelFlows > 0 ? slots.splice(-funnelFlows) : [];
+    // Warm-up: connections, prepared code paths, the first delay queue.
+    for (const { slot, type } of slots.splice(0, 5))
+      await timedHold(holdsUrl, aHoldRequest({ ...slot, appointmentTypeId: type }));
+
+    if (phases.has('uncontended')) await uncontended(holdsUrl, slots);
+    if (phases.has('funnel') && funnelFlows > 0) await funnel(stack, funnelSlots);
+    if (phases.has('contention')) {
+      const before = await holdPlaceDurations(stack);
+      failed = !(await contention(holdsUrl, contended));
+      const after = await holdPlaceDurations(stack);
+      process.stdout.write(
+        `hold-manager's own time per hold.place during contention (its histogram): ${describeHistogram(before, after)}\n`,
+      );
+    }
+  } finally {
+    await stack.stop();
   }
-  const contended = slots.splice(0, rounds);
-  const funnelSlots = slots.splice(-funnelFlows);
-  // Warm-up: connections, prepared code paths, the first delay queue.
-  for (const { slot, type } of slots.splice(0, 5))
-    await timedHold(holdsUrl, aHoldRequest({ ...slot, appointmentTypeId: type }));
+}
 
+/** Every remaining offered slot held once, by BENCH_CONCURRENCY clients at a time. */
+async function uncontended(holdsUrl: string, slots: { slot: OfferedSlot; type: string }[]): Promise<void> {
   const latencies: number[] = [];
   const outcomes: string[] = [];
   const queue = [...slots];
@@ -143,9 +184,10 @@ try {
     `uncontended: ${latencies.length} holds by ${concurrency} clients in ${seconds.toFixed(1)} s → ` +
       `holds/s=${(latencies.length / seconds).toFixed(0)} ${summary(latencies)} outcomes=${JSON.stringify(tally(outcomes))}\n`,
   );
+}
 
-  if (funnelFlows > 0) await funnel(stack, funnelSlots);
-
+/** BENCH_CONTENDERS requests for one slot at once, one round per slot; whether every round met the service level. */
+async function contention(holdsUrl: string, contended: { slot: OfferedSlot; type: string }[]): Promise<boolean> {
   // Contention: every request of a round is sent at once; the round ends with its last answer.
   const everyRequest: number[] = [];
   const roundTimes: number[] = [];
@@ -179,8 +221,7 @@ try {
         `per round p50=${ms(percentile(sortedRounds, 50))} p99=${ms(percentile(sortedRounds, 99))}\n`,
     );
   }
-} finally {
-  await stack.stop();
+  return clean === contended.length && serverErrors === 0;
 }
 
 /**
@@ -234,6 +275,31 @@ async function funnel(stack: Stack, funnelSlots: { slot: OfferedSlot; type: stri
       `e-mail ${summary(times.mail, [50, 99])}; confirm ${summary(times.confirm, [50, 99])}; ` +
       `whole flow ${summary(times.flow, [50, 99])}; failures=${JSON.stringify(tally(failures))}\n`,
   );
+}
+
+/** hold-manager's `booking_command_duration_seconds` buckets of hold.place: upper bound (s) → cumulative count. */
+async function holdPlaceDurations(stack: Stack): Promise<Map<number, number>> {
+  const text = await (await fetch(`${stack.services['hold-manager'].managementUrl}/metrics`)).text();
+  const buckets = new Map<number, number>();
+  for (const line of text.split('\n')) {
+    const match = /^booking_command_duration_seconds_bucket\{([^}]*)\} (\d+)/.exec(line);
+    if (!match || !match[1]!.includes('command="hold.place"')) continue;
+    const le = /le="([^"]+)"/.exec(match[1]!)?.[1];
+    if (le) buckets.set(le === '+Inf' ? Infinity : Number(le), Number(match[2]));
+  }
+  return buckets;
+}
+
+/** p50/p99 as the bucket bounds they fall in, from the difference of two histogram readings. */
+function describeHistogram(before: Map<number, number>, after: Map<number, number>): string {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const counts = bounds.map((le) => (after.get(le) ?? 0) - (before.get(le) ?? 0));
+  const total = counts.at(-1) ?? 0;
+  const bound = (p: number) => {
+    const index = counts.findIndex((c) => c >= (p / 100) * total);
+    return index < 0 ? '–' : `≤ ${ms(bounds[index]! * 1000)}`;
+  };
+  return `${total} requests, p50 ${bound(50)}, p99 ${bound(99)}`;
 }
 
 function holdsUrlOf(stack: Stack): string {

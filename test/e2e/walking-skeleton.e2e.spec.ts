@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { placeHoldRequestV1 } from '@otk/contracts';
 import { pino } from 'pino';
 import { slotOf } from '../../services/hold-manager/src/data-access/availability.client.js';
+import { bookingRepository } from '../../services/hold-manager/src/data-access/booking.repository.js';
 import { placeHold } from '../../services/hold-manager/src/domain/place-hold.use-case.js';
 import { startDemoStack } from '../support/demo-stack.js';
 import { type OfferedSlot, aHoldRequest, offeredSlots, postJson } from '../support/factories.js';
@@ -161,7 +162,7 @@ describe('walking skeleton: gateway → hold-manager → notification on the rea
       // The hold-manager's own use case, as its RPC handler would run it with availability's
       // answer in hand: state and event commit while no service can reach the broker.
       const deps = {
-        pool,
+        bookings: bookingRepository(pool),
         logger: pino({ level: 'silent' }),
         checkSlot: async (request: { practitionerId: string; start: string }) =>
           slotOf(demoCheckup(request.practitionerId, request.start)),

@@ -71,19 +71,18 @@ export const placeHoldReplyV1 = z.object({
 });
 
 /**
- * availability.checkSlot v1: is this a slot the practice really offers now (working hours, notice,
- * horizon, type, practitioner, free)? The reply says what the booking would occupy (S6), so the
- * hold-manager can guard every occupant. Refused with SLOT_NOT_OFFERED, whose `details.reason` is
- * 'busy' (offered but for busy times; `details.blockingBookingIds` names the bookings in the way)
- * or 'not-offered'.
+ * availability.checkSlot v1: is this a slot the practice offers now, by its rules (working hours,
+ * absences, holidays, notice, horizon, type, practitioner) and the staff-made entries of the
+ * practice calendar? OTK's own bookings play no part: whether a slot is taken, hold-manager alone
+ * decides (ADR 21). The reply says what the booking would occupy (S6), so the hold-manager can
+ * guard every occupant. Refused with SLOT_NOT_OFFERED, whose `details.reason` is 'busy' (offered
+ * but for an entry of the practice calendar) or 'not-offered'.
  */
 export const checkSlotRequestV1 = z.object({
   appointmentTypeId: z.string().trim().min(1).max(100),
   practitionerId: z.string().trim().min(1).max(100),
   start: instantSchema,
   visitKind: visitKindSchema.optional(),
-  /** A booking being moved (F9) does not block its own new slot. */
-  ignoreBookingId: z.uuid().optional(),
 });
 export const checkSlotReplyV1 = occupancySchema.extend({
   appointmentTypeId: z.string(),

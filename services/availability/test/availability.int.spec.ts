@@ -157,7 +157,7 @@ describe('availability service on real PostgreSQL and RabbitMQ', function () {
     expect(await refusal(slotsOf('hygiene', 'any', inDays(1), inDays(62)))).to.equal('accepted');
   });
 
-  it('when a booking is held, then its slot is gone, but not for the booking itself being moved', async () => {
+  it('when a booking is held, then its slot is no longer listed, while checkSlot still offers it: taken is for hold-manager to judge', async () => {
     const occupancy = await firstSlot('checkup', 'dr-muster');
     const booking = snapshot(occupancy);
     await held(booking);
@@ -165,16 +165,36 @@ describe('availability service on real PostgreSQL and RabbitMQ', function () {
     await waitFor(async () => (!(await startsOf('checkup', 'dr-muster')).includes(start) ? true : undefined), {
       what: 'the held slot to disappear',
     });
-    const refused = (await check('checkup', 'dr-muster', occupancy.start).catch((e: unknown) => e)) as AppError;
-    expect(refused.code).to.equal('SLOT_NOT_OFFERED');
-    expect(refused.details).to.deep.include({ reason: 'busy', blockingBookingIds: [booking.bookingId] });
-    expect(
-      await refusal(check('checkup', 'dr-muster', occupancy.start, { ignoreBookingId: booking.bookingId })),
-    ).to.equal('accepted');
+    expect(await check('checkup', 'dr-muster', occupancy.start)).to.deep.equal(occupancy);
     await publish('booking.cancelled', { booking: { ...booking, status: 'cancelled', expiresAt: null } });
     await waitFor(async () => ((await startsOf('checkup', 'dr-muster')).includes(start) ? true : undefined), {
       what: 'the cancelled slot to come back',
     });
+  });
+
+  it('when the practice calendar has an entry, then its slot is neither listed nor offered, and checkSlot says busy', async () => {
+    const occupancy = await firstSlot('checkup', 'dr-keller');
+    const start = Date.parse(occupancy.start);
+    await publish('practice.busyTimesImported', {
+      from: new Date(start - 86400_000).toISOString(),
+      to: new Date(start + 86400_000).toISOString(),
+      busyTimes: [
+        {
+          entryId: `staff-${start}`,
+          start: occupancy.start,
+          end: occupancy.end,
+          practitionerId: 'dr-keller',
+          resourceIds: [],
+        },
+      ],
+    });
+    await waitFor(async () => (!(await startsOf('checkup', 'dr-keller')).includes(start) ? true : undefined), {
+      what: 'the slot of the staff-made entry to disappear',
+    });
+    const refused = (await check('checkup', 'dr-keller', occupancy.start).catch((e: unknown) => e)) as AppError;
+    expect(refused.code).to.equal('SLOT_NOT_OFFERED');
+    expect(refused.details).to.deep.include({ reason: 'busy' });
+    expect(refused.details).to.not.have.property('blockingBookingIds');
   });
 
   it('when an older event arrives after a newer one, or an event twice, then the newer state stands', async () => {

@@ -1,14 +1,19 @@
 import type { ServiceDefinition } from '@otk/runtime';
 import { configSchema } from './config.js';
 import { alternativesFinder, availabilityClient } from './data-access/availability.client.js';
+import { bookingRepository } from './data-access/booking.repository.js';
 import { expiryScheduler } from './data-access/expiry-scheduler.js';
 import { migrations } from './data-access/migrations.js';
 import type { HoldManagerDeps } from './domain/ports.js';
+import { shareAlternativesPerSlot } from './domain/taken-slot-alternatives.js';
 import { serveBookingCommands } from './entry-points/booking-commands.rpc.js';
 import { bookingMetrics } from './entry-points/booking-metrics.js';
 import { startExpirySweep } from './entry-points/expiry-sweep.timer.js';
 import { consumeHoldExpiries, holdExpirySubscription } from './entry-points/hold-expiry.consumer.js';
 import { startRetention } from './entry-points/retention.timer.js';
+
+/** How long the alternatives of a taken slot are shared: about one round of a crowd wanting it. */
+const ALTERNATIVES_SHARED_MS = 2000;
 
 export const holdManager: ServiceDefinition<typeof configSchema> = {
   name: 'hold-manager',
@@ -18,10 +23,13 @@ export const holdManager: ServiceDefinition<typeof configSchema> = {
   outbox: true,
   async start({ broker, pool, config, logger, metrics: { registry } }) {
     const deps: HoldManagerDeps = {
-      pool,
+      bookings: bookingRepository(pool),
       logger,
       checkSlot: availabilityClient(broker, config.SLOT_CHECK_TIMEOUT_MS),
-      findAlternatives: alternativesFinder(broker, config.SLOT_CHECK_TIMEOUT_MS),
+      // The losers of one contention round share one listing.
+      findAlternatives: shareAlternativesPerSlot(alternativesFinder(broker, config.SLOT_CHECK_TIMEOUT_MS), {
+        ttlMs: ALTERNATIVES_SHARED_MS,
+      }),
       scheduleExpiry: expiryScheduler(broker),
       now: () => new Date(),
     };

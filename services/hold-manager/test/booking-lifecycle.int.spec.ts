@@ -112,22 +112,15 @@ describe('hold-manager: booking lifecycle on PostgreSQL', function () {
       expect(rows).to.deep.equal([]);
     });
 
-    describe('when availability refuses a slot', () => {
-      /** Availability's slot check as its busy index answers: busy at `start` because of `blockers`. */
-      const busyAt = (start: string, blockers: string[], reason: 'busy' | 'not-offered' = 'busy') => {
-        const calls: (string | undefined)[] = [];
+    describe('when availability answers the slot check', () => {
+      /** Availability's slot check, counting its calls; refusing `start` with `reason` when one is given. */
+      const checking = (start?: string, details?: Record<string, unknown>) => {
+        const calls: string[] = [];
         const deps = {
           ...h.deps,
           checkSlot: async (request: Parameters<typeof h.deps.checkSlot>[0]) => {
-            calls.push(request.ignoreBookingId);
-            // An empty list: busy in the practice calendar, which no ignored booking frees.
-            const blocked = blockers.length === 0 || blockers.some((id) => id !== request.ignoreBookingId);
-            if (request.start === start && blocked) {
-              throw new AppError('SLOT_NOT_OFFERED', 'not offered', {
-                reason,
-                blockingBookingIds: blockers,
-              });
-            }
+            calls.push(request.start);
+            if (request.start === start) throw new AppError('SLOT_NOT_OFFERED', 'not offered', details);
             return h.deps.checkSlot(request);
           },
         };
@@ -136,49 +129,47 @@ describe('hold-manager: booking lifecycle on PostgreSQL', function () {
       const holdWith = (deps: typeof h.deps, start: string) =>
         placeHold(deps, placeHoldRequestV1.parse(aPlaceHoldRequest({ start })));
 
-      it('as busy because of a held booking, then the patient gets SLOT_TAKEN with the next free slots', async () => {
+      it('as offered while hold-manager holds it, then the patient gets SLOT_TAKEN with the next free slots; at the held start, unasked', async () => {
         const start = aFreeHour().toISOString();
-        const first = await hold({ start });
-        const { deps } = busyAt(start, [first.bookingId]);
-        const refusal = await holdWith(deps, start).catch((e: unknown) => e);
+        await hold({ start, practitionerId: 'dr-b' });
+        const { deps, calls } = checking();
+        const refusal = await placeHold(
+          deps,
+          placeHoldRequestV1.parse(aPlaceHoldRequest({ start, practitionerId: 'dr-c' })),
+        ).catch((e: unknown) => e);
         expect(refusal).to.be.instanceOf(AppError).and.to.have.property('code', 'SLOT_TAKEN');
         expect((refusal as AppError).details?.alternatives).to.have.length(3);
+        expect(calls).to.have.length(1);
+        expect(
+          await codeOf(placeHold(deps, placeHoldRequestV1.parse(aPlaceHoldRequest({ start, practitionerId: 'dr-b' })))),
+        ).to.equal('SLOT_TAKEN');
+        expect(calls).to.have.length(1);
       });
 
-      it('as busy because of a hold that is overdue by now, then the slot is held', async () => {
+      it('as offered while the only hold in the way is overdue by now, then the slot is held', async () => {
         const start = aFreeHour().toISOString();
-        const first = await hold({ start });
+        await hold({ start });
         h.clock.advance(900_000);
-        const { deps } = busyAt(start, [first.bookingId]);
+        const { deps } = checking();
         expect((await holdWith(deps, start)).status).to.equal('held');
       });
 
-      it('as busy for several bookings or the practice calendar, then SLOT_TAKEN without asking again', async () => {
+      it('as busy in the practice calendar, then SLOT_TAKEN with the next free slots, asked once', async () => {
         const start = aFreeHour().toISOString();
-        const { deps, calls } = busyAt(start, []);
-        expect(await codeOf(holdWith(deps, start))).to.equal('SLOT_TAKEN');
+        const { deps, calls } = checking(start, { reason: 'busy' });
+        const refusal = await holdWith(deps, start).catch((e: unknown) => e);
+        expect(refusal).to.be.instanceOf(AppError).and.to.have.property('code', 'SLOT_TAKEN');
+        expect((refusal as AppError).details?.alternatives).to.have.length(3);
         expect(calls).to.have.length(1);
       });
 
-      it('as not offered at all, then SLOT_NOT_OFFERED without asking again', async () => {
-        const start = aFreeHour().toISOString();
-        const { deps, calls } = busyAt(start, ['x'], 'not-offered');
-        expect(await codeOf(holdWith(deps, start))).to.equal('SLOT_NOT_OFFERED');
-        expect(calls).to.have.length(1);
-      });
-
-      it('without saying why, then the bookings near that time are tried and a held one makes it SLOT_TAKEN', async () => {
-        const start = aFreeHour().toISOString();
-        await hold({ start });
-        // An availability that does not say why: busy unless some booking is ignored.
-        const deps = {
-          ...h.deps,
-          checkSlot: async (request: Parameters<typeof h.deps.checkSlot>[0]) => {
-            if (request.start === start && !request.ignoreBookingId) throw new AppError('SLOT_NOT_OFFERED', 'busy');
-            return h.deps.checkSlot(request);
-          },
-        };
-        expect(await codeOf(holdWith(deps, start))).to.equal('SLOT_TAKEN');
+      it('as not offered at all, or without saying why, then SLOT_NOT_OFFERED, asked once', async () => {
+        for (const details of [{ reason: 'not-offered' }, undefined]) {
+          const start = aFreeHour().toISOString();
+          const { deps, calls } = checking(start, details);
+          expect(await codeOf(holdWith(deps, start))).to.equal('SLOT_NOT_OFFERED');
+          expect(calls).to.have.length(1);
+        }
       });
     });
 
@@ -216,6 +207,22 @@ describe('hold-manager: booking lifecycle on PostgreSQL', function () {
       for (let i = 0; i < 3; i++) await hold({ clientAddress });
       expect(await codeOf(hold({ clientAddress }))).to.equal('TOO_MANY_OPEN_HOLDS');
       expect((await hold({ clientAddress: '198.51.100.1' })).status).to.equal('held');
+    });
+
+    it('when one client address sends a burst of 60 holds at once, then exactly its limit of 20 are held and 40 get TOO_MANY_OPEN_HOLDS', async () => {
+      const clientAddress = '203.0.113.50';
+      const answers = await Promise.all(
+        Array.from({ length: 60 }, () =>
+          hold({ clientAddress }).then(
+            () => 'held',
+            (e: unknown) => (e instanceof AppError ? e.code : String(e)),
+          ),
+        ),
+      );
+      const counts: Record<string, number> = {};
+      for (const answer of answers) counts[answer] = (counts[answer] ?? 0) + 1;
+      expect(counts).to.deep.equal({ held: 20, TOO_MANY_OPEN_HOLDS: 40 });
+      expect(await codeOf(hold({ clientAddress }))).to.equal('TOO_MANY_OPEN_HOLDS');
     });
 
     it('when a hold is past its deadline but not yet expired, then it does not block its slot, to the millisecond', async () => {

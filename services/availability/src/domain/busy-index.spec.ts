@@ -42,12 +42,25 @@ describe('busy index', () => {
     expect(index.nextExpiry(0)).to.equal(5 * hour);
   });
 
-  it('when a booking is being moved or has ended, then it does not block; every change moves the version on', () => {
+  it('when only the practice calendar counts, then staff-made entries block and OTK bookings do not', () => {
+    const index = new BusyIndex();
+    const who = [{ kind: 'practitioner' as const, id: 'dr-a' }];
+    index.put('booking:1', entry('booking:1'));
+    expect(index.busyFor(who, range, 0, 'practice-calendar')).to.have.length(0);
+    index.put(
+      'practice-system:7',
+      entry('practice-system:7', { status: 'busy', interval: { from: 12 * hour, until: 13 * hour } }),
+    );
+    expect(index.busyFor(who, range, 0, 'practice-calendar')).to.deep.equal([{ from: 12 * hour, until: 13 * hour }]);
+    expect(index.busyFor(who, range, 0)).to.have.length(2);
+  });
+
+  it('when a booking has ended, then it does not block; every change moves the version on', () => {
     const index = new BusyIndex();
     const who = [{ kind: 'practitioner' as const, id: 'dr-a' }];
     index.put('booking:1', entry('booking:1'));
     const version = index.version;
-    expect(index.busyFor(who, range, 0, 'booking:1')).to.have.length(0);
+    expect(index.busyFor(who, range, 0)).to.have.length(1);
     index.put('booking:1', undefined);
     expect(index.busyFor(who, range, 0)).to.have.length(0);
     expect(index.version).to.be.greaterThan(version);

@@ -12,7 +12,12 @@ export interface BusyEntry {
   expiresAt: number | null;
 }
 
-export const bookingKey = (bookingId: string): string => `booking:${bookingId}`;
+/**
+ * Which busy times count: all of them (what patients are shown: a held slot is not listed), or the
+ * practice calendar's staff-made entries alone (whether a slot is offered at all; whether OTK's own
+ * bookings take it, hold-manager decides).
+ */
+export type BusySources = 'all' | 'practice-calendar';
 export const occupantKey = (o: Occupant): string => `${o.kind}:${o.id}`;
 
 /** Statuses that block; the others (expired, withdrawn, cancelled, removed) free the time. */
@@ -48,17 +53,18 @@ export class BusyIndex {
     this.changed();
   }
 
-  /**
-   * What blocks any of `occupants` during `range` at `now`: held entries past their deadline do
-   * not, nor does `ignoreKey` (a booking being moved does not block its own new slot).
-   */
-  busyFor(occupants: readonly Occupant[], range: Interval, now: number, ignoreKey?: string): Interval[] {
-    return this.blocking(occupants, range, now, ignoreKey).map((entry) => entry.interval);
-  }
-
-  /** The keys of the entries that block any of `occupants` somewhere in `range` at `now`. */
-  blockersOf(occupants: readonly Occupant[], range: Interval, now: number, ignoreKey?: string): string[] {
-    return this.blocking(occupants, range, now, ignoreKey).map((entry) => entry.key);
+  /** What blocks any of `occupants` during `range` at `now`: held entries past their deadline do not. */
+  busyFor(occupants: readonly Occupant[], range: Interval, now: number, sources: BusySources = 'all'): Interval[] {
+    const index = (this.byOccupant ??= this.indexByOccupant());
+    const found = new Set<BusyEntry>();
+    for (const occupant of occupants) {
+      for (const entry of index.get(occupantKey(occupant)) ?? []) {
+        if (entry.interval.until <= range.from || entry.interval.from >= range.until) continue;
+        if (sources === 'practice-calendar' && entry.status !== 'busy') continue;
+        if (blocksAt(entry, now)) found.add(entry);
+      }
+    }
+    return [...found].map((entry) => entry.interval);
   }
 
   /** The next instant after `now` at which a held entry lapses, if any: answers computed now go stale then. */
@@ -70,18 +76,6 @@ export class BusyIndex {
       }
     }
     return next;
-  }
-
-  private blocking(occupants: readonly Occupant[], range: Interval, now: number, ignoreKey?: string): BusyEntry[] {
-    const index = (this.byOccupant ??= this.indexByOccupant());
-    const found = new Set<BusyEntry>();
-    for (const occupant of occupants) {
-      for (const entry of index.get(occupantKey(occupant)) ?? []) {
-        if (entry.interval.until <= range.from || entry.interval.from >= range.until) continue;
-        if (entry.key !== ignoreKey && blocksAt(entry, now)) found.add(entry);
-      }
-    }
-    return [...found];
   }
 
   private changed(): void {

@@ -1,5 +1,5 @@
 import { AppError, type CommandReply, type CommandRequestParsed } from '@otk/contracts';
-import { type BusyIndex, bookingKey } from './busy-index.js';
+import type { BusyIndex } from './busy-index.js';
 import { type Catalogue, occupantsOf } from './catalogue.js';
 import { formatLocal } from './format-local.js';
 import { bookableType, practitionersFor, slotQuery } from './list-slots.use-case.js';
@@ -10,10 +10,11 @@ const MINUTE = 60_000;
 
 /**
  * Is `start` a slot the practice offers now, for this type and practitioner? The same engine that
- * lists slots decides (grid, hours, absences, holidays, notice, horizon, busy times), so a slot
- * shown is a slot that can be held. The reply says what the booking occupies (S6). Anything
- * else is SLOT_NOT_OFFERED, with `details.reason`: 'busy' (offered but for busy times; the
- * bookings in the way are in `details.blockingBookingIds`) or 'not-offered'.
+ * lists slots decides (grid, hours, absences, holidays, notice, horizon, the staff-made entries of
+ * the practice calendar), so a slot shown is a slot that can be held. OTK's own bookings play no
+ * part here: whether a slot is taken, hold-manager alone decides from its tables (ADR 21). The
+ * reply says what the booking occupies (S6). Anything else is SLOT_NOT_OFFERED, with
+ * `details.reason`: 'busy' (offered but for an entry of the practice calendar) or 'not-offered'.
  */
 export function checkSlot(
   catalogue: Catalogue,
@@ -49,28 +50,18 @@ export function checkSlot(
     from: date,
     to: date,
     now,
-    ignoreBookingId: request.ignoreBookingId,
+    busySources: 'practice-calendar',
   });
   const offers = (q: typeof query) => computeSlots(q)[0]?.slots.some((slot) => slot.start === start) ?? false;
   if (!offers(query)) {
-    // Would it be offered but for busy times? Then say so, and name the bookings in the way, so the
-    // hold-manager can tell "taken" from "not offered" without asking again.
+    // Would it be offered but for the practice calendar? Then the practice has filled it itself.
     const free = { ...query, practitioners: query.practitioners.map((p) => ({ ...p, busy: [] })) };
     if (!offers(free)) throw refuse('no slot starts then');
-    const occupied = {
-      from: start - type.bufferBeforeMinutes * MINUTE,
-      until: start + (type.durationMinutes + type.bufferAfterMinutes) * MINUTE,
-    };
-    const ignoreKey = request.ignoreBookingId ? bookingKey(request.ignoreBookingId) : undefined;
-    throw new AppError('SLOT_NOT_OFFERED', 'this time is not offered: it is busy', {
+    throw new AppError('SLOT_NOT_OFFERED', 'this time is not offered: the practice calendar has it', {
       appointmentTypeId: request.appointmentTypeId,
       practitionerId: request.practitionerId,
       start: request.start,
       reason: 'busy',
-      blockingBookingIds: busy
-        .blockersOf(occupantsOf(practitioner), occupied, now, ignoreKey)
-        .filter((key) => key.startsWith('booking:'))
-        .map((key) => key.slice('booking:'.length)),
     });
   }
   const end = start + type.durationMinutes * MINUTE;

@@ -1,5 +1,5 @@
 import { AppError, type CommandReply, type CommandRequestParsed, maxAvailabilityRangeDays } from '@otk/contracts';
-import { type BusyIndex, bookingKey } from './busy-index.js';
+import type { BusyIndex, BusySources } from './busy-index.js';
 import { type AppointmentType, type Catalogue, type Practitioner, absencesOf, occupantsOf } from './catalogue.js';
 import { daysBetween, localDateOf, localDay, nextDate } from './local-day.js';
 import { type PractitionerSchedule, type SlotQuery, computeSlots } from './slots.js';
@@ -42,19 +42,19 @@ export function slotQuery(
     from: string;
     to: string;
     now: number;
-    ignoreBookingId?: string;
+    /** All busy times by default; the practice calendar's alone for whether a slot is offered at all. */
+    busySources?: BusySources;
   },
 ): SlotQuery {
   const { practice } = catalogue;
   const zone = practice.timeZone;
   // Wide enough for any buffer and a slot that runs past midnight.
   const range = { from: localDay(input.from, zone).start - DAY, until: localDay(nextDate(input.to), zone).end + DAY };
-  const ignoreKey = input.ignoreBookingId ? bookingKey(input.ignoreBookingId) : undefined;
   const practitioners: PractitionerSchedule[] = input.practitioners.map((p) => ({
     id: p.id,
     weeklyHours: p.weeklyHours,
     absences: absencesOf(catalogue, p.id),
-    busy: busy.busyFor(occupantsOf(p), range, input.now, ignoreKey),
+    busy: busy.busyFor(occupantsOf(p), range, input.now, input.busySources),
   }));
   return {
     rules: {

@@ -1,11 +1,33 @@
-import type { CommandReply } from '@otk/contracts';
+import type { CommandReply, CommandRequest } from '@otk/contracts';
 import type { Broker } from '@otk/messaging';
+import type { Slot } from '../domain/booking.js';
 import type { CheckSlot, FindAlternatives } from '../domain/ports.js';
-import type { Slot } from './booking.repository.js';
 
-/** Asks availability whether a slot is really offered, and what it occupies (working hours, notice, S6 …). */
+/**
+ * Asks availability whether a slot is offered, and what it occupies (working hours, notice, S6 …).
+ * Identical checks in flight at the same moment share one call: when hundreds of patients want the
+ * same slot at once, availability is asked once per round trip, not once per patient. Nothing is
+ * kept after the answer arrives, so no answer is older than the request that waits for it.
+ */
 export function availabilityClient(broker: Broker, timeoutMs: number): CheckSlot {
-  return async (request) => slotOf(await broker.call('availability.checkSlot', request, { timeoutMs }));
+  const inFlight = new Map<string, Promise<Slot>>();
+  return (request) => {
+    const key = checkKey(request);
+    const pending = inFlight.get(key);
+    if (pending) return pending;
+    const answer = broker
+      .call('availability.checkSlot', request, { timeoutMs })
+      .then(slotOf)
+      .finally(() => inFlight.delete(key));
+    inFlight.set(key, answer);
+    return answer;
+  };
+}
+
+function checkKey(request: CommandRequest<'availability.checkSlot'>): string {
+  return [request.appointmentTypeId, request.practitionerId, Date.parse(request.start), request.visitKind ?? ''].join(
+    '|',
+  );
 }
 
 export function slotOf(reply: CommandReply<'availability.checkSlot'>): Slot {
@@ -21,27 +43,23 @@ export function slotOf(reply: CommandReply<'availability.checkSlot'>): Slot {
 const ALTERNATIVES = 3;
 const SEARCH_DAYS = 14;
 
-/** The next few free slots from availability; none when it cannot answer, since they are only a courtesy. */
+/** The next few free slots from availability (`availability.listSlots`). */
 export function alternativesFinder(broker: Broker, timeoutMs: number): FindAlternatives {
   return async ({ appointmentTypeId, practitionerId, after, timeZone }) => {
-    try {
-      const reply = await broker.call(
-        'availability.listSlots',
-        {
-          appointmentTypeId,
-          practitionerId,
-          from: localDate(after, timeZone ?? 'UTC'),
-          to: localDate(new Date(after.getTime() + SEARCH_DAYS * 86400_000), timeZone ?? 'UTC'),
-        },
-        { timeoutMs },
-      );
-      return reply.days
-        .flatMap((day) => day.slots)
-        .filter((slot) => Date.parse(slot.start) > after.getTime())
-        .slice(0, ALTERNATIVES);
-    } catch {
-      return [];
-    }
+    const reply = await broker.call(
+      'availability.listSlots',
+      {
+        appointmentTypeId,
+        practitionerId,
+        from: localDate(after, timeZone ?? 'UTC'),
+        to: localDate(new Date(after.getTime() + SEARCH_DAYS * 86400_000), timeZone ?? 'UTC'),
+      },
+      { timeoutMs },
+    );
+    return reply.days
+      .flatMap((day) => day.slots)
+      .filter((slot) => Date.parse(slot.start) > after.getTime())
+      .slice(0, ALTERNATIVES);
   };
 }
 

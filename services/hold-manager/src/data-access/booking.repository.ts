@@ -1,6 +1,4 @@
 import {
-  AppError,
-  type BookingSnapshot,
   type BookingStatus,
   type Channel,
   type Language,
@@ -9,56 +7,117 @@ import {
   type Patient,
   type VisitKind,
 } from '@otk/contracts';
+import { appendToOutbox } from '@otk/db';
 import type pg from 'pg';
-import { occupantKey } from '../domain/booking-rules.js';
+import type { Booking, IdempotentHold, NewHold, Occupation, Slot } from '../domain/booking.js';
+import { type PracticeSettings, occupantKey, slotTaken } from '../domain/booking-rules.js';
+import type { BookingReads, BookingRepository, BookingTransaction, StoredToken } from '../domain/ports.js';
+import type { TokenPurpose } from '../domain/token.js';
 import { migrations } from './migrations.js';
+import { inTransaction } from './transaction.js';
 
-const bookings = `${migrations.schema}.bookings`;
-const occupancy = `${migrations.schema}.booking_occupancy`;
+const schema = migrations.schema;
+const bookings = `${schema}.bookings`;
+const occupancy = `${schema}.booking_occupancy`;
+const tokens = `${schema}.booking_tokens`;
 
 type Db = Pick<pg.ClientBase, 'query'>;
 
-/** What a slot occupies and how it is named, as availability's slot check reports it. */
-export interface Slot {
-  appointmentTypeId: string;
-  appointmentTypeName: LocalizedText;
-  practitionerId: string;
-  practitionerName: string;
-  timeZone: string;
-  start: Date;
-  end: Date;
-  occupiedFrom: Date;
-  occupiedUntil: Date;
-  occupants: Occupant[];
+/** hold-manager's bookings in PostgreSQL: the exclusion constraint on booking_occupancy is the judge of "taken". */
+export function bookingRepository(pool: pg.Pool): BookingRepository {
+  return {
+    ...reads(pool),
+    inTransaction: (work) => inTransaction(pool, (client) => work(transaction(client))),
+  };
 }
 
-export interface NewBooking {
-  id: string;
-  slot: Slot;
-  visitKind: VisitKind | undefined;
-  expiresAt: Date;
-  changeableUntil: Date;
-  language: Language;
-  channel: Channel;
-  patient: Patient;
-  contactKey: string;
-  clientKey: string | undefined;
-  consentAcceptedAt: Date;
-  privacyPolicyVersion: string;
-  idempotencyKey: string | undefined;
-  requestHash: string;
+function reads(db: Db): BookingReads {
+  return {
+    settings: () => readSettings(db),
+    findByIdempotencyKey: (key) => findByIdempotencyKey(db, key),
+    findBooking: (id) => selectBooking(db, 'WHERE id = $1', [id]),
+    findToken: (hash) => findToken(db, hash),
+    isTaken: (occupation, now) => isTaken(db, occupation, now),
+    isPractitionerTakenAt: async (practitionerId, start, now) =>
+      (
+        await db.query(
+          `SELECT 1 FROM ${occupancy} o JOIN ${bookings} b ON b.id = o.booking_id
+            WHERE o.active AND o.occupant = $1 AND tstzrange(o.occupied_from, o.occupied_until) @> $2::timestamptz
+              AND (b.status = 'confirmed' OR (b.status = 'held' AND b.expires_at > $3))
+            LIMIT 1`,
+          [occupantKey({ kind: 'practitioner', id: practitionerId }), start, now],
+        )
+      ).rows.length > 0,
+    listActive: async (from, now) =>
+      (
+        await db.query<BookingRow>(
+          `SELECT * FROM ${bookings}
+            WHERE occupied_until > $1 AND (status = 'confirmed' OR (status = 'held' AND expires_at > $2))
+            ORDER BY occupied_from`,
+          [from, now],
+        )
+      ).rows.map(toBooking),
+  };
 }
 
-export interface Booking {
-  id: string;
-  status: BookingStatus;
-  slot: Slot;
-  visitKind: VisitKind | undefined;
-  expiresAt: Date;
-  changeableUntil: Date;
-  language: Language;
-  channel: Channel;
-  patient: Patient;
+function transaction(client: pg.PoolClient): BookingTransaction {
+  return {
+    settings: () => readSettings(client),
+    isTaken: (occupation, now) => isTaken(client, occupation, now),
+    lockOccupation: (occupation) => lockOccupation(client, occupation),
+    lockHoldLimits: (keys) => lockKeys(client, lockClass.holdLimits, keys),
+    countOpenHolds: (by, now) => countOpenHolds(client, by, now),
+    lockHeldOverlapping: async (occupation) =>
+      (
+        await client.query<BookingRow>(
+          `SELECT * FROM ${bookings}
+            WHERE status = 'held'
+              AND id IN (SELECT booking_id FROM ${occupancy}
+                          WHERE active AND occupant = ANY($1)
+                            AND tstzrange(occupied_from, occupied_until) && tstzrange($2, $3))
+            FOR UPDATE`,
+          [occupation.occupants.map(occupantKey), occupation.occupiedFrom, occupation.occupiedUntil],
+        )
+      ).rows.map(toBooking),
+    insertHold: (hold, now) => insertHold(client, hold, now),
+    insertToken: async (token) => {
+      await client.query(
+        `INSERT INTO ${tokens} (token_hash, booking_id, purpose, expires_at) VALUES ($1, $2, $3, $4)`,
+        [token.hash, token.bookingId, token.purpose, token.expiresAt],
+      );
+    },
+    extendManageTokens: async (bookingId, expiresAt) => {
+      await client.query(`UPDATE ${tokens} SET expires_at = $2 WHERE booking_id = $1 AND purpose = 'manage'`, [
+        bookingId,
+        expiresAt,
+      ]);
+    },
+    lockBooking: (id) => selectBooking(client, 'WHERE id = $1 FOR UPDATE', [id]),
+    lockOverdueHolds: async (now, limit) =>
+      (
+        await client.query<BookingRow>(
+          `SELECT * FROM ${bookings} WHERE status = 'held' AND expires_at <= $1
+            ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+          [now, limit],
+        )
+      ).rows.map(toBooking),
+    markConfirmed: async (id, now) => {
+      await client.query(
+        `UPDATE ${bookings} SET status = 'confirmed', updated_at = $2, confirmed_at = $2 WHERE id = $1`,
+        [id, now],
+      );
+    },
+    endBooking: async (id, status, now) => {
+      await client.query(`UPDATE ${bookings} SET status = $2, updated_at = $3, ended_at = $3 WHERE id = $1`, [
+        id,
+        status,
+        now,
+      ]);
+      await client.query(`UPDATE ${occupancy} SET active = false WHERE booking_id = $1 AND active`, [id]);
+    },
+    moveBooking: (id, slot, changeableUntil, now) => moveBooking(client, id, slot, changeableUntil, now),
+    record: (event) => appendToOutbox(client, schema, event),
+  };
 }
 
 interface BookingRow {
@@ -107,68 +166,99 @@ function toBooking(row: BookingRow): Booking {
   };
 }
 
-/** The booking as events and the manage page carry it. */
-export function toSnapshot(booking: Booking): BookingSnapshot {
-  const { slot } = booking;
+async function selectBooking(db: Db, where: string, params: unknown[]): Promise<Booking | undefined> {
+  const { rows } = await db.query<BookingRow>(`SELECT * FROM ${bookings} ${where}`, params);
+  return rows[0] && toBooking(rows[0]);
+}
+
+async function readSettings(db: Db): Promise<PracticeSettings> {
+  const { rows } = await db.query<{
+    confirmation_window_seconds: number;
+    cancellation_deadline_seconds: number;
+    max_open_holds_per_contact: number;
+    max_open_holds_per_client: number;
+  }>(`SELECT * FROM ${schema}.settings WHERE id = 'practice'`);
+  const row = rows[0];
+  if (!row) throw new Error('hold_manager.settings has no row: the settings migration did not run');
   return {
-    bookingId: booking.id,
-    status: booking.status,
-    appointmentTypeId: slot.appointmentTypeId,
-    appointmentTypeName: slot.appointmentTypeName,
-    practitionerId: slot.practitionerId,
-    practitionerName: slot.practitionerName,
-    timeZone: slot.timeZone,
-    ...(booking.visitKind ? { visitKind: booking.visitKind } : {}),
-    start: slot.start.toISOString(),
-    end: slot.end.toISOString(),
-    occupiedFrom: slot.occupiedFrom.toISOString(),
-    occupiedUntil: slot.occupiedUntil.toISOString(),
-    occupants: slot.occupants,
-    expiresAt: booking.status === 'held' ? booking.expiresAt.toISOString() : null,
-    changeableUntil: booking.changeableUntil.toISOString(),
-    language: booking.language,
-    channel: booking.channel,
-    patient: booking.patient,
+    confirmationWindowSeconds: row.confirmation_window_seconds,
+    cancellationDeadlineSeconds: row.cancellation_deadline_seconds,
+    maxOpenHoldsPerContact: row.max_open_holds_per_contact,
+    maxOpenHoldsPerClient: row.max_open_holds_per_client,
   };
 }
 
-function isPgError(error: unknown, code: string, constraint?: string): boolean {
-  const e = error as { code?: string; constraint?: string };
-  return e.code === code && (constraint === undefined || e.constraint === constraint);
+async function findToken(db: Db, hash: string): Promise<StoredToken | undefined> {
+  const { rows } = await db.query<{ booking_id: string; purpose: TokenPurpose; expires_at: Date }>(
+    `SELECT booking_id, purpose, expires_at FROM ${tokens} WHERE token_hash = $1`,
+    [hash],
+  );
+  const row = rows[0];
+  return row && { bookingId: row.booking_id, purpose: row.purpose, expiresAt: row.expires_at };
+}
+
+async function findByIdempotencyKey(db: Db, key: string): Promise<IdempotentHold | undefined> {
+  const { rows } = await db.query<{ id: string; request_hash: string | null; expires_at: Date }>(
+    `SELECT id, request_hash, expires_at FROM ${bookings} WHERE idempotency_key = $1`,
+    [key],
+  );
+  const row = rows[0];
+  return row && { id: row.id, requestHash: row.request_hash, expiresAt: row.expires_at };
+}
+
+/**
+ * One indexed read: the exclusion constraint's GiST index (active rows, occupant and range) finds
+ * the overlapping occupations, the primary key their bookings' status and deadline.
+ */
+async function isTaken(db: Db, occupation: Occupation, now: Date): Promise<boolean> {
+  const { rows } = await db.query(
+    `SELECT 1 FROM ${occupancy} o JOIN ${bookings} b ON b.id = o.booking_id
+      WHERE o.active AND o.occupant = ANY($1)
+        AND tstzrange(o.occupied_from, o.occupied_until) && tstzrange($2, $3)
+        AND (b.status = 'confirmed' OR (b.status = 'held' AND b.expires_at > $4))
+      LIMIT 1`,
+    [occupation.occupants.map(occupantKey), occupation.occupiedFrom, occupation.occupiedUntil, now],
+  );
+  return rows.length > 0;
 }
 
 /** Advisory lock namespaces, so that keys of different kinds never share a lock. */
 const lockClass = { holdLimits: 1, occupation: 2 } as const;
 
-/** Serialises the open-hold count of one contact or client across transactions (released at commit). */
-export async function lockKey(db: Db, key: string): Promise<void> {
-  await db.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [lockClass.holdLimits, key]);
+/**
+ * Takes transaction-scoped advisory locks on keys of one class in one statement and one global
+ * order (by hash), so that two transactions locking overlapping sets never wait for each other in
+ * a circle. Released at commit or rollback.
+ */
+async function lockKeys(db: Db, lock: number, keys: readonly string[]): Promise<void> {
+  await db.query(
+    `SELECT count(pg_advisory_xact_lock($1, h))
+       FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest($2::text[]) AS k ORDER BY h) AS ordered`,
+    [lock, keys],
+  );
 }
 
 const DAY_MS = 86400_000;
 
 /**
- * Takes a lock per occupant and UTC day the occupation touches, in one global order. Two
- * transactions inserting overlapping occupations at the same instant could otherwise each find
- * the other's row in the exclusion index and wait for each other until PostgreSQL aborts one as a
- * deadlock (a second lost). Ordered, the second simply waits and then meets SLOT_TAKEN. The
- * exclusion constraint stays the guarantee; the locks only order the work.
+ * A lock per occupant and UTC day the occupation touches. Two transactions inserting overlapping
+ * occupations at the same instant could otherwise each find the other's row in the exclusion index
+ * and wait for each other until PostgreSQL aborts one as a deadlock (a second lost). Ordered, the
+ * second simply waits and then sees the winner. The exclusion constraint stays the guarantee; the
+ * locks only order the work.
  */
-export async function lockOccupation(db: Db, occupants: Occupant[], from: Date, until: Date): Promise<void> {
+async function lockOccupation(db: Db, occupation: Occupation): Promise<void> {
+  const { occupiedFrom: from, occupiedUntil: until } = occupation;
   const keys: string[] = [];
-  for (const occupant of occupants) {
+  for (const occupant of occupation.occupants) {
     for (let day = Math.floor(from.getTime() / DAY_MS); day <= Math.floor((until.getTime() - 1) / DAY_MS); day++) {
       keys.push(`${occupantKey(occupant)}|${day}`);
     }
   }
-  await db.query(
-    `SELECT count(pg_advisory_xact_lock($1, h))
-       FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest($2::text[]) AS k ORDER BY h) AS ordered`,
-    [lockClass.occupation, keys],
-  );
+  await lockKeys(db, lockClass.occupation, keys);
 }
 
-export async function countOpenHolds(
+async function countOpenHolds(
   db: Db,
   by: { contactKey: string; clientKey: string | undefined },
   now: Date,
@@ -183,78 +273,8 @@ export async function countOpenHolds(
   return rows[0] ?? { contact: 0, client: 0 };
 }
 
-export async function findByIdempotencyKey(
-  db: Db,
-  key: string,
-): Promise<{ id: string; requestHash: string | null; expiresAt: Date } | undefined> {
-  const { rows } = await db.query<{ id: string; request_hash: string | null; expires_at: Date }>(
-    `SELECT id, request_hash, expires_at FROM ${bookings} WHERE idempotency_key = $1`,
-    [key],
-  );
-  const row = rows[0];
-  return row && { id: row.id, requestHash: row.request_hash, expiresAt: row.expires_at };
-}
-
-/**
- * Marks held bookings that are past their deadline and overlap the given occupation as expired,
- * and frees their occupancy, so that an overdue hold never blocks a slot, even before its expiry
- * message arrives. Returns them, for their `booking.expired` events.
- */
-export async function expireOverdueOverlapping(
-  db: Db,
-  occupants: Occupant[],
-  from: Date,
-  until: Date,
-  now: Date,
-): Promise<Booking[]> {
-  const { rows } = await db.query<BookingRow>(
-    `UPDATE ${bookings} SET status = 'expired', updated_at = $4, ended_at = $4
-      WHERE status = 'held' AND expires_at <= $4
-        AND id IN (SELECT booking_id FROM ${occupancy}
-                    WHERE active AND occupant = ANY($1)
-                      AND tstzrange(occupied_from, occupied_until) && tstzrange($2, $3))
-      RETURNING *`,
-    [occupants.map(occupantKey), from, until, now],
-  );
-  await deactivateOccupancy(
-    db,
-    rows.map((r) => r.id),
-  );
-  return rows.map(toBooking);
-}
-
-/**
- * Whether a committed, active booking (confirmed, or held and not overdue) overlaps the slot's
- * occupation on any occupant. A fast refusal only: the exclusion constraint remains the judge.
- */
-export async function isVisiblyTaken(db: Db, slot: Slot, now: Date): Promise<boolean> {
-  const { rows } = await db.query(
-    `SELECT 1 FROM ${occupancy} o JOIN ${bookings} b ON b.id = o.booking_id
-      WHERE o.active AND o.occupant = ANY($1)
-        AND tstzrange(o.occupied_from, o.occupied_until) && tstzrange($2, $3)
-        AND (b.status = 'confirmed' OR (b.status = 'held' AND b.expires_at > $4))
-      LIMIT 1`,
-    [slot.occupants.map(occupantKey), slot.occupiedFrom, slot.occupiedUntil, now],
-  );
-  return rows.length > 0;
-}
-
-/** Held bookings past their deadline, locked for this transaction; other sweepers skip them. */
-export async function lockOverdueHolds(db: Db, now: Date, limit: number): Promise<Booking[]> {
-  const { rows } = await db.query<BookingRow>(
-    `SELECT * FROM ${bookings} WHERE status = 'held' AND expires_at <= $1
-      ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-    [now, limit],
-  );
-  return rows.map(toBooking);
-}
-
-/**
- * Inserts a held booking and one occupancy row per occupant. The exclusion constraint refuses an
- * overlap with SLOT_TAKEN; a concurrent twin with the same idempotency key surfaces as 'duplicate'.
- */
-export async function insertBooking(db: Db, booking: NewBooking, now: Date): Promise<'inserted' | 'duplicate'> {
-  const { slot } = booking;
+async function insertHold(db: Db, hold: NewHold, now: Date): Promise<'inserted' | 'duplicate'> {
+  const { slot } = hold;
   // A concurrent twin with the same idempotency key inserts nothing and learns so.
   const inserted = await db.query(
     `INSERT INTO ${bookings} (id, status, appointment_type_id, appointment_type_name, practitioner_id,
@@ -265,34 +285,34 @@ export async function insertBooking(db: Db, booking: NewBooking, now: Date): Pro
          $22, $23, $24, $24)
        ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING`,
     [
-      booking.id,
+      hold.id,
       slot.appointmentTypeId,
       JSON.stringify(slot.appointmentTypeName),
       slot.practitionerId,
       slot.practitionerName,
       slot.timeZone,
-      booking.visitKind ?? null,
+      hold.visitKind ?? null,
       slot.start,
       slot.end,
       slot.occupiedFrom,
       slot.occupiedUntil,
       JSON.stringify(slot.occupants),
-      booking.expiresAt,
-      booking.changeableUntil,
-      booking.language,
-      booking.channel,
-      JSON.stringify(booking.patient),
-      booking.contactKey,
-      booking.clientKey ?? null,
-      booking.consentAcceptedAt,
-      booking.privacyPolicyVersion,
-      booking.idempotencyKey ?? null,
-      booking.requestHash,
+      hold.expiresAt,
+      hold.changeableUntil,
+      hold.language,
+      hold.channel,
+      JSON.stringify(hold.patient),
+      hold.contactKey,
+      hold.clientKey ?? null,
+      hold.consentAcceptedAt,
+      hold.privacyPolicyVersion,
+      hold.idempotencyKey ?? null,
+      hold.requestHash,
       now,
     ],
   );
   if (inserted.rowCount === 0) return 'duplicate';
-  await insertOccupancy(db, booking.id, slot);
+  await insertOccupancy(db, hold.id, slot);
   return 'inserted';
 }
 
@@ -305,46 +325,12 @@ async function insertOccupancy(db: Db, bookingId: string, slot: Slot): Promise<v
       [bookingId, [...new Set(slot.occupants.map(occupantKey))], slot.occupiedFrom, slot.occupiedUntil],
     );
   } catch (error) {
-    if (isPgError(error, '23P01')) throw new AppError('SLOT_TAKEN', 'this time is no longer free');
+    if ((error as { code?: string }).code === '23P01') throw slotTaken();
     throw error;
   }
 }
 
-export async function deactivateOccupancy(db: Db, bookingIds: string[]): Promise<void> {
-  if (bookingIds.length === 0) return;
-  await db.query(`UPDATE ${occupancy} SET active = false WHERE booking_id = ANY($1::uuid[]) AND active`, [bookingIds]);
-}
-
-/** Reads a booking and locks it until the transaction ends, so two steps on it never interleave. */
-export async function lockBooking(db: Db, id: string): Promise<Booking | undefined> {
-  const { rows } = await db.query<BookingRow>(`SELECT * FROM ${bookings} WHERE id = $1 FOR UPDATE`, [id]);
-  return rows[0] && toBooking(rows[0]);
-}
-
-export async function findBooking(db: Db, id: string): Promise<Booking | undefined> {
-  const { rows } = await db.query<BookingRow>(`SELECT * FROM ${bookings} WHERE id = $1`, [id]);
-  return rows[0] && toBooking(rows[0]);
-}
-
-/** Sets the status of a booking that has left the active states and frees its slot. */
-export async function endBooking(db: Db, id: string, status: BookingStatus, now: Date): Promise<void> {
-  await db.query(`UPDATE ${bookings} SET status = $2, updated_at = $3, ended_at = $3 WHERE id = $1`, [id, status, now]);
-  await deactivateOccupancy(db, [id]);
-}
-
-export async function markConfirmed(db: Db, id: string, now: Date): Promise<void> {
-  await db.query(`UPDATE ${bookings} SET status = 'confirmed', updated_at = $2, confirmed_at = $2 WHERE id = $1`, [
-    id,
-    now,
-  ]);
-}
-
-/**
- * Moves a booking to another slot: its old occupancy goes first, then the new one is inserted, so
- * a new slot that overlaps the old one is fine and one taken by anyone else is SLOT_TAKEN — in
- * which case the caller's transaction rolls back and nothing changes.
- */
-export async function moveBooking(db: Db, id: string, slot: Slot, changeableUntilAt: Date, now: Date): Promise<void> {
+async function moveBooking(db: Db, id: string, slot: Slot, changeableUntilAt: Date, now: Date): Promise<void> {
   await db.query(`DELETE FROM ${occupancy} WHERE booking_id = $1`, [id]);
   await insertOccupancy(db, id, slot);
   await db.query(
@@ -368,32 +354,4 @@ export async function moveBooking(db: Db, id: string, slot: Slot, changeableUnti
       now,
     ],
   );
-}
-
-/** Every active booking (held and not overdue, or confirmed) that ends after `from`. */
-export async function listActiveBookings(db: Db, from: Date, now: Date): Promise<Booking[]> {
-  const { rows } = await db.query<BookingRow>(
-    `SELECT * FROM ${bookings}
-      WHERE occupied_until > $1 AND (status = 'confirmed' OR (status = 'held' AND expires_at > $2))
-      ORDER BY occupied_from`,
-    [from, now],
-  );
-  return rows.map(toBooking);
-}
-
-/**
- * Held or confirmed bookings whose occupation comes closest to `at` (within a few hours): the
- * candidates that may make availability call a slot at `at` busy.
- */
-export async function activeBookingsNear(db: Db, at: Date, limit: number): Promise<string[]> {
-  const { rows } = await db.query<{ id: string }>(
-    `SELECT id FROM ${bookings}
-      WHERE status IN ('held', 'confirmed')
-        AND occupied_until > $1::timestamptz - interval '4 hours' AND occupied_from < $1::timestamptz + interval '4 hours'
-      ORDER BY CASE WHEN tstzrange(occupied_from, occupied_until) @> $1::timestamptz THEN 0 ELSE 1 END,
-               abs(extract(epoch FROM occupied_from - $1::timestamptz))
-      LIMIT $2`,
-    [at, limit],
-  );
-  return rows.map((r) => r.id);
 }

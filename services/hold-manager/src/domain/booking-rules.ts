@@ -105,3 +105,12 @@ export function assertBelowHoldLimits(
     });
   }
 }
+
+/** The refusal of a slot someone else has: the patient is offered others (alternatives) with it. */
+export function slotTaken(): AppError {
+  return new AppError('SLOT_TAKEN', 'this time is no longer free');
+}
+
+export function isSlotTaken(error: unknown): error is AppError {
+  return error instanceof AppError && error.code === 'SLOT_TAKEN';
+}

@@ -1,9 +1,8 @@
 import { AppError, type CommandReply } from '@otk/contracts';
-import { markConfirmed, toSnapshot } from '../data-access/booking.repository.js';
-import { findToken, insertToken } from '../data-access/token.repository.js';
-import { inTransaction } from '../data-access/transaction.js';
-import { emit, lockUnlessLapsed } from './booking-events.js';
+import { toSnapshot } from './booking.js';
+import { announce } from './booking-events.js';
 import { nextStatus } from './booking-rules.js';
+import { lockUnlessLapsed } from './expire-hold.js';
 import type { HoldManagerDeps } from './ports.js';
 import { assertPurpose, hashToken, newToken } from './token.js';
 
@@ -13,24 +12,24 @@ import { assertPurpose, hashToken, newToken } from './token.js';
  * after the deadline HOLD_EXPIRED — and expires the hold at once if nothing did yet.
  */
 export async function confirmBooking(deps: HoldManagerDeps, token: string): Promise<CommandReply<'booking.confirm'>> {
-  const found = await findToken(deps.pool, hashToken(token));
+  const found = await deps.bookings.findToken(hashToken(token));
   assertPurpose(found, 'confirm');
   const now = deps.now();
-  const outcome = await inTransaction(deps.pool, async (client) => {
-    const booking = await lockUnlessLapsed(client, found.bookingId, now);
+  const outcome = await deps.bookings.inTransaction(async (tx) => {
+    const booking = await lockUnlessLapsed(tx, found.bookingId, now);
     if (booking === 'expired') return 'expired';
     if (booking.status === 'confirmed') return 'already-confirmed';
     const status = nextStatus(booking.status, 'confirm');
-    await markConfirmed(client, booking.id, now);
+    await tx.markConfirmed(booking.id, now);
     const manageToken = newToken();
-    await insertToken(client, {
+    await tx.insertToken({
       hash: manageToken.hash,
       bookingId: booking.id,
       purpose: 'manage',
       expiresAt: booking.slot.start,
     });
-    await emit(
-      client,
+    await announce(
+      tx,
       'booking.confirmed',
       { booking: toSnapshot({ ...booking, status }), manageToken: manageToken.value },
       now,

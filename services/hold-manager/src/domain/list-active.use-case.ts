@@ -1,13 +1,12 @@
 import type { CommandReply } from '@otk/contracts';
-import { listActiveBookings } from '../data-access/booking.repository.js';
 import type { HoldManagerDeps } from './ports.js';
 
 /** Every booking that blocks time after `from`; availability rebuilds its busy index from it. */
 export async function listActive(
-  deps: Pick<HoldManagerDeps, 'pool' | 'now'>,
+  deps: Pick<HoldManagerDeps, 'bookings' | 'now'>,
   from: string,
 ): Promise<CommandReply<'hold.listActive'>> {
-  const bookings = await listActiveBookings(deps.pool, new Date(from), deps.now());
+  const bookings = await deps.bookings.listActive(new Date(from), deps.now());
   return {
     bookings: bookings.map((b) => ({
       bookingId: b.id,

@@ -1,42 +1,24 @@
-import { AppError, type BookingView, type CommandReply, type CommandRequestParsed } from '@otk/contracts';
-import {
-  type Booking,
-  endBooking,
-  expireOverdueOverlapping,
-  lockOccupation,
-  findBooking,
-  lockBooking,
-  moveBooking,
-  toSnapshot,
-} from '../data-access/booking.repository.js';
-import { readSettings } from '../data-access/settings.repository.js';
-import { extendManageTokens, findToken, insertToken } from '../data-access/token.repository.js';
-import { inTransaction } from '../data-access/transaction.js';
-import { emit } from './booking-events.js';
+import { AppError, type CommandReply, type CommandRequestParsed } from '@otk/contracts';
+import { type Booking, toSnapshot, toView } from './booking.js';
+import { announce } from './booking-events.js';
 import { assertBeforeCancellationDeadline, assertInFuture, changeableUntil, nextStatus } from './booking-rules.js';
+import { expireOverdueHoldsInTheWay } from './expire-overdue-holds-in-the-way.js';
+import { offeredSlot } from './offered-slot.js';
 import type { HoldManagerDeps } from './ports.js';
 import { assertPurpose, hashToken, newToken } from './token.js';
 
 /** The booking behind a manage link that is still valid (until the appointment starts). */
 async function bookingOfManageToken(deps: HoldManagerDeps, token: string, now: Date): Promise<string> {
-  const found = await findToken(deps.pool, hashToken(token));
+  const found = await deps.bookings.findToken(hashToken(token));
   assertPurpose(found, 'manage');
   if (found.expiresAt.getTime() <= now.getTime()) throw new AppError('TOKEN_INVALID', 'this link is no longer valid');
   return found.bookingId;
 }
 
-function toView(booking: Booking, now: Date): BookingView {
-  const { occupants: _o, occupiedFrom: _f, occupiedUntil: _u, ...snapshot } = toSnapshot(booking);
-  return {
-    ...snapshot,
-    changeable: booking.status === 'confirmed' && now.getTime() < booking.changeableUntil.getTime(),
-  };
-}
-
 /** What the manage link shows (F9). */
 export async function getBooking(deps: HoldManagerDeps, token: string): Promise<CommandReply<'booking.get'>> {
   const now = deps.now();
-  const booking = await findBooking(deps.pool, await bookingOfManageToken(deps, token, now));
+  const booking = await deps.bookings.findBooking(await bookingOfManageToken(deps, token, now));
   if (!booking) throw new AppError('TOKEN_INVALID', 'this link is not valid');
   return toView(booking, now);
 }
@@ -51,7 +33,7 @@ export async function changeBooking(
   request: CommandRequestParsed<'booking.change'>,
 ): Promise<CommandReply<'booking.change'>> {
   const bookingId = await bookingOfManageToken(deps, request.token, deps.now());
-  const current = await findBooking(deps.pool, bookingId);
+  const current = await deps.bookings.findBooking(bookingId);
   if (!current) throw new AppError('TOKEN_INVALID', 'this link is not valid');
   nextStatus(current.status, 'change');
   assertBeforeCancellationDeadline(current.changeableUntil, deps.now());
@@ -61,33 +43,31 @@ export async function changeBooking(
   if (Date.parse(request.start) === current.slot.start.getTime() && practitionerId === current.slot.practitionerId) {
     return toView(current, deps.now());
   }
-  const slot = await deps.checkSlot({
+  const slot = await offeredSlot(deps, {
     appointmentTypeId: current.slot.appointmentTypeId,
     practitionerId,
     start: request.start,
     ...(current.visitKind ? { visitKind: current.visitKind } : {}),
-    ignoreBookingId: bookingId,
   });
-  const settings = await readSettings(deps.pool);
   const now = deps.now();
-  return inTransaction(deps.pool, async (client) => {
-    const booking = await lockBooking(client, bookingId);
+  return deps.bookings.inTransaction(async (tx) => {
+    const booking = await tx.lockBooking(bookingId);
     if (!booking) throw new AppError('TOKEN_INVALID', 'this link is not valid');
     // Checked again under the lock: a cancel may have won the race since the first look.
     const status = nextStatus(booking.status, 'change');
     assertBeforeCancellationDeadline(booking.changeableUntil, now);
-    await lockOccupation(client, slot.occupants, slot.occupiedFrom, slot.occupiedUntil);
-    const lapsed = await expireOverdueOverlapping(client, slot.occupants, slot.occupiedFrom, slot.occupiedUntil, now);
-    for (const other of lapsed) await emit(client, 'booking.expired', { booking: toSnapshot(other) }, now);
+    const settings = await tx.settings();
+    await tx.lockOccupation(slot);
+    await expireOverdueHoldsInTheWay(tx, slot, now);
     const newChangeableUntil = changeableUntil(slot.start, settings);
-    await moveBooking(client, bookingId, slot, newChangeableUntil, now);
-    await extendManageTokens(client, bookingId, slot.start);
+    await tx.moveBooking(bookingId, slot, newChangeableUntil, now);
+    await tx.extendManageTokens(bookingId, slot.start);
     const manageToken = newToken();
-    await insertToken(client, { hash: manageToken.hash, bookingId, purpose: 'manage', expiresAt: slot.start });
+    await tx.insertToken({ hash: manageToken.hash, bookingId, purpose: 'manage', expiresAt: slot.start });
     const moved: Booking = { ...booking, status, slot, changeableUntil: newChangeableUntil };
     const { slot: previous } = booking;
-    await emit(
-      client,
+    await announce(
+      tx,
       'booking.changed',
       {
         booking: toSnapshot(moved),
@@ -111,13 +91,13 @@ export async function changeBooking(
 export async function cancelBooking(deps: HoldManagerDeps, token: string): Promise<CommandReply<'booking.cancel'>> {
   const now = deps.now();
   const bookingId = await bookingOfManageToken(deps, token, now);
-  return inTransaction(deps.pool, async (client) => {
-    const booking = await lockBooking(client, bookingId);
+  return deps.bookings.inTransaction(async (tx) => {
+    const booking = await tx.lockBooking(bookingId);
     if (!booking) throw new AppError('TOKEN_INVALID', 'this link is not valid');
     const status = nextStatus(booking.status, 'cancel');
     assertBeforeCancellationDeadline(booking.changeableUntil, now);
-    await endBooking(client, bookingId, status, now);
-    await emit(client, 'booking.cancelled', { booking: toSnapshot({ ...booking, status }) }, now);
+    await tx.endBooking(bookingId, status, now);
+    await announce(tx, 'booking.cancelled', { booking: toSnapshot({ ...booking, status }) }, now);
     return { bookingId, status: 'cancelled' as const };
   });
 }

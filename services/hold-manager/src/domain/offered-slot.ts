@@ -1,47 +1,25 @@
 import { AppError, type CommandRequest } from '@otk/contracts';
-import { type Slot, activeBookingsNear } from '../data-access/booking.repository.js';
+import type { Slot } from './booking.js';
+import { slotTaken } from './booking-rules.js';
 import type { HoldManagerDeps } from './ports.js';
 
-/** How many nearby bookings are tried when availability calls a slot busy without naming them. */
-const MAX_BLOCKERS_TRIED = 3;
-
 /**
- * Availability judges whether a slot is offered; hold-manager alone judges whether it is taken
- * (its exclusion constraint). Availability's busy index refuses busy slots too, with
- * SLOT_NOT_OFFERED and `details.reason` 'busy' and the bookings in the way. Then the check is asked
- * again ignoring such a booking: if the slot is offered but for it, the database decides —
- * SLOT_TAKEN, or a hold when availability's view was stale (an overdue hold, a cancellation not
- * yet seen). Busy for any other reason is SLOT_TAKEN; 'not-offered' stays SLOT_NOT_OFFERED.
- * See ADR 21.
+ * Availability judges whether a time is an offered slot — by the practice's rules and the staff-made
+ * entries of the practice calendar, never by OTK's own bookings — and what it occupies.
+ * hold-manager alone judges whether it is taken, from its own tables (ADR 21). A slot the
+ * practice's own staff have filled (`details.reason` 'busy') is taken from the patient's point of
+ * view: SLOT_TAKEN, with alternatives. Any other refusal passes unchanged.
  */
-export async function checkOfferedSlot(
-  deps: Pick<HoldManagerDeps, 'pool' | 'checkSlot' | 'now'>,
+export async function offeredSlot(
+  deps: Pick<HoldManagerDeps, 'checkSlot'>,
   request: CommandRequest<'availability.checkSlot'>,
 ): Promise<Slot> {
   try {
     return await deps.checkSlot(request);
   } catch (error) {
-    if (!isNotOffered(error) || request.ignoreBookingId) throw error;
-    const details = error.details ?? {};
-    if (details.reason === 'not-offered') throw error;
-    const named = Array.isArray(details.blockingBookingIds) ? details.blockingBookingIds.map(String) : undefined;
-    const candidates = named ?? (await activeBookingsNear(deps.pool, new Date(request.start), MAX_BLOCKERS_TRIED));
-    if (details.reason === 'busy' && named?.length !== 1) throw taken();
-    for (const bookingId of candidates.slice(0, MAX_BLOCKERS_TRIED)) {
-      try {
-        return await deps.checkSlot({ ...request, ignoreBookingId: bookingId });
-      } catch (retryError) {
-        if (!isNotOffered(retryError)) throw retryError;
-      }
+    if (error instanceof AppError && error.code === 'SLOT_NOT_OFFERED' && error.details?.reason === 'busy') {
+      throw slotTaken();
     }
-    throw details.reason === 'busy' ? taken() : error;
+    throw error;
   }
-}
-
-function isNotOffered(error: unknown): error is AppError {
-  return error instanceof AppError && error.code === 'SLOT_NOT_OFFERED';
-}
-
-function taken(): AppError {
-  return new AppError('SLOT_TAKEN', 'this time is no longer free');
 }

@@ -1,65 +1,112 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { AppError, type CommandReply, type CommandRequestParsed } from '@otk/contracts';
-import type pg from 'pg';
+import { AppError, type CommandReply, type CommandRequest, type CommandRequestParsed } from '@otk/contracts';
+import type { NewHold, Slot } from './booking.js';
 import {
-  countOpenHolds,
-  expireOverdueOverlapping,
-  lockOccupation,
-  findByIdempotencyKey,
-  insertBooking,
-  isVisiblyTaken,
-  type Slot,
-  lockKey,
-  toSnapshot,
-} from '../data-access/booking.repository.js';
-import { readSettings } from '../data-access/settings.repository.js';
-import { insertToken } from '../data-access/token.repository.js';
-import { inTransaction } from '../data-access/transaction.js';
-import { emit } from './booking-events.js';
-import { assertBelowHoldLimits, assertInFuture, changeableUntil, contactKey, holdExpiresAt } from './booking-rules.js';
-import { checkOfferedSlot } from './offered-slot.js';
+  type PracticeSettings,
+  assertInFuture,
+  changeableUntil,
+  contactKey,
+  holdExpiresAt,
+  isSlotTaken,
+  slotTaken,
+} from './booking-rules.js';
+import { offeredSlot } from './offered-slot.js';
 import type { HoldManagerDeps } from './ports.js';
-import { newToken } from './token.js';
+import { reserveSlot } from './reserve-slot.js';
+import { takenWithAlternatives } from './taken-slot-alternatives.js';
 
 type PlaceHoldRequest = CommandRequestParsed<'hold.place'>;
 type PlaceHoldReply = CommandReply<'hold.place'>;
 
 /**
- * Holds a slot for a patient (F7, stage 1 of the double opt-in). Availability first confirms that
- * the slot is offered and says what it occupies; then, in one transaction, the open-hold limits are
- * checked, overdue holds on that time lapse, the booking and its occupancy are inserted (the
- * exclusion constraint refuses a taken slot), and `booking.held` goes to the outbox with the
- * confirm token. The expiry message is scheduled after the commit; the sweep covers its loss.
+ * Holds a slot for a patient (F7, stage 1 of the double opt-in):
+ * 1. validate — a retried request (same Idempotency-Key) gets its earlier answer; the slot lies
+ *    ahead; a practitioner visibly booked at that very start is refused at once (one indexed read,
+ *    no lock, availability not asked): under contention that is every loser after the winner;
+ * 2. check offered — availability says whether the practice offers the slot and what it occupies;
+ * 3. reserve — a slot visibly taken on any occupant is refused (one indexed read, no lock);
+ *    otherwise one transaction takes it (reserve-slot.ts): the exclusion constraint decides;
+ * 4. announce — `booking.held` left with the transaction; the expiry message is scheduled.
+ * A refusal for a taken slot names the next free ones, shared by everyone refused for that slot.
  */
 export async function placeHold(deps: HoldManagerDeps, request: PlaceHoldRequest): Promise<PlaceHoldReply> {
   const requestHash = hashRequest(request);
-  if (request.idempotencyKey) {
-    const replay = await replayOf(deps, request.idempotencyKey, requestHash);
-    if (replay) return replay;
-  }
+  const earlier = await replayOf(deps, request, requestHash);
+  if (earlier) return earlier;
   assertInFuture(new Date(request.start), deps.now());
-  let slot: Slot;
+  let slot: Slot | undefined;
   try {
-    slot = await checkOfferedSlot(deps, {
-      appointmentTypeId: request.appointmentTypeId,
-      practitionerId: request.practitionerId,
-      start: request.start,
-      ...(request.visitKind ? { visitKind: request.visitKind } : {}),
-    });
+    await refuseIfPractitionerBookedAtStart(deps, request);
+    slot = await offeredSlot(deps, slotWanted(request));
+    const hold = await reserve(deps, request, slot, requestHash);
+    if (hold === 'duplicate') return await twinOf(deps, request, requestHash);
+    scheduleExpiry(deps, hold);
+    return { bookingId: hold.id, status: 'held', expiresAt: hold.expiresAt.toISOString() };
   } catch (error) {
-    // Busy because this very request's twin (same Idempotency-Key) has just held it?
-    const replay =
-      isTaken(error) && request.idempotencyKey && (await replayOf(deps, request.idempotencyKey, requestHash));
-    if (replay) return replay;
-    return withAlternatives(deps, error, {
-      appointmentTypeId: request.appointmentTypeId,
-      practitionerId: request.practitionerId,
-      after: new Date(request.start),
-    });
+    if (!isSlotTaken(error)) throw error;
+    return answerTaken(deps, request, requestHash, slot);
   }
-  const settings = await readSettings(deps.pool);
+}
+
+/** Any slot starting at `start` occupies its practitioner then: if a booking does, the slot is taken. */
+async function refuseIfPractitionerBookedAtStart(deps: HoldManagerDeps, request: PlaceHoldRequest): Promise<void> {
+  if (await deps.bookings.isPractitionerTakenAt(request.practitionerId, new Date(request.start), deps.now())) {
+    throw slotTaken();
+  }
+}
+
+function slotWanted(request: PlaceHoldRequest): CommandRequest<'availability.checkSlot'> {
+  return {
+    appointmentTypeId: request.appointmentTypeId,
+    practitionerId: request.practitionerId,
+    start: request.start,
+    ...(request.visitKind ? { visitKind: request.visitKind } : {}),
+  };
+}
+
+/** Refuses a slot visibly taken on any occupant; otherwise the transaction of reserve-slot.ts decides. */
+async function reserve(
+  deps: HoldManagerDeps,
+  request: PlaceHoldRequest,
+  slot: Slot,
+  requestHash: string,
+): Promise<NewHold | 'duplicate'> {
   const now = deps.now();
-  const hold = {
+  if (await deps.bookings.isTaken(slot, now)) throw slotTaken();
+  const settings = await deps.bookings.settings();
+  const hold = newHold(request, slot, settings, now, requestHash);
+  return (await reserveSlot(deps.bookings, hold, settings, now)) === 'duplicate' ? 'duplicate' : hold;
+}
+
+/**
+ * The answer to a taken slot: the hold of this very request's twin (same Idempotency-Key,
+ * committed a moment earlier), or SLOT_TAKEN with the next free slots.
+ */
+async function answerTaken(
+  deps: HoldManagerDeps,
+  request: PlaceHoldRequest,
+  requestHash: string,
+  slot: Slot | undefined,
+): Promise<PlaceHoldReply> {
+  const twin = await replayOf(deps, request, requestHash);
+  if (twin) return twin;
+  throw await takenWithAlternatives(deps, {
+    appointmentTypeId: request.appointmentTypeId,
+    practitionerId: request.practitionerId,
+    after: new Date(request.start),
+    ...(slot ? { timeZone: slot.timeZone } : {}),
+  });
+}
+
+/** The hold as it will be stored: the slot, the patient, the deadlines by the practice's settings. */
+function newHold(
+  request: PlaceHoldRequest,
+  slot: Slot,
+  settings: PracticeSettings,
+  now: Date,
+  requestHash: string,
+): NewHold {
+  return {
     id: randomUUID(),
     slot,
     visitKind: request.visitKind,
@@ -75,97 +122,44 @@ export async function placeHold(deps: HoldManagerDeps, request: PlaceHoldRequest
     idempotencyKey: request.idempotencyKey,
     requestHash,
   };
-  const confirmToken = newToken();
+}
 
-  const reserve = async () => {
-    // A slot visibly taken is refused at once, without queueing for its lock: under contention
-    // the losers would otherwise pass the occupation lock one by one only to fail on insert.
-    if (await isVisiblyTaken(deps.pool, slot, now)) throw new AppError('SLOT_TAKEN', 'this time is no longer free');
-    return inTransaction(deps.pool, (client) => holdInTransaction(client));
-  };
-  const holdInTransaction = async (client: pg.PoolClient): Promise<'held' | 'duplicate'> => {
-    // Counted under a lock per contact, so parallel requests of one patient cannot overrun the
-    // limit. Not per client address: behind a shared address (a practice's own network, a
-    // carrier's NAT) that lock would queue every patient; that limit may be overrun by a request
-    // or two in a race, which is harmless for a coarse guard against abuse.
-    await lockKey(client, hold.contactKey);
-    assertBelowHoldLimits(await countOpenHolds(client, hold, now), settings);
-    await lockOccupation(client, slot.occupants, slot.occupiedFrom, slot.occupiedUntil);
-    const lapsed = await expireOverdueOverlapping(client, slot.occupants, slot.occupiedFrom, slot.occupiedUntil, now);
-    for (const booking of lapsed) await emit(client, 'booking.expired', { booking: toSnapshot(booking) }, now);
-    if ((await insertBooking(client, hold, now)) === 'duplicate') return 'duplicate';
-    await insertToken(client, {
-      hash: confirmToken.hash,
-      bookingId: hold.id,
-      purpose: 'confirm',
-      expiresAt: hold.expiresAt,
-    });
-    await emit(
-      client,
-      'booking.held',
-      { booking: toSnapshot({ ...hold, status: 'held' }), confirmToken: confirmToken.value },
-      now,
-    );
-    return 'held';
-  };
-  const outcome = await reserve().catch(async (error: unknown) => {
-    // Taken by this very request's twin (same Idempotency-Key, committed a moment earlier)?
-    if (isTaken(error) && request.idempotencyKey && (await findByIdempotencyKey(deps.pool, request.idempotencyKey))) {
-      return 'duplicate';
-    }
-    return withAlternatives(deps, error, {
-      appointmentTypeId: slot.appointmentTypeId,
-      practitionerId: slot.practitionerId,
-      after: slot.start,
-      timeZone: slot.timeZone,
-    });
-  });
-  if (outcome === 'duplicate') {
-    // A twin request with the same key committed first; answer as it did.
-    const replay = await replayOf(deps, request.idempotencyKey as string, requestHash);
-    if (replay) return replay;
-    throw new AppError('INTERNAL', 'idempotent hold vanished', undefined, false);
-  }
-
-  // Not awaited: the patient need not wait for the broker's confirm, and a message that never
-  // goes out is covered by the sweep.
+/**
+ * The expiry message, not awaited: the patient need not wait for the broker's confirm, and a
+ * message that never goes out is covered by the sweep.
+ */
+function scheduleExpiry(deps: HoldManagerDeps, hold: NewHold): void {
+  const delayMs = hold.expiresAt.getTime() - hold.consentAcceptedAt.getTime();
   deps
-    .scheduleExpiry({ bookingId: hold.id, expiresAt: hold.expiresAt }, settings.confirmationWindowSeconds * 1000)
+    .scheduleExpiry({ bookingId: hold.id, expiresAt: hold.expiresAt }, delayMs)
     .catch((error: unknown) =>
       deps.logger.warn(
         { err: error, bookingId: hold.id },
         'expiry message not scheduled; the sweep will expire the hold',
       ),
     );
-  return { bookingId: hold.id, status: 'held', expiresAt: hold.expiresAt.toISOString() };
-}
-
-function isTaken(error: unknown): error is AppError {
-  return error instanceof AppError && error.code === 'SLOT_TAKEN';
-}
-
-/** A SLOT_TAKEN refusal gets the next free slots; any other error passes unchanged. */
-async function withAlternatives(
-  deps: HoldManagerDeps,
-  error: unknown,
-  query: Parameters<HoldManagerDeps['findAlternatives']>[0],
-): Promise<never> {
-  if (!isTaken(error)) throw error;
-  throw new AppError('SLOT_TAKEN', error.message, { alternatives: await deps.findAlternatives(query) });
 }
 
 /** The answer to a retried request: the same hold, or IDEMPOTENCY_KEY_REUSED for a different request. */
 async function replayOf(
   deps: HoldManagerDeps,
-  idempotencyKey: string,
+  request: PlaceHoldRequest,
   requestHash: string,
 ): Promise<PlaceHoldReply | undefined> {
-  const earlier = await findByIdempotencyKey(deps.pool, idempotencyKey);
+  if (!request.idempotencyKey) return undefined;
+  const earlier = await deps.bookings.findByIdempotencyKey(request.idempotencyKey);
   if (!earlier) return undefined;
   if (earlier.requestHash !== requestHash) {
     throw new AppError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request');
   }
   return { bookingId: earlier.id, status: 'held', expiresAt: earlier.expiresAt.toISOString() };
+}
+
+/** A twin request with the same key committed first: answer as it did. */
+async function twinOf(deps: HoldManagerDeps, request: PlaceHoldRequest, requestHash: string): Promise<PlaceHoldReply> {
+  const twin = await replayOf(deps, request, requestHash);
+  if (twin) return twin;
+  throw new AppError('INTERNAL', 'idempotent hold vanished', undefined, false);
 }
 
 /** The request without the transport's additions: a retry from another address is the same request. */

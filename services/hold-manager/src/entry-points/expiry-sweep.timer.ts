@@ -8,7 +8,7 @@ import type { BookingMetrics } from './booking-metrics.js';
  * released within one period. Returns the stop function; a sweep in progress is awaited.
  */
 export function startExpirySweep(
-  deps: Pick<HoldManagerDeps, 'pool' | 'now'>,
+  deps: Pick<HoldManagerDeps, 'bookings' | 'now'>,
   logger: Logger,
   intervalMs: number,
   metrics: BookingMetrics,

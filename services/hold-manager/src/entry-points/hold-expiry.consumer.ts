@@ -15,7 +15,7 @@ export const holdExpirySubscription: Subscription = {
  */
 export async function consumeHoldExpiries(
   broker: Broker,
-  deps: Pick<HoldManagerDeps, 'pool' | 'now'>,
+  deps: Pick<HoldManagerDeps, 'bookings' | 'now'>,
   metrics: BookingMetrics,
 ): Promise<void> {
   await broker.consumeEvents({

@@ -4,6 +4,7 @@ import { type TestDatabase, createTestDatabase } from '@otk/test-kit';
 import type pg from 'pg';
 import { pino } from 'pino';
 import { slotOf } from '../../src/data-access/availability.client.js';
+import { bookingRepository } from '../../src/data-access/booking.repository.js';
 import { migrations } from '../../src/data-access/migrations.js';
 import type { HoldManagerDeps } from '../../src/domain/ports.js';
 import { placeHold } from '../../src/domain/place-hold.use-case.js';
@@ -16,7 +17,7 @@ import { checkSlotOfTestPractice, outboxEvents } from './practice.js';
 export async function useCaseHarness(): Promise<{
   db: TestDatabase;
   pool: pg.Pool;
-  deps: HoldManagerDeps;
+  deps: HoldManagerDeps & { pool: pg.Pool };
   clock: { now: Date; advance(ms: number): void };
   scheduled: { bookingId: string; delayMs: number }[];
   close(): Promise<void>;
@@ -32,8 +33,9 @@ export async function useCaseHarness(): Promise<{
     },
   };
   const scheduled: { bookingId: string; delayMs: number }[] = [];
-  const deps: HoldManagerDeps = {
+  const deps: HoldManagerDeps & { pool: pg.Pool } = {
     pool,
+    bookings: bookingRepository(pool),
     logger,
     checkSlot: async (request) => slotOf(checkSlotOfTestPractice(request)),
     // The test practice offers every hour; availability would leave out busy ones.
@@ -66,7 +68,7 @@ export async function useCaseHarness(): Promise<{
 
 /** Places a hold and returns its id and the confirm token that went out with `booking.held`. */
 export async function holdWithToken(
-  deps: HoldManagerDeps,
+  deps: HoldManagerDeps & { pool: pg.Pool },
   request: CommandRequest<'hold.place'>,
 ): Promise<{ bookingId: string; confirmToken: string }> {
   const { bookingId } = await placeHold(deps, placeHoldRequestV1.parse(request));
