@@ -37,7 +37,7 @@ export const holdManager: ServiceDefinition<typeof configSchema> = {
     await consumeHoldExpiries(broker, deps, metrics);
     await serveBookingCommands(broker, deps, metrics);
     const stopSweep = startExpirySweep(deps, logger, config.HOLD_EXPIRY_SWEEP_INTERVAL_MS, metrics);
-    const stopRetention = startRetention(deps, logger, config.RETENTION_INTERVAL_MS, {
+    const stopRetention = startRetention({ pool, now: deps.now }, logger, config.RETENTION_INTERVAL_MS, {
       endedHoldHours: config.RETENTION_ENDED_HOLD_HOURS,
       bookingDays: config.RETENTION_BOOKING_DAYS,
       publishedEventMinutes: config.RETENTION_PUBLISHED_EVENT_MINUTES,
