@@ -86,6 +86,8 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
     LOG_LEVEL: 'info',
     PORT: '0',
     MANAGEMENT_PORT: '0',
+    // Every request of a test comes from one address; tests of the rate limits turn them on.
+    RATE_LIMIT_ENABLED: 'false',
     ...extraEnv,
   };
   const started: ServiceProcess[] = [];

@@ -25,6 +25,16 @@ export const errorCodes = {
   /** The practice requires TOTP for admins: this admin must enrol a code before anything else. */
   TOTP_SETUP_REQUIRED: 403,
   NOT_FOUND: 404,
+  /** The path exists but not for this method; the answer's `Allow` header lists those it has. */
+  METHOD_NOT_ALLOWED: 405,
+  /** The request's body did not arrive in full within the server's request timeout. */
+  REQUEST_TIMEOUT: 408,
+  /** The request's body is larger than the API accepts. */
+  PAYLOAD_TOO_LARGE: 413,
+  /** A body that is not `application/json` (in UTF-8, not compressed) where JSON is expected. */
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  /** The request's header section is larger than the server accepts. */
+  HEADERS_TOO_LARGE: 431,
   SLOT_TAKEN: 409,
   SLOT_NOT_OFFERED: 409,
   HOLD_EXPIRED: 409,
@@ -37,6 +47,7 @@ export const errorCodes = {
   IDEMPOTENCY_KEY_REUSED: 422,
   /** Too many open provisional requests for one contact or one client address (D4). */
   TOO_MANY_OPEN_HOLDS: 429,
+  /** Too many requests of one kind from one client address in a short time; `Retry-After` says when to try again. */
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,

@@ -47,7 +47,9 @@ export function parseEvent(raw: unknown): ParseResult<Event> {
   const outer = envelopeSchema.safeParse(raw);
   if (!outer.success) return { ok: false, reason: `envelope: ${z.prettifyError(outer.error)}` };
   const { type, version } = outer.data;
-  if (!Object.hasOwn(events, type)) return { ok: false, reason: `unknown event type ${type}` };
+  // A type is named only if it looks like one: the reason goes into logs and dead-letter headers.
+  if (!Object.hasOwn(events, type))
+    return { ok: false, reason: `unknown event type${/^[a-z][\w.-]{0,63}$/i.test(type) ? ` ${type}` : ''}` };
   const spec = events[type as EventType];
   if (spec.version !== version) return { ok: false, reason: `unsupported version ${version} of ${type}` };
   const data = spec.schema.safeParse(outer.data.data);

@@ -23,3 +23,17 @@ export async function appendToOutbox(client: pg.PoolClient, schema: string, even
   );
   await client.query(`SELECT pg_notify($1, '')`, [outboxChannel(schema)]);
 }
+
+/**
+ * Drops the data of events published before `before`, keeping id, type, version and time: what
+ * an investigation needs to follow an event, without the personal data and link tokens it
+ * carried (its consumers have it). Returns how many rows lost their data.
+ */
+export async function erasePublishedOutboxData(pool: pg.Pool, schema: string, before: Date): Promise<number> {
+  const { rowCount } = await pool.query(
+    `UPDATE ${quoteSchema(schema)}.outbox SET envelope = envelope - 'data'
+      WHERE published_at IS NOT NULL AND published_at < $1 AND envelope ? 'data'`,
+    [before],
+  );
+  return rowCount ?? 0;
+}

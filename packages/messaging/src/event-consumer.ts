@@ -164,8 +164,9 @@ function parseEventMessage(content: Buffer): ReturnType<typeof parseEvent> {
   let raw: unknown;
   try {
     raw = JSON.parse(content.toString('utf8'));
-  } catch (error) {
-    return { ok: false, reason: `not JSON: ${error instanceof Error ? error.message : String(error)}` };
+  } catch {
+    // The parser's message quotes the first bytes, which may be personal data: only the size is told.
+    return { ok: false, reason: `not JSON (${content.length} bytes)` };
   }
   return parseEvent(raw);
 }

@@ -1,1 +1,3 @@
 export * from './run-service.js';
+export * from './public-server.js';
+export * from './periodic-job.js';

@@ -24,6 +24,7 @@ import {
 import type { Express } from 'express';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
+import { httpServerEnv, listenWithLimits } from './public-server.js';
 
 /**
  * The environment every service reads, on top of its own variables. PORT serves the service's own
@@ -36,6 +37,7 @@ export const baseServiceEnv = {
   HOST: env.host(),
   MANAGEMENT_PORT: env.port(9080),
   MANAGEMENT_HOST: env.host(),
+  ...httpServerEnv,
 };
 type BaseConfig = z.infer<z.ZodObject<typeof baseServiceEnv>>;
 
@@ -124,7 +126,7 @@ export async function startService<S extends z.ZodObject>(
     },
   });
   const wired = (await definition.start({ config, logger, metrics, pool, broker, app })) ?? {};
-  const { server, port } = await listen(app, config.PORT, config.HOST);
+  const { server, port } = await listenWithLimits(app, config.PORT, config.HOST, config);
   const { server: managementServer, port: managementPort } = await listen(
     management,
     config.MANAGEMENT_PORT,

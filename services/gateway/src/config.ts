@@ -19,6 +19,16 @@ export const configSchema = z.object({
   ADMIN_COOKIE_SECURE: env.boolean(true),
   /** How long the console's audit log keeps an entry. */
   ADMIN_AUDIT_RETENTION_DAYS: env.positiveInt(365),
+  /** Largest JSON body accepted (413 PAYLOAD_TOO_LARGE above it); a hold is about 1 kB. */
+  BODY_LIMIT_BYTES: env.positiveInt(16_384),
+  /** Rate limits per client address and route family, shared by all replicas (ADR 70). */
+  RATE_LIMIT_ENABLED: env.boolean(true),
+  /** Practice, catalogue and availability reads, and paths the API does not have, per minute. */
+  RATE_LIMIT_READS_PER_MINUTE: env.positiveInt(300),
+  /** Holds placed per minute. */
+  RATE_LIMIT_HOLDS_PER_MINUTE: env.positiveInt(10),
+  /** Confirm, withdraw, show, change and cancel steps per minute. */
+  RATE_LIMIT_BOOKING_STEPS_PER_MINUTE: env.positiveInt(30),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -9,6 +9,14 @@ export const configSchema = z.object({
   HOLD_EXPIRY_SWEEP_INTERVAL_MS: env.positiveInt(30000),
   /** How long a hold or change waits for availability's slot check before it fails with TIMEOUT. */
   SLOT_CHECK_TIMEOUT_MS: env.positiveInt(3000),
+  /** How often data past its retention period is erased (ADR 71). */
+  RETENTION_INTERVAL_MS: env.positiveInt(3600_000),
+  /** How long an expired or withdrawn hold is kept after it ended (at most 23, so it is gone within a day). */
+  RETENTION_ENDED_HOLD_HOURS: z.coerce.number().int().min(0).max(23).default(12),
+  /** How long a past booking (after its end) or a cancelled one (after the cancellation) is kept. */
+  RETENTION_BOOKING_DAYS: env.positiveInt(90),
+  /** How long a published event keeps its data (patient, link tokens) in the outbox. */
+  RETENTION_PUBLISHED_EVENT_MINUTES: z.coerce.number().int().min(0).default(60),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -13,6 +13,7 @@ import { serveStaffBookingCommands } from './entry-points/staff-booking-commands
 import { serveSettingsCommands } from './entry-points/settings-commands.rpc.js';
 import { startExpirySweep } from './entry-points/expiry-sweep.timer.js';
 import { consumeHoldExpiries, holdExpirySubscription } from './entry-points/hold-expiry.consumer.js';
+import { startRetention } from './entry-points/retention.timer.js';
 
 /** How long the alternatives of a taken slot are shared: about one round of a crowd wanting it. */
 const ALTERNATIVES_SHARED_MS = 2000;
@@ -41,6 +42,15 @@ export const holdManager: ServiceDefinition<typeof configSchema> = {
     await serveSettingsCommands(broker, pool);
     await serveStaffBookingCommands(broker, { ...deps, staffBookings: staffBookingReads(pool) }, metrics);
     const stopSweep = startExpirySweep(deps, logger, config.HOLD_EXPIRY_SWEEP_INTERVAL_MS, metrics);
-    return { stop: stopSweep };
+    const stopRetention = startRetention({ pool, now: deps.now }, logger, config.RETENTION_INTERVAL_MS, {
+      endedHoldHours: config.RETENTION_ENDED_HOLD_HOURS,
+      bookingDays: config.RETENTION_BOOKING_DAYS,
+      publishedEventMinutes: config.RETENTION_PUBLISHED_EVENT_MINUTES,
+    });
+    return {
+      stop: async () => {
+        await Promise.all([stopSweep(), stopRetention()]);
+      },
+    };
   },
 };

@@ -28,6 +28,10 @@ export const configSchema = z
     NOTIFICATION_MAX_ATTEMPTS: env.positiveInt(10),
     /** Waits between attempts; the last one repeats. The default rides out an hour-long mail outage. */
     NOTIFICATION_RETRY_DELAYS_MS: retryDelays.default([5000, 30000, 120000, 600000]),
+    /** How often the message log is trimmed (ADR 71). */
+    RETENTION_INTERVAL_MS: env.positiveInt(3600_000),
+    /** How long a message's log row (recipient, provider id, error) is kept. */
+    RETENTION_MESSAGE_LOG_DAYS: env.positiveInt(90),
   })
   .superRefine((config, ctx) => {
     const need = (variable: 'SMS_API_URL' | 'SMS_ACCOUNT_ID' | 'SMS_API_KEY') => {

@@ -7,6 +7,7 @@ import { bookingEventsSubscription, consumeBookingEvents } from './entry-points/
 import { consumePracticeProfile, practiceProfileSubscription } from './entry-points/practice-profile.consumer.js';
 import { serveSettingsCommands } from './entry-points/settings.rpc.js';
 import { notificationMetrics } from './notification-metrics.js';
+import { startRetention } from './entry-points/retention.timer.js';
 
 export const notification: ServiceDefinition<typeof configSchema> = {
   name: 'notification',
@@ -22,7 +23,16 @@ export const notification: ServiceDefinition<typeof configSchema> = {
     );
     await consumePracticeProfile(broker, pool);
     await serveSettingsCommands(broker, pool);
-    return { stop: async () => mailer.close() };
+    const stopRetention = startRetention({ pool, now: () => new Date() }, logger, {
+      intervalMs: config.RETENTION_INTERVAL_MS,
+      days: config.RETENTION_MESSAGE_LOG_DAYS,
+    });
+    return {
+      stop: async () => {
+        await stopRetention();
+        mailer.close();
+      },
+    };
   },
 };
 

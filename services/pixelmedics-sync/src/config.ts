@@ -13,6 +13,14 @@ export const configSchema = z
     /** API key sent as a bearer token to the connector (adapter `http`); a secret, no default. */
     PRACTICE_SYSTEM_API_KEY: z.string().min(16).optional(),
     PRACTICE_SYSTEM_TIMEOUT_MS: env.positiveInt(10000),
+    /** How often old sync jobs and published event data are erased (ADR 71). */
+    RETENTION_INTERVAL_MS: env.positiveInt(3600_000),
+    /** How long an applied sync job (a copy of a booking event) is kept. */
+    RETENTION_DONE_SYNC_JOB_DAYS: env.positiveInt(7),
+    /** How long a sync job given up on is kept for the operator. */
+    RETENTION_FAILED_SYNC_JOB_DAYS: env.positiveInt(30),
+    /** How long a published event keeps its data in the outbox. */
+    RETENTION_PUBLISHED_EVENT_MINUTES: z.coerce.number().int().min(0).default(60),
   })
   .superRefine((config, ctx) => {
     if (config.PRACTICE_SYSTEM_ADAPTER !== 'http') return;

@@ -8,6 +8,7 @@ import { bookingEventsSubscription, consumeBookingEvents } from './entry-points/
 import { schedulePracticeImport } from './entry-points/practice-import.scheduler.js';
 import { serveSettingsCommands } from './entry-points/settings.rpc.js';
 import { SyncWorker } from './entry-points/sync-worker.js';
+import { startRetention } from './entry-points/retention.timer.js';
 
 export const pixelmedicsSync: ServiceDefinition<typeof configSchema> = {
   name: 'pixelmedics-sync',
@@ -29,8 +30,15 @@ export const pixelmedicsSync: ServiceDefinition<typeof configSchema> = {
     worker.start();
     const imports = await schedulePracticeImport({ pool, practice, broker, logger, registry: metrics.registry });
     await serveSettingsCommands(broker, pool);
+    const stopRetention = startRetention({ pool, now: () => new Date() }, logger, {
+      intervalMs: config.RETENTION_INTERVAL_MS,
+      doneJobDays: config.RETENTION_DONE_SYNC_JOB_DAYS,
+      failedJobDays: config.RETENTION_FAILED_SYNC_JOB_DAYS,
+      publishedEventMinutes: config.RETENTION_PUBLISHED_EVENT_MINUTES,
+    });
     return {
       async stop() {
+        await stopRetention();
         await imports.stop();
         await worker.stop();
       },

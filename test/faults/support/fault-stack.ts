@@ -92,6 +92,8 @@ export async function startFaultStack(): Promise<FaultStack> {
       PRACTICE_SYSTEM_TIMEOUT_MS: String(PRACTICE_SYSTEM_TIMEOUT_MS),
       // Retries within seconds, so that the audit after each fault need not wait minutes.
       NOTIFICATION_RETRY_DELAYS_MS: '1000,2000,5000',
+      // Every request of the suite comes from one address.
+      RATE_LIMIT_ENABLED: 'false',
     };
     for (const name of serviceNames) {
       const result = await runServiceCommand(name, env, ['migrate']);

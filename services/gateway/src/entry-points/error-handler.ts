@@ -33,7 +33,10 @@ function toAppError(error: unknown): AppError {
   if (parserError.type === 'entity.parse.failed')
     return new AppError('VALIDATION_FAILED', 'the request body is not valid JSON');
   if (parserError.type === 'entity.too.large')
-    return new AppError('VALIDATION_FAILED', 'the request body is too large');
+    return new AppError('PAYLOAD_TOO_LARGE', 'the request body is too large');
+  // A charset other than UTF-8, or a compressed body (Content-Encoding), is not read.
+  if (parserError.type === 'charset.unsupported' || parserError.type === 'encoding.unsupported')
+    return new AppError('UNSUPPORTED_MEDIA_TYPE', 'the request body must be JSON in UTF-8, not compressed');
   if (parserError.status && parserError.status >= 400 && parserError.status < 500) {
     return new AppError('VALIDATION_FAILED', 'the request could not be read');
   }

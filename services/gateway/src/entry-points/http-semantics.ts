@@ -1,0 +1,63 @@
+import { AppError } from '@otk/contracts';
+import type { RequestHandler, Router } from 'express';
+
+/** The part of express's router layers this reads (express does not export their type). */
+interface Layer {
+  match(path: string): false | { path: string };
+  route?: { methods: Record<string, boolean | undefined> };
+  handle: { stack?: Layer[] };
+}
+
+/**
+ * HTTP's answers for a path the API has, asked the wrong way: 405 METHOD_NOT_ALLOWED with `Allow`
+ * for another method (OPTIONS gets 204 with `Allow`), and 415 UNSUPPORTED_MEDIA_TYPE for a POST
+ * whose body is not JSON (instead of a validation error about a missing body). Paths the router
+ * does not have leave it unread, for the 404. The router's routes are read at request time, so routes
+ * added after this middleware count as well.
+ */
+export function httpSemantics(router: Router): RequestHandler {
+  return (req, res, next) => {
+    const allowed = allowedMethods(router.stack as unknown as Layer[], req.path);
+    if (allowed.size === 0) {
+      // Leave this router at once, before its body parser: a path it does not have is a 404
+      // whatever the body (or belongs to a router mounted after it).
+      next('router');
+      return;
+    }
+    if (!allowed.has(req.method)) {
+      res.set('allow', [...allowed].join(', '));
+      if (req.method === 'OPTIONS') {
+        res.status(204).end();
+        return;
+      }
+      next(new AppError('METHOD_NOT_ALLOWED', `${req.method} is not allowed here`, { allow: [...allowed] }));
+      return;
+    }
+    if (req.method === 'POST' && !req.is('application/json')) {
+      next(
+        new AppError('UNSUPPORTED_MEDIA_TYPE', 'the request body must be application/json', {
+          accepted: ['application/json'],
+        }),
+      );
+      return;
+    }
+    next();
+  };
+}
+
+/** The methods of every route matching `path`, in mounted routers too; HEAD wherever GET is. */
+function allowedMethods(stack: Layer[], path: string, into = new Set<string>()): Set<string> {
+  for (const layer of stack) {
+    const match = layer.match(path);
+    if (!match) continue;
+    if (layer.route) {
+      for (const [method, handled] of Object.entries(layer.route.methods)) {
+        if (handled && method !== '_all') into.add(method.toUpperCase());
+      }
+      if (into.has('GET')) into.add('HEAD');
+    } else if (layer.handle.stack) {
+      allowedMethods(layer.handle.stack, path.slice(match.path.length) || '/', into);
+    }
+  }
+  return into;
+}
