@@ -1,5 +1,5 @@
 import { AppError } from '@otk/contracts';
-import type { RequestHandler, Router } from 'express';
+import type { Request, RequestHandler, Router } from 'express';
 
 /** The part of express's router layers this reads (express does not export their type). */
 interface Layer {
@@ -11,7 +11,7 @@ interface Layer {
 /**
  * HTTP's answers for a path the API has, asked the wrong way: 405 METHOD_NOT_ALLOWED with `Allow`
  * for another method (OPTIONS gets 204 with `Allow`), and 415 UNSUPPORTED_MEDIA_TYPE for a POST
- * whose body is not JSON (instead of a validation error about a missing body). Paths the router
+ * with a body that is not JSON (instead of a validation error about a missing body). Paths the router
  * does not have leave it unread, for the 404. The router's routes are read at request time, so routes
  * added after this middleware count as well.
  */
@@ -33,7 +33,8 @@ export function httpSemantics(router: Router): RequestHandler {
       next(new AppError('METHOD_NOT_ALLOWED', `${req.method} is not allowed here`, { allow: [...allowed] }));
       return;
     }
-    if (req.method === 'POST' && !req.is('application/json')) {
+    // A POST without a body (a command like enrolling a code generator) has no type to check.
+    if (req.method === 'POST' && hasBody(req) && !req.is('application/json')) {
       next(
         new AppError('UNSUPPORTED_MEDIA_TYPE', 'the request body must be application/json', {
           accepted: ['application/json'],
@@ -60,4 +61,9 @@ function allowedMethods(stack: Layer[], path: string, into = new Set<string>()):
     }
   }
   return into;
+}
+
+/** Whether a body follows: a chunked one, or a length above zero (fetch sends `Content-Length: 0` for none). */
+function hasBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }
