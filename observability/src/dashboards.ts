@@ -451,13 +451,13 @@ export function renderDashboards(): Map<string, dashboard.Dashboard> {
   return new Map(Object.entries(dashboards).map(([name, build]) => [name, build().build()]));
 }
 
-/** Every PromQL expression of a dashboard, with its panel's title. */
-export function panelQueries(model: dashboard.Dashboard): { panel: string; expr: string }[] {
-  const queries: { panel: string; expr: string }[] = [];
+/** Every PromQL expression of a dashboard, with its panel's title and its legend. */
+export function panelQueries(model: dashboard.Dashboard): { panel: string; expr: string; legend: string }[] {
+  const queries: { panel: string; expr: string; legend: string }[] = [];
   for (const panel of model.panels ?? []) {
     if (!('targets' in panel) || !panel.targets) continue;
-    for (const t of panel.targets as { expr?: string }[]) {
-      if (t.expr) queries.push({ panel: panel.title ?? '', expr: t.expr });
+    for (const t of panel.targets as { expr?: string; legendFormat?: string }[]) {
+      if (t.expr) queries.push({ panel: panel.title ?? '', expr: t.expr, legend: t.legendFormat ?? '' });
     }
   }
   return queries;
