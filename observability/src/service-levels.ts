@@ -32,7 +32,7 @@ export interface ServiceLevel {
   causes: string[];
 }
 
-const minutes = 240;
+const minutes = 60;
 /** A counter rising by `perMinute` every minute of the test. */
 const rising = (perMinute: number) => `0+${perMinute}x${minutes}`;
 

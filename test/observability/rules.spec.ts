@@ -15,7 +15,7 @@ interface TestFile {
 }
 
 describe('alert rules (observability/src → charts/otk/files/prometheus-rules.yaml)', function () {
-  this.timeout(120000);
+  this.timeout(300000);
   const alerts = [...new Set(alertingRules().map((rule) => rule.alert))];
 
   it('when rendered again, then the rules file, its tests and the runbooks are what the repository holds', () => {
@@ -58,7 +58,7 @@ describe('alert rules (observability/src → charts/otk/files/prometheus-rules.y
   });
 
   it('when promtool runs the unit tests, then every one passes', async () => {
-    const result = await run(tool('promtool'), ['test', 'rules', rulesTestFile]);
+    const result = await run(tool('promtool'), ['test', 'rules', rulesTestFile], { timeoutMs: 240000 });
     expect(result.code, result.stdout + result.stderr).to.equal(0);
     expect(result.stdout).to.include('SUCCESS');
   });
@@ -76,7 +76,7 @@ describe('alert rules (observability/src → charts/otk/files/prometheus-rules.y
     );
     writeFileSync(join(dir, 'tests.yaml'), tests);
 
-    const result = await run(tool('promtool'), ['test', 'rules', join(dir, 'tests.yaml')]);
+    const result = await run(tool('promtool'), ['test', 'rules', join(dir, 'tests.yaml')], { timeoutMs: 240000 });
 
     expect(result.code).to.not.equal(0);
     expect(result.stdout + result.stderr).to.include('OTKOutboxStale');
