@@ -86,7 +86,8 @@ export function checkExpression(expr: string, scrape: Scrape, recorded: Map<stri
     if (notScraped.test(name)) continue;
     const rules = recorded.get(name);
     if (rules) {
-      const wanted = [...matchers.matchAll(matcherPattern)];
+      // Only the labels the rule sets itself tell the rules of one name apart (e.g. slo).
+      const wanted = [...matchers.matchAll(matcherPattern)].filter((m) => rules.some((r) => m[1]! in r.labels));
       for (const rule of rules) {
         if (!wanted.every((m) => matches(rule.labels[m[1]!] ?? '', m[2]!, unescape(m[3]!)))) continue;
         const inner = checkExpression(rule.expr, scrape, recorded);
