@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { parse } from 'yaml';
 import { renderRuleFiles, rulesFile, rulesTestFile } from '../../observability/src/render-rules.js';
 import { alertingRules } from '../../observability/src/rules.js';
-import { repositoryRoot, run, tool } from '../support/k8s-tools.js';
+import { renderChart, repositoryRoot, run, tool } from '../support/k8s-tools.js';
 
 interface TestFile {
   tests: {
@@ -49,6 +49,13 @@ describe('alert rules (observability/src → charts/otk/files/prometheus-rules.y
         0,
       );
     }
+  });
+
+  it("when the chart renders its PrometheusRule, then it carries exactly the rules file's groups", async () => {
+    const manifests = await renderChart('praxis', [], ['observability.prometheusRule.enabled=true']);
+    const rule = manifests.find((m) => m.kind === 'PrometheusRule');
+    const plain = parse(readFileSync(join(repositoryRoot, rulesFile), 'utf8')) as { groups: unknown[] };
+    expect(rule?.spec?.groups).to.deep.equal(plain.groups);
   });
 
   it('when promtool checks the rules file, then it finds no error', async () => {
