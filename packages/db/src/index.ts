@@ -4,6 +4,7 @@ export type { MigrationSet } from './migration-files.js';
 export { appendToOutbox, erasePublishedOutboxData } from './outbox.js';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 export { createPool, ping } from './pool.js';
+export { poolGauges } from './pool-metrics.js';
 export { markProcessed } from './processed-events.js';
 export { runMigrations } from './run-migrations.js';
 export { isDatabaseUnavailable, retryWhileUnavailable, unavailableFromDatabase } from './unavailable.js';

@@ -17,12 +17,18 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { type EventConsumerSpec, defaultMaxAttempts, defaultRetryDelaysMs, eventHandler } from './event-consumer.js';
 import { headerNames } from './headers.js';
-import { type MessagingMetrics, messagingMetrics } from './metrics.js';
+import { type MessagingMetrics, brokerGauges, messagingMetrics } from './metrics.js';
 import { Publisher } from './publisher.js';
 import { QueueConsumer, type QueueConsumerOptions } from './queue-consumer.js';
 import { RpcClient } from './rpc-client.js';
 import { type CommandHandler, type ErrorTranslator, RpcServer } from './rpc-server.js';
-import { declareCommandQueue, declareDelayQueue, declareEventQueue, delayQueueOf } from './topology.js';
+import {
+  deadLetterQueueOf,
+  declareCommandQueue,
+  declareDelayQueue,
+  declareEventQueue,
+  delayQueueOf,
+} from './topology.js';
 import { inSpan, traceHeaders } from './tracing.js';
 
 export interface BrokerOptions {
@@ -65,6 +71,9 @@ export class Broker {
   private readonly rpcServers = new Map<string, { server: RpcServer; started: Promise<void> }>();
   private readonly delayQueues = new Map<number, Promise<string>>();
   private rpcClient: RpcClient | undefined;
+  /** The queues whose depth the metrics report: those consumed, and the event queues' dead-letter queues. */
+  private readonly watchedQueues: string[] = [];
+  private readonly untrackGauges: () => void;
   private closing: Promise<void> | undefined;
   /** Set once in-flight handlers are done: from then on nothing is sent. Until then, their retries and replies are. */
   private closed = false;
@@ -96,6 +105,10 @@ export class Broker {
       isClosed: () => this.closed,
       onChannelError: (error) => this.recover(error),
       logger: this.logger,
+    });
+    this.untrackGauges = brokerGauges(options.registry, {
+      isConnected: () => !this.closed && this.isConnected(),
+      queueDepths: () => this.queueDepths(),
     });
   }
 
@@ -149,6 +162,7 @@ export class Broker {
     if (full.retryDelaysMs.length === 0 || !full.retryDelaysMs.every((ms) => Number.isInteger(ms) && ms > 0)) {
       throw new AppError('VALIDATION_FAILED', 'retryDelaysMs must be positive integers of ms, at least one');
     }
+    this.watchedQueues.push(deadLetterQueueOf(full.queue));
     await this.consume({
       queue: full.queue,
       declare: (channel) => declareEventQueue(channel, full),
@@ -222,6 +236,7 @@ export class Broker {
     // Unfinished deliveries stay unacked; the broker hands them out again once the channel is closed.
     if (!drained) this.logger.warn({ timeoutMs }, 'closing with handlers still running');
     this.closed = true;
+    this.untrackGauges();
     this.rpcClient?.rejectPending(new AppError('UNAVAILABLE', 'the broker connection closed'));
     await this.manager.close();
   }
@@ -270,7 +285,31 @@ export class Broker {
     return declared;
   }
 
+  /**
+   * The depth of the watched queues, looked up on a channel of its own that is closed again: a
+   * queue deleted meanwhile closes that channel only, and the queues after it go unreported.
+   */
+  private async queueDepths(): Promise<{ queue: string; messages: number; consumers: number }[]> {
+    const connection = this.manager.connection;
+    if (!connection || this.closed) return [];
+    const channel = await connection.createChannel();
+    channel.on('error', () => undefined);
+    const depths: { queue: string; messages: number; consumers: number }[] = [];
+    try {
+      for (const queue of this.watchedQueues) {
+        const { messageCount, consumerCount } = await channel.checkQueue(queue);
+        depths.push({ queue, messages: messageCount, consumers: consumerCount });
+      }
+    } catch {
+      // reported as far as it got
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
+    return depths;
+  }
+
   private async consume(options: Pick<QueueConsumerOptions, 'queue' | 'declare' | 'handle'>): Promise<void> {
+    this.watchedQueues.push(options.queue);
     const consumer = new QueueConsumer(this.manager, {
       ...options,
       prefetch: this.prefetch,

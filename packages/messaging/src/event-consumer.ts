@@ -4,7 +4,7 @@ import type { ConsumeMessage, MessagePropertyHeaders, Options } from 'amqplib';
 import type { Logger } from 'pino';
 import type { HandlerContext } from './handler-context.js';
 import { attemptOf, headerNames } from './headers.js';
-import type { MessagingMetrics } from './metrics.js';
+import { type MessagingMetrics, observeEventLag } from './metrics.js';
 import type { Publisher } from './publisher.js';
 import type { Outcome } from './queue-consumer.js';
 import type { ErrorTranslator } from './rpc-server.js';
@@ -106,6 +106,7 @@ export function eventHandler(
       return deadLetter(message, 'invalid', parsed.reason);
     }
     const event = parsed.value;
+    observeEventLag(metrics.eventLag, queue, event.occurredAt, message.properties.headers);
     const attempt = attemptOf(message.properties.headers);
     const handlerLogger = logger.child({ messageId: event.id, eventType: event.type, attempt });
     const failure = await runHandler(message, event, { attempt, logger: handlerLogger });

@@ -4,3 +4,4 @@ export type { HandlerContext } from './handler-context.js';
 export type { CommandHandler } from './rpc-server.js';
 export { type Subscription, declareSubscriptions } from './subscriptions.js';
 export { assertBeforeDeadline, currentDeadline } from './deadline.js';
+export { type DeadLetterReport, type ParkedMessage, processDeadLetters } from './dead-letters.js';

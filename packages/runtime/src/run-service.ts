@@ -6,6 +6,7 @@ import {
   createPool,
   isDatabaseUnavailable,
   ping,
+  poolGauges,
   runMigrations,
   unavailableFromDatabase,
 } from '@otk/db';
@@ -25,6 +26,12 @@ import type { Express } from 'express';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { httpServerEnv, listenWithLimits } from './public-server.js';
+import {
+  type OperatorCommand,
+  commandHelp,
+  replayDeadLettersCommand,
+  runOperatorCommand,
+} from './operator-commands.js';
 
 /**
  * The environment every service reads, on top of its own variables. PORT serves the service's own
@@ -60,6 +67,8 @@ export interface ServiceDefinition<S extends z.ZodObject> {
   subscriptions?: readonly Subscription[];
   /** Publishes the service's transactional outbox to the broker (services that emit events). */
   outbox?: boolean;
+  /** Commands for operators besides `serve`, `migrate` and `replay-dead-letters` (see operator-commands.ts). */
+  operatorCommands?: Record<string, OperatorCommand>;
   /** Wires consumers and routes; returns what must stop before the broker and pool close. */
   start(context: ServiceContext<z.infer<S> & BaseConfig>): Promise<{ stop?: () => Promise<void> } | void>;
 }
@@ -87,6 +96,7 @@ export async function startService<S extends z.ZodObject>(
   const logger = createLogger(definition.name, config.LOG_LEVEL);
   const metrics = createMetrics(definition.name);
   const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: definition.name });
+  poolGauges(metrics.registry, pool);
   try {
     // A database that is down or restarting is waited for; a schema older than the code is not.
     await untilAvailable(logger, 'the database', () => assertSchemaCurrent(pool, definition.migrations));
@@ -199,7 +209,22 @@ export async function runService<S extends z.ZodObject>(definition: ServiceDefin
       logger.info({ applied, queues: subscriptions.map((s) => s.queue) }, 'migrations done, queues declared');
       return;
     }
-    if (command !== 'serve') throw new Error(`unknown command "${command}": use "serve" or "migrate"`);
+    const operatorCommands: Record<string, OperatorCommand> = {
+      ...(definition.subscriptions?.length
+        ? { 'replay-dead-letters': replayDeadLettersCommand(definition.subscriptions) }
+        : {}),
+      ...definition.operatorCommands,
+    };
+    if (command === 'help') {
+      process.stdout.write(commandHelp(operatorCommands));
+      return;
+    }
+    const operatorCommand = operatorCommands[command];
+    if (operatorCommand) {
+      await runOperatorCommand(definition.name, operatorCommand, process.argv.slice(3));
+      return;
+    }
+    if (command !== 'serve') throw new Error(`unknown command "${command}": see "help"`);
     const running = await startService(definition);
     // The broker gets the whole timeout for in-flight messages; the rest closes quickly.
     handleShutdown({ logger: running.logger, timeoutMs: running.shutdownTimeoutMs + 5000, stop: running.stop });

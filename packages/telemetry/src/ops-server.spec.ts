@@ -43,6 +43,23 @@ describe('ops server', () => {
     }
   });
 
+  it('when a readiness check fails and recovers, then service_ready follows it at each scrape', async () => {
+    let brokerUp = false;
+    const { base, close } = await serve({
+      database: () => undefined,
+      broker: () => {
+        if (!brokerUp) throw new Error('down');
+      },
+    });
+    try {
+      expect(await (await fetch(`${base}/metrics`)).text()).to.include('service_ready{service="test-service"} 0');
+      brokerUp = true;
+      expect(await (await fetch(`${base}/metrics`)).text()).to.include('service_ready{service="test-service"} 1');
+    } finally {
+      await close();
+    }
+  });
+
   it('when scraped, then /metrics carries the service label and request durations by route template', async () => {
     const { base, close } = await serve({});
     try {

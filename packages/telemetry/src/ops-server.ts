@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import type { Metrics } from './metrics.js';
+import { readinessGauge, type Metrics } from './metrics.js';
 import { routeOf, tracingMiddleware } from './tracing.js';
 
 /** A readiness check: resolves when the dependency is reachable, rejects (or times out) when not. */
@@ -28,20 +28,13 @@ export function createHttpApp(options: {
     res.json({ status: 'ok' });
   });
 
+  const readiness = (log: boolean) => checkReadiness(options.checks, log ? options.logger : undefined);
+  // The same checks as /readyz, at every scrape: an alert sees a service that is up but not ready.
+  readinessGauge(options.metrics.registry, async () => (await readiness(false)).ready);
+
   app.get('/readyz', async (_req, res) => {
-    const results = await Promise.all(
-      Object.entries(options.checks).map(async ([name, check]) => {
-        try {
-          await withTimeout(Promise.resolve(check()), 2000);
-          return [name, 'ok'] as const;
-        } catch (error) {
-          options.logger.warn({ check: name, err: error }, 'readiness check failed');
-          return [name, 'failing'] as const;
-        }
-      }),
-    );
-    const ready = results.every(([, state]) => state === 'ok');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(results) });
+    const { ready, checks } = await readiness(true);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
 
   app.get('/metrics', async (_req, res) => {
@@ -109,6 +102,25 @@ function metricsMiddleware(metrics: Metrics, logger: Logger) {
     });
     next();
   };
+}
+
+/** Runs every readiness check (2 s each); `logger`, when given, hears of each failing one. */
+async function checkReadiness(
+  checks: Record<string, ReadinessCheck>,
+  logger: Logger | undefined,
+): Promise<{ ready: boolean; checks: Record<string, 'ok' | 'failing'> }> {
+  const results = await Promise.all(
+    Object.entries(checks).map(async ([name, check]) => {
+      try {
+        await withTimeout(Promise.resolve(check()), 2000);
+        return [name, 'ok'] as const;
+      } catch (error) {
+        logger?.warn({ check: name, err: error }, 'readiness check failed');
+        return [name, 'failing'] as const;
+      }
+    }),
+  );
+  return { ready: results.every(([, state]) => state === 'ok'), checks: Object.fromEntries(results) };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

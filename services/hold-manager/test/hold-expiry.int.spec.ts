@@ -97,6 +97,8 @@ describe('hold-manager service: commands over RabbitMQ, delayed expiry and the s
     expect(again.status).to.equal('held');
     const metrics = await (await fetch(`http://127.0.0.1:${service!.managementPort}/metrics`)).text();
     expect(metrics).to.match(/hold_expiries_total\{[^}]*trigger="message"[^}]*\} 1/);
+    // Expired within a second of its deadline: in the 1 s bucket of the expiry lag.
+    expect(metrics).to.match(/hold_expiry_lag_seconds_bucket\{[^}]*le="1"[^}]*trigger="message"[^}]*\} 1/);
     expect(metrics).to.match(
       /booking_commands_total\{[^}]*command="booking.confirm"[^}]*outcome="HOLD_EXPIRED"[^}]*\} 1/,
     );

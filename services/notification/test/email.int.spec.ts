@@ -201,6 +201,9 @@ describe('notification e-mail on the real broker, database and SMTP server', fun
     );
     expect(text).to.not.include(patient.email);
     expect(text).to.not.include('example.org');
+    expect(counterValue(text, 'notification_handoff_seconds_count', { channel: 'email', kind: 'expiry' })).to.equal(
+      counterValue(text, 'notifications_sent_total', { ...labels, audience: 'patient' }),
+    );
   });
 
   it('when the practice configured DKIM, then its e-mail is signed for its domain and selector; otherwise not', async () => {

@@ -5,6 +5,7 @@ import { HttpPracticeSystem } from './data-access/http-practice-system.js';
 import { migrations } from './data-access/migrations.js';
 import type { PracticeSystem } from './domain/practice-system.port.js';
 import { bookingEventsSubscription, consumeBookingEvents } from './entry-points/booking-events.consumer.js';
+import { retryParkedJobsCommand } from './entry-points/parked-jobs.command.js';
 import { schedulePracticeImport } from './entry-points/practice-import.scheduler.js';
 import { serveSettingsCommands } from './entry-points/settings.rpc.js';
 import { SyncWorker } from './entry-points/sync-worker.js';
@@ -16,6 +17,7 @@ export const pixelmedicsSync: ServiceDefinition<typeof configSchema> = {
   migrations,
   subscriptions: [bookingEventsSubscription],
   outbox: true,
+  operatorCommands: { 'retry-parked-jobs': retryParkedJobsCommand },
   async start({ broker, pool, logger, metrics, config }) {
     const practice: PracticeSystem =
       config.PRACTICE_SYSTEM_ADAPTER === 'http'

@@ -1,4 +1,5 @@
 import { AppError } from '@otk/contracts';
+import { lagBuckets } from '@otk/telemetry';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
 /** What SREs watch of hold-manager: answers per command and code, their duration, and expiries by trigger. */
@@ -6,6 +7,7 @@ export interface BookingMetrics {
   commands: Counter<'command' | 'outcome'>;
   commandDuration: Histogram<'command'>;
   expiries: Counter<'trigger'>;
+  expiryLag: Histogram<'trigger'>;
 }
 
 export function bookingMetrics(registry: Registry): BookingMetrics {
@@ -27,6 +29,13 @@ export function bookingMetrics(registry: Registry): BookingMetrics {
       name: 'hold_expiries_total',
       help: 'Holds expired, by what expired them: the delayed message or the sweep (message lost or late)',
       labelNames: ['trigger'] as const,
+      registers: [registry],
+    }),
+    expiryLag: new Histogram({
+      name: 'hold_expiry_lag_seconds',
+      help: "Time from a hold's deadline until it is expired and its slot released (booking.expired committed), by trigger",
+      labelNames: ['trigger'] as const,
+      buckets: lagBuckets,
       registers: [registry],
     }),
   };

@@ -1,5 +1,6 @@
 import { queues } from '@otk/contracts';
 import type { Broker, Subscription } from '@otk/messaging';
+import { secondsSince } from '@otk/telemetry';
 import { expireHoldWhenDue } from '../domain/expire-holds.use-case.js';
 import type { HoldManagerDeps } from '../domain/ports.js';
 import type { BookingMetrics } from './booking-metrics.js';
@@ -24,7 +25,10 @@ export async function consumeHoldExpiries(
     async handler(event, ctx) {
       if (event.type !== 'hold.expiryDue') return;
       const outcome = await expireHoldWhenDue(deps, event.data.bookingId);
-      if (outcome === 'expired') metrics.expiries.inc({ trigger: 'message' });
+      if (outcome === 'expired') {
+        metrics.expiries.inc({ trigger: 'message' });
+        metrics.expiryLag.observe({ trigger: 'message' }, secondsSince(event.data.expiresAt, deps.now()));
+      }
       ctx.logger.debug({ bookingId: event.data.bookingId, outcome }, 'hold expiry handled');
     },
   });

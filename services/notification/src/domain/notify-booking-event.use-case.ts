@@ -1,5 +1,5 @@
 import { retryWhileUnavailable } from '@otk/db';
-import type { Logger } from '@otk/telemetry';
+import { type Logger, secondsSince } from '@otk/telemetry';
 import type pg from 'pg';
 import { calendarSequenceFor } from '../data-access/calendar-sequence.repository.js';
 import type { Mailer } from '../data-access/mailer.js';
@@ -83,6 +83,7 @@ async function deliverOnce(
     return failure.permanent ? undefined : failure;
   }
   deps.metrics.sent.inc(labels);
+  deps.metrics.handoff.observe({ channel, kind }, secondsSince(event.occurredAt));
   logger.info('message sent');
   // The message is out: only this process knows it. Should the database be going away, the
   // mark is retried until it is back, rather than leave the claim to expire and the message to

@@ -82,11 +82,44 @@ export async function saveSyncState(client: pg.PoolClient, bookingId: string, st
   );
 }
 
-export async function pendingJobStats(pool: pg.Pool): Promise<{ pending: number; oldestAgeSeconds: number }> {
-  const result = await pool.query<{ pending: string; oldest_age: number | null }>(
-    `SELECT count(*) AS pending, extract(epoch FROM now() - min(received_at))::float8 AS oldest_age
-       FROM ${s}.sync_jobs WHERE status = 'pending'`,
+export async function pendingJobStats(
+  pool: pg.Pool,
+): Promise<{ pending: number; oldestAgeSeconds: number; parked: number }> {
+  const result = await pool.query<{ pending: string; oldest_age: number | null; parked: string }>(
+    `SELECT count(*) FILTER (WHERE status = 'pending') AS pending,
+            extract(epoch FROM now() - min(received_at) FILTER (WHERE status = 'pending'))::float8 AS oldest_age,
+            count(*) FILTER (WHERE status = 'failed') AS parked
+       FROM ${s}.sync_jobs WHERE status IN ('pending', 'failed')`,
   );
   const row = result.rows[0]!;
-  return { pending: Number(row.pending), oldestAgeSeconds: row.oldest_age ?? 0 };
+  return { pending: Number(row.pending), oldestAgeSeconds: row.oldest_age ?? 0, parked: Number(row.parked) };
+}
+
+export interface ParkedJob {
+  seq: string;
+  eventType: string;
+  bookingId: string;
+  attempts: number;
+  lastError: string | null;
+}
+
+/** The jobs parked for an operator (status `failed`), oldest first; `seq` narrows to one. */
+export async function listParkedJobs(pool: pg.Pool, seq?: string): Promise<ParkedJob[]> {
+  const result = await pool.query<ParkedJob>(
+    `SELECT seq, event_type AS "eventType", booking_id AS "bookingId", attempts, last_error AS "lastError"
+       FROM ${s}.sync_jobs WHERE status = 'failed' AND ($1::bigint IS NULL OR seq = $1::bigint)
+      ORDER BY occurred_at, seq`,
+    [seq ?? null],
+  );
+  return result.rows;
+}
+
+/** Puts parked jobs back in the queue, due now and with a fresh backoff; returns their seqs. */
+export async function retryParkedJobs(pool: pg.Pool, seq?: string): Promise<string[]> {
+  const result = await pool.query<{ seq: string }>(
+    `UPDATE ${s}.sync_jobs SET status = 'pending', attempts = 0, next_attempt_at = now()
+      WHERE status = 'failed' AND ($1::bigint IS NULL OR seq = $1::bigint) RETURNING seq`,
+    [seq ?? null],
+  );
+  return result.rows.map((row) => row.seq);
 }

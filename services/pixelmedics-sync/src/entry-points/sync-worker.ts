@@ -3,7 +3,8 @@ import { withTransaction } from '@otk/db';
 import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import type pg from 'pg';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { lagBuckets, secondsSince } from '@otk/telemetry';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { loadSettings } from '../data-access/settings.repository.js';
 import {
   claimNextJob,
@@ -32,6 +33,7 @@ export class SyncWorker {
   private stopped = false;
   private readonly applied: Counter<'event'>;
   private readonly failures: Counter<'event' | 'permanent'>;
+  private readonly delay: Histogram;
 
   constructor(
     private readonly deps: {
@@ -54,8 +56,14 @@ export class SyncWorker {
       labelNames: ['event', 'permanent'],
       registers: [deps.registry],
     });
+    this.delay = new Histogram({
+      name: 'pixelmedics_sync_delay_seconds',
+      help: 'Time from a booking event until it is applied to the practice system',
+      buckets: lagBuckets,
+      registers: [deps.registry],
+    });
     const pool = deps.pool;
-    let stats: Promise<{ pending: number; oldestAgeSeconds: number }> | undefined;
+    let stats: ReturnType<typeof pendingJobStats> | undefined;
     // One query serves both gauges of a scrape.
     const currentStats = () =>
       (stats ??= pendingJobStats(pool).finally(() => setTimeout(() => (stats = undefined), 0)));
@@ -73,6 +81,14 @@ export class SyncWorker {
       registers: [deps.registry],
       async collect() {
         this.set((await currentStats()).oldestAgeSeconds);
+      },
+    });
+    new Gauge({
+      name: 'pixelmedics_sync_parked_jobs',
+      help: 'Booking events the practice system refused for good, parked until an operator retries them',
+      registers: [deps.registry],
+      async collect() {
+        this.set((await currentStats()).parked);
       },
     });
   }
@@ -133,6 +149,7 @@ export class SyncWorker {
         await saveSyncState(client, bookingId, next);
         await completeJob(client, job.seq);
         this.applied.inc({ event: event.type });
+        this.delay.observe(secondsSince(event.occurredAt));
         logger.info({ eventId: event.id, type: event.type, bookingId }, 'booking synced to the practice system');
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
