@@ -9,7 +9,7 @@ import { waitFor } from '@otk/test-kit';
 import type { AxeResults } from 'axe-core';
 import { expect } from 'chai';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
-import { seedDemoPracticeSettings } from '../../services/notification/src/data-access/demo-practice-settings.seed.js';
+import { seedDemoPracticeSettings } from '../../services/notification/scripts/demo-practice-settings.seed.js';
 import { jsBudgetBytes, measureJs } from '../../site/build/js-size.js';
 import { type SiteServer, startSiteServer } from '../../scripts/dev/site-server.js';
 import { startDemoStack } from '../support/demo-stack.js';
