@@ -14,6 +14,10 @@ up:
 down:
 	@bash scripts/dev/down.sh
 
+# Every service's migration job against the local stack (the chart runs them as hook Jobs).
+migrate:
+	@bash scripts/dev/migrate.sh
+
 install:
 	npm ci --no-audit --no-fund
 

@@ -6,8 +6,8 @@
 import { createPool } from '@otk/db';
 import type pg from 'pg';
 import { seedDemoPractice } from '../../services/availability/src/data-access/demo-practice.seed.js';
-import { seedDemoPracticeSystem } from '../../services/pixelmedics-sync/src/data-access/demo-practice-system.seed.js';
-import { seedDemoPracticeSettings } from '../../services/notification/src/data-access/demo-practice-settings.seed.js';
+import { seedDemoPracticeSystem } from '../../services/pixelmedics-sync/scripts/demo-practice-system.seed.js';
+import { seedDemoPracticeSettings } from '../../services/notification/scripts/demo-practice-settings.seed.js';
 
 const seeds: [variable: string, seed: (pool: pg.Pool) => Promise<void>][] = [
   ['AVAILABILITY_DATABASE_URL', seedDemoPractice],

@@ -50,10 +50,8 @@ SQL
 done
 
 mkdir -p "$STATE_DIR/logs" "$STATE_DIR/pids"
-for service in "${SERVICES[@]}"; do
-  say "migrating $service"
-  DATABASE_URL=$(database_url_of "$service") AMQP_URL="$AMQP_URL" LOG_LEVEL=warn node --conditions=development --import tsx "services/$service/src/main.ts" migrate
-done
+say "migrating every service"
+bash scripts/dev/migrate.sh
 
 say "seeding the demo practice"
 AVAILABILITY_DATABASE_URL="$(database_url_of availability)" \

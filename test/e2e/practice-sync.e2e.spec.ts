@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import type pg from 'pg';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { seedDemoPracticeSystem } from '../../services/pixelmedics-sync/src/data-access/demo-practice-system.seed.js';
+import { seedDemoPracticeSystem } from '../../services/pixelmedics-sync/scripts/demo-practice-system.seed.js';
 import { startDemoStack } from '../support/demo-stack.js';
 import { type OfferedSlot, aHoldRequest, getJson, offeredSlots, postJson } from '../support/factories.js';
 import type { Stack } from '../support/stack.js';

@@ -6,7 +6,7 @@ import { createPool } from '@otk/db';
 import { waitFor } from '@otk/test-kit';
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { seedDemoPracticeSettings } from '../../services/notification/src/data-access/demo-practice-settings.seed.js';
+import { seedDemoPracticeSettings } from '../../services/notification/scripts/demo-practice-settings.seed.js';
 import { jsBudgetBytes, measureJs } from '../../site/build/js-size.js';
 import { type SiteServer, startSiteServer } from '../../scripts/dev/site-server.js';
 import { buildSiteIfStale, distDir, launchChromium, seriousAxeViolations } from '../support/browser.js';

@@ -36,24 +36,6 @@ export function parseConfig<S extends z.ZodObject>(
   return result.data;
 }
 
-/**
- * Parses the environment or ends the process with exit code 78 (EX_CONFIG) and a message that
- * names each variable. Meant for a service's `config.ts`.
- */
-export function loadConfigOrExit<S extends z.ZodObject>(serviceName: string, schema: S): z.infer<S> {
-  try {
-    return parseConfig(schema, process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(
-        `${JSON.stringify({ level: 'fatal', service: serviceName, msg: error.message, variables: error.issues })}\n`,
-      );
-      process.exit(78);
-    }
-    throw error;
-  }
-}
-
 /** Building blocks shared by every service's schema. */
 export const env = {
   port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),

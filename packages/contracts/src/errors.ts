@@ -59,7 +59,9 @@ export type ErrorCode = keyof typeof errorCodes;
 export class AppError extends Error {
   /**
    * @param isTrusted false for programmer errors and broken invariants: the process should end
-   * rather than go on in an unknown state.
+   * rather than go on in an unknown state. A message handler (event or command) that throws such
+   * an error ends its process once the message is settled (`@otk/messaging`); an event goes back
+   * on its queue for the next process.
    */
   constructor(
     readonly code: ErrorCode,
@@ -80,6 +82,15 @@ export class AppError extends Error {
       ? { code: this.code, message: this.message, details: this.details }
       : { code: this.code, message: this.message };
   }
+}
+
+/**
+ * True only for an error explicitly marked untrusted (`isTrusted` false): a programmer error or a
+ * broken invariant, after which the process must not go on. Any other error, whatever its type,
+ * is an operational failure that a retry may cure.
+ */
+export function isUntrustedError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { isTrusted?: unknown }).isTrusted === false;
 }
 
 export function isErrorCode(value: unknown): value is ErrorCode {

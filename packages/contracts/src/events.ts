@@ -31,6 +31,8 @@ export const events = {
 export type EventType = keyof typeof events;
 export type EventData<T extends EventType> = z.infer<(typeof events)[T]['schema']>;
 export type Event = { [T in EventType]: Envelope<EventData<T>> & { type: T } }[EventType];
+/** The event of one type (or of each type of a union), as a handler registered for it receives it. */
+export type EventOf<T extends EventType> = Extract<Event, { type: T }>;
 
 export function createEvent<T extends EventType>(
   type: T,

@@ -4,6 +4,7 @@ import {
   type CommandReply,
   type CommandRequest,
   type Envelope,
+  type EventType,
   commands,
   exchanges,
   parseEvent,
@@ -15,7 +16,13 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { type EventConsumerSpec, defaultMaxAttempts, defaultRetryDelaysMs, eventHandler } from './event-consumer.js';
+import {
+  type EventConsumerSpec,
+  checkHandlers,
+  defaultMaxAttempts,
+  defaultRetryDelaysMs,
+  eventHandler,
+} from './event-consumer.js';
 import { headerNames } from './headers.js';
 import { type MessagingMetrics, brokerGauges, messagingMetrics } from './metrics.js';
 import { Publisher } from './publisher.js';
@@ -47,6 +54,14 @@ export interface BrokerOptions {
    * and an event that fails with UNAVAILABLE is retried without using up one of its attempts.
    */
   translateError?: ErrorTranslator;
+  /**
+   * Called once, after a handler failed with an untrusted error (`AppError.isTrusted` false) and
+   * its message was settled (an event requeued, a command answered INTERNAL). By then every
+   * consumer of this broker is halted; the process must end, non-zero, and be restarted by its
+   * orchestrator. Default: close this broker, then `process.exit(1)`. `@otk/runtime` passes the
+   * service's own graceful shutdown.
+   */
+  onUntrustedError?: (error: unknown) => void;
 }
 
 const DEFAULT_PUBLISH_TIMEOUT_MS = 10000;
@@ -74,6 +89,8 @@ export class Broker {
   /** The queues whose depth the metrics report: those consumed, and the event queues' dead-letter queues. */
   private readonly watchedQueues: string[] = [];
   private readonly untrackGauges: () => void;
+  private readonly onUntrustedError: (error: unknown) => void;
+  private untrustedSeen = false;
   private closing: Promise<void> | undefined;
   /** Set once in-flight handlers are done: from then on nothing is sent. Until then, their retries and replies are. */
   private closed = false;
@@ -83,6 +100,11 @@ export class Broker {
     this.metrics = messagingMetrics(options.registry);
     this.prefetch = options.prefetch ?? 20;
     this.translateError = options.translateError ?? (() => undefined);
+    this.onUntrustedError =
+      options.onUntrustedError ??
+      (() => {
+        void this.close().finally(() => process.exit(1));
+      });
     this.manager = connect(options.url, {
       reconnectTimeInSeconds: RECONNECT_INTERVAL_SECONDS,
       connectionOptions: {
@@ -148,10 +170,12 @@ export class Broker {
   }
 
   /**
-   * Consumes `spec.queue`, bound to `events` for `spec.routingKeys`. Resolves once consuming;
-   * rejects if the queue cannot be declared (e.g. it exists with other arguments).
+   * Consumes `spec.queue`, bound to `events` for `spec.routingKeys`, each event going to the
+   * handler of its type. Resolves once consuming; rejects if the handlers do not match the routing
+   * keys one to one, or the queue cannot be declared (e.g. it exists with other arguments).
    */
-  async consumeEvents(spec: EventConsumerSpec): Promise<void> {
+  async consumeEvents<K extends EventType>(spec: EventConsumerSpec<K>): Promise<void> {
+    checkHandlers(spec as unknown as EventConsumerSpec);
     const full = {
       maxAttempts: defaultMaxAttempts,
       retryDelaysMs: defaultRetryDelaysMs,
@@ -166,7 +190,7 @@ export class Broker {
     await this.consume({
       queue: full.queue,
       declare: (channel) => declareEventQueue(channel, full),
-      handle: eventHandler(full, {
+      handle: eventHandler(full as unknown as Required<EventConsumerSpec>, {
         publisher: this.publisher,
         metrics: this.metrics,
         logger: this.logger,
@@ -315,9 +339,22 @@ export class Broker {
       prefetch: this.prefetch,
       logger: this.logger,
       onBroken: (error) => this.recover(error),
+      onUntrusted: (error) => this.untrusted(error),
     });
     this.consumers.push(consumer);
     await consumer.started;
+  }
+
+  /**
+   * A handler failed with an untrusted error and its message is settled: nothing more is handled
+   * here (deliveries already on their way are put back), and the process is told to end.
+   */
+  private untrusted(error: unknown): void {
+    if (this.untrustedSeen) return;
+    this.untrustedSeen = true;
+    this.logger.fatal({ err: error }, 'a handler failed with an untrusted error; the process ends');
+    for (const consumer of this.consumers) void consumer.halt();
+    this.onUntrustedError(error);
   }
 
   /**

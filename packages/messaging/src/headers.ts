@@ -9,7 +9,7 @@ export const headerNames = {
    * prefix: a headers exchange ignores `x-` arguments when matching, so every binding would match.
    */
   delayQueue: 'otk-delay-queue',
-  /** Why a message was parked in a dead-letter queue: `invalid` or `failed`. */
+  /** Why a message was parked in a dead-letter queue: `invalid`, `failed` or `untrusted` (its error kept ending processes). */
   deadLetterReason: 'x-otk-dead-letter-reason',
   /** The parse error or the handler's error message that parked the message. */
   error: 'x-otk-error',

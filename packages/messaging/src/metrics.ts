@@ -8,7 +8,10 @@ export interface MessagingMetrics {
   deadLettered: Counter<'queue' | 'reason'>;
   handlerDuration: Histogram<'queue'>;
   eventLag: Histogram<'queue'>;
+  handlerOutcomes: Counter<HandlerOutcomeLabel>;
 }
+
+export type HandlerOutcomeLabel = 'queue' | 'event' | 'outcome' | 'reason';
 
 /**
  * The metrics live in the service's registry (its default labels add `service`). They are reused
@@ -20,7 +23,7 @@ export function messagingMetrics(registry: Registry): MessagingMetrics {
       (registry.getSingleMetric('messaging_messages_total') as Counter<'queue' | 'outcome'> | undefined) ??
       new Counter({
         name: 'messaging_messages_total',
-        help: 'Consumed messages by queue and outcome (events: ack, retry, dead_lettered; commands: expired, dropped past their deadline)',
+        help: 'Consumed messages by queue and outcome (events: ack, retry, dead_lettered, requeued after an untrusted error; commands: expired, dropped past their deadline)',
         labelNames: ['queue', 'outcome'] as const,
         registers: [registry],
       }),
@@ -28,7 +31,7 @@ export function messagingMetrics(registry: Registry): MessagingMetrics {
       (registry.getSingleMetric('messaging_dead_lettered_total') as Counter<'queue' | 'reason'> | undefined) ??
       new Counter({
         name: 'messaging_dead_lettered_total',
-        help: 'Messages parked in a dead-letter queue, by queue and reason (invalid, failed)',
+        help: 'Messages parked in a dead-letter queue, by queue and reason (invalid, failed, untrusted)',
         labelNames: ['queue', 'reason'] as const,
         registers: [registry],
       }),
@@ -42,6 +45,14 @@ export function messagingMetrics(registry: Registry): MessagingMetrics {
         registers: [registry],
       }),
     eventLag: eventLagHistogram(registry),
+    handlerOutcomes:
+      (registry.getSingleMetric('messaging_handler_outcomes_total') as Counter<HandlerOutcomeLabel> | undefined) ??
+      new Counter({
+        name: 'messaging_handler_outcomes_total',
+        help: "What event handlers did, by queue, event type, outcome (done, skipped, retry; failed: threw; untrusted: threw an untrusted error and ended the process) and reason: the handler's reason code, or the error's code",
+        labelNames: ['queue', 'event', 'outcome', 'reason'] as const,
+        registers: [registry],
+      }),
   };
 }
 

@@ -5,15 +5,26 @@ import type { Logger } from 'pino';
 /** What becomes of a delivery: `ack` once it is handled or handed on, `requeue` to have it again. */
 export type Outcome = 'ack' | 'requeue';
 
+/**
+ * A handler failed with an untrusted error: the delivery is settled as `settle` says, and then
+ * the process must end (`onUntrusted`), since its state is no longer known.
+ */
+export interface Fatal {
+  settle: Outcome;
+  error: unknown;
+}
+
 export interface QueueConsumerOptions {
   queue: string;
   prefetch: number;
   logger: Logger;
   /** Declares the queue and what it needs; runs on every new channel, so after every reconnect. */
   declare(channel: Channel): Promise<void>;
-  handle(message: ConsumeMessage): Promise<Outcome>;
+  handle(message: ConsumeMessage): Promise<Outcome | Fatal>;
   /** The broker closed the channel or cancelled the consumer while the connection stayed up. */
   onBroken(error: Error): void;
+  /** Called once a `Fatal` delivery is settled. */
+  onUntrusted(error: unknown): void;
 }
 
 /**
@@ -29,6 +40,8 @@ export class QueueConsumer {
   private readonly inFlight = new Set<Promise<void>>();
   private active: { channel: Channel; consumerTag: string } | undefined;
   private cancelled = false;
+  /** Set by `halt`: deliveries still arriving are put back untouched instead of handled. */
+  private halted = false;
 
   constructor(
     manager: AmqpConnectionManager,
@@ -65,6 +78,15 @@ export class QueueConsumer {
     if (active) await cancelQuietly(active.channel, active.consumerTag);
   }
 
+  /**
+   * Stops new deliveries and puts back (requeues) any that still arrive unhandled: after an
+   * untrusted error nothing more is handled by this process.
+   */
+  async halt(): Promise<void> {
+    this.halted = true;
+    await this.cancel();
+  }
+
   /** Resolves once every delivery taken so far is settled. */
   async drained(): Promise<void> {
     await Promise.all(this.inFlight);
@@ -76,7 +98,8 @@ export class QueueConsumer {
     if (this.cancelled) return;
     await channel.prefetch(this.options.prefetch);
     const { consumerTag } = await channel.consume(this.options.queue, (message) => {
-      if (message) this.track(this.process(channel, message));
+      if (message && this.halted) requeueQuietly(channel, message);
+      else if (message) this.track(this.process(channel, message));
       else this.options.onBroken(new Error(`the broker cancelled the consumer of ${this.options.queue}`));
     });
     // cancel() may have run while the consumer was being set up.
@@ -90,9 +113,9 @@ export class QueueConsumer {
   }
 
   private async process(channel: Channel, message: ConsumeMessage): Promise<void> {
-    let outcome: Outcome;
+    let result: Outcome | Fatal;
     try {
-      outcome = await this.options.handle(message);
+      result = await this.options.handle(message);
     } catch (error) {
       // Handlers settle every message themselves; this is the safety net that keeps a bug from
       // leaving a delivery unacked (and its prefetch slot taken) for the life of the channel.
@@ -100,14 +123,25 @@ export class QueueConsumer {
         { err: error, queue: this.options.queue, messageId: message.properties.messageId },
         'message handling failed',
       );
-      outcome = 'requeue';
+      result = 'requeue';
     }
-    try {
-      if (outcome === 'ack') channel.ack(message);
-      else channel.nack(message, false, true);
-    } catch {
-      // The channel closed since the delivery: the broker requeues the message by itself.
-    }
+    const outcome = typeof result === 'string' ? result : result.settle;
+    if (outcome === 'ack') {
+      try {
+        channel.ack(message);
+      } catch {
+        // The channel closed since the delivery: the broker requeues the message by itself.
+      }
+    } else requeueQuietly(channel, message);
+    if (typeof result !== 'string') this.options.onUntrusted(result.error);
+  }
+}
+
+function requeueQuietly(channel: Channel, message: ConsumeMessage): void {
+  try {
+    channel.nack(message, false, true);
+  } catch {
+    // The channel closed since the delivery: the broker requeues the message by itself.
   }
 }
 

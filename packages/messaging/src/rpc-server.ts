@@ -5,6 +5,7 @@ import {
   type CommandRequestParsed,
   type RpcResponse,
   commands,
+  isUntrustedError,
 } from '@otk/contracts';
 import { SpanKind } from '@opentelemetry/api';
 import type { ConsumeMessage } from 'amqplib';
@@ -13,7 +14,7 @@ import { parseDeadline, withDeadline } from './deadline.js';
 import type { HandlerContext } from './handler-context.js';
 import { headerNames } from './headers.js';
 import type { Publisher } from './publisher.js';
-import type { Outcome } from './queue-consumer.js';
+import type { Fatal, Outcome } from './queue-consumer.js';
 import { contextFromHeaders, inSpan } from './tracing.js';
 import { describeIssues } from './validation-issues.js';
 
@@ -63,8 +64,11 @@ export class RpcServer {
     });
   }
 
-  /** Handles one request and acks it, whatever the reply: a command is never run twice on purpose. */
-  async handle(message: ConsumeMessage): Promise<Outcome> {
+  /**
+   * Handles one request and acks it, whatever the reply: a command is never run twice on purpose.
+   * A handler that failed with an untrusted error is answered INTERNAL, and then the process ends.
+   */
+  async handle(message: ConsumeMessage): Promise<Outcome | Fatal> {
     const { replyTo, correlationId, type } = message.properties;
     if (typeof replyTo !== 'string' || typeof correlationId !== 'string') {
       this.logger.warn({ type }, 'request without replyTo or correlationId dropped');
@@ -76,7 +80,10 @@ export class RpcServer {
       this.logger.warn({ command: type, correlationId }, 'request past its deadline dropped unserved');
       return 'ack';
     }
-    const response = await withDeadline(deadline, () => this.respond(String(type), message));
+    let untrusted: { error: unknown } | undefined;
+    const response = await withDeadline(deadline, () =>
+      this.respond(String(type), message, (error) => (untrusted = { error })),
+    );
     try {
       await this.publisher.send(
         '',
@@ -88,10 +95,14 @@ export class RpcServer {
     } catch (error) {
       this.logger.warn({ err: error, command: type, correlationId }, 'reply not sent');
     }
-    return 'ack';
+    return untrusted ? { settle: 'ack', error: untrusted.error } : 'ack';
   }
 
-  private async respond(name: string, message: ConsumeMessage): Promise<RpcResponse> {
+  private async respond(
+    name: string,
+    message: ConsumeMessage,
+    onUntrusted: (error: unknown) => void,
+  ): Promise<RpcResponse> {
     const handler = this.handlers.get(name);
     if (!handler) {
       // A known command not (yet) served here is worth retrying; an unknown one is not.
@@ -116,6 +127,11 @@ export class RpcServer {
       );
       return { ok: true, data };
     } catch (error) {
+      if (isUntrustedError(error)) {
+        logger.fatal({ err: error }, 'command handler failed with an untrusted error; the process ends');
+        onUntrusted(error);
+        return failure(new AppError('INTERNAL', 'internal error'));
+      }
       if (error instanceof AppError) return failure(error);
       const translated = this.translateError(error);
       if (translated) {

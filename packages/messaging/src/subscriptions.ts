@@ -2,10 +2,13 @@ import type { EventType } from '@otk/contracts';
 import amqp from 'amqplib';
 import { declareSubscriptionQueue } from './topology.js';
 
-/** Which events a consumer queue receives. */
-export interface Subscription {
+/**
+ * Which events a consumer queue receives. Declare it with its literal keys (`satisfies
+ * Subscription`), so that `consumeEvents` can ask for exactly one handler per key.
+ */
+export interface Subscription<K extends EventType = EventType> {
   queue: string;
-  routingKeys: readonly EventType[];
+  routingKeys: readonly K[];
 }
 
 /**

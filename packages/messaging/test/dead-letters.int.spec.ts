@@ -2,7 +2,7 @@ import { type Event, exchanges } from '@otk/contracts';
 import { type TestVhost, createTestVhost, waitFor } from '@otk/test-kit';
 import { expect } from 'chai';
 import type { Registry } from 'prom-client';
-import { processDeadLetters } from '../src/index.js';
+import { done, processDeadLetters } from '../src/index.js';
 import { TestBrokers } from './support/brokers.js';
 import { bookingHeld } from './support/factories.js';
 import { publishRaw, withRawChannel } from './support/raw-amqp.js';
@@ -43,9 +43,12 @@ describe('messaging: dead-letter queues and their metrics', function () {
       queue,
       routingKeys: ['booking.held'],
       maxAttempts: 1,
-      handler: async (event) => {
-        if (broken) throw new Error('the mail server is down');
-        handled.push(event);
+      handlers: {
+        'booking.held': async (event) => {
+          if (broken) throw new Error('the mail server is down');
+          handled.push(event);
+          return done();
+        },
       },
     });
     const event = bookingHeld();
@@ -100,7 +103,16 @@ describe('messaging: dead-letter queues and their metrics', function () {
     const { broker, registry } = await brokers.connect();
     const queue = 'test.lag';
     const handled: string[] = [];
-    await broker.consumeEvents({ queue, routingKeys: ['booking.held'], handler: async (e) => void handled.push(e.id) });
+    await broker.consumeEvents({
+      queue,
+      routingKeys: ['booking.held'],
+      handlers: {
+        'booking.held': async (e) => {
+          handled.push(e.id);
+          return done();
+        },
+      },
+    });
     const old = { ...bookingHeld(), occurredAt: new Date(Date.now() - 90_000).toISOString() };
 
     await publishRaw(vhost.url, exchanges.events, 'booking.held', JSON.stringify(old), { messageId: old.id });

@@ -2,6 +2,7 @@ import { AppError, type Event, exchanges } from '@otk/contracts';
 import { SpanKind, trace } from '@opentelemetry/api';
 import { type TestVhost, createTestVhost, waitFor } from '@otk/test-kit';
 import { expect } from 'chai';
+import { done } from '../src/index.js';
 import { TestBrokers, counterValue } from './support/brokers.js';
 import { bookingHeld } from './support/factories.js';
 import { publishRaw, takeAll } from './support/raw-amqp.js';
@@ -25,7 +26,12 @@ describe('messaging: events', function () {
     await broker.consumeEvents({
       queue: 'test.round-trip',
       routingKeys: ['booking.held'],
-      handler: async (event) => void received.push(event),
+      handlers: {
+        'booking.held': async (event) => {
+          received.push(event);
+          return done();
+        },
+      },
     });
     const event = bookingHeld();
 
@@ -58,7 +64,12 @@ describe('messaging: events', function () {
       await broker.consumeEvents({
         queue,
         routingKeys: ['booking.held'],
-        handler: async (event) => void handled.push(event.id),
+        handlers: {
+          'booking.held': async (event) => {
+            handled.push(event.id);
+            return done();
+          },
+        },
       });
       const valid = bookingHeld();
 
@@ -93,15 +104,23 @@ describe('messaging: events', function () {
       queue: 'test.flaky',
       routingKeys: ['booking.held'],
       retryDelaysMs: [100, 200],
-      handler: async (_event, ctx) => {
-        attempts.push(ctx.attempt);
-        if (ctx.attempt < 3) throw new Error(`failure ${ctx.attempt}`);
+      handlers: {
+        'booking.held': async (_event, ctx) => {
+          attempts.push(ctx.attempt);
+          if (ctx.attempt < 3) throw new Error(`failure ${ctx.attempt}`);
+          return done();
+        },
       },
     });
     await broker.consumeEvents({
       queue: 'test.steady',
       routingKeys: ['booking.held'],
-      handler: async (event) => void otherQueueSaw.push(event.id),
+      handlers: {
+        'booking.held': async (event) => {
+          otherQueueSaw.push(event.id);
+          return done();
+        },
+      },
     });
     const event = bookingHeld();
 
@@ -128,9 +147,11 @@ describe('messaging: events', function () {
       routingKeys: ['booking.held'],
       maxAttempts: 3,
       retryDelaysMs: [100, 200],
-      handler: async (_event, ctx) => {
-        attempts.push(ctx.attempt);
-        throw new Error('mail server says no');
+      handlers: {
+        'booking.held': async (_event, ctx) => {
+          attempts.push(ctx.attempt);
+          throw new Error('mail server says no');
+        },
       },
     });
     const event = bookingHeld();
@@ -162,7 +183,12 @@ describe('messaging: events', function () {
     await broker.consumeEvents({
       queue: 'test.delayed',
       routingKeys: ['booking.held'],
-      handler: async (event) => void arrivals.set(event.id, [...(arrivals.get(event.id) ?? []), Date.now()]),
+      handlers: {
+        'booking.held': async (event) => {
+          arrivals.set(event.id, [...(arrivals.get(event.id) ?? []), Date.now()]);
+          return done();
+        },
+      },
     });
     const later = bookingHeld();
     const sooner = bookingHeld();
@@ -188,8 +214,11 @@ describe('messaging: events', function () {
       await broker.consumeEvents({
         queue: 'test.traced',
         routingKeys: ['booking.held'],
-        handler: async () => {
-          activeSpanId = trace.getActiveSpan()?.spanContext().spanId;
+        handlers: {
+          'booking.held': async () => {
+            activeSpanId = trace.getActiveSpan()?.spanContext().spanId;
+            return done();
+          },
         },
       });
 

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { Broker } from '../src/index.js';
+import { Broker, done } from '../src/index.js';
 import { AppError, exchanges } from '@otk/contracts';
 import { TestBrokers } from './support/brokers.js';
 import { bookingHeld, placeHoldReply, placeHoldRequest } from './support/factories.js';
@@ -31,7 +31,12 @@ describe('messaging: reconnect', function () {
     await consumer.consumeEvents({
       queue: 'test.reconnect',
       routingKeys: ['booking.held'],
-      handler: async (event) => void deliveries.set(event.id, (deliveries.get(event.id) ?? 0) + 1),
+      handlers: {
+        'booking.held': async (event) => {
+          deliveries.set(event.id, (deliveries.get(event.id) ?? 0) + 1);
+          return done();
+        },
+      },
     });
     await consumer.serveCommand('hold.place', async () => placeHoldReply());
     expect(await producer.call('hold.place', placeHoldRequest())).to.have.property('status', 'held');
@@ -86,7 +91,12 @@ describe('messaging: reconnect', function () {
     await broker.consumeEvents({
       queue: 'test.deleted',
       routingKeys: ['booking.held'],
-      handler: async (event) => void handled.push(event.id),
+      handlers: {
+        'booking.held': async (event) => {
+          handled.push(event.id);
+          return done();
+        },
+      },
     });
 
     await withRawChannel(vhost.url, (channel) => channel.deleteQueue('test.deleted'));
@@ -109,7 +119,12 @@ describe('messaging: reconnect', function () {
     await broker.consumeEvents({
       queue: 'test.channel-error',
       routingKeys: ['booking.held'],
-      handler: async (event) => void handled.push(event.id),
+      handlers: {
+        'booking.held': async (event) => {
+          handled.push(event.id);
+          return done();
+        },
+      },
     });
 
     // Publishing to an exchange that does not exist is a channel error (404).

@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { done } from '../src/index.js';
 import { TestBrokers, counterValue } from './support/brokers.js';
 import { bookingHeld, placeHoldReply, placeHoldRequest } from './support/factories.js';
 import { withRawChannel } from './support/raw-amqp.js';
@@ -32,10 +33,13 @@ describe('messaging: shutdown', function () {
     await broker.consumeEvents({
       queue: 'test.in-flight',
       routingKeys: ['booking.held'],
-      handler: async () => {
-        started = true;
-        await new Promise((resolve) => setTimeout(resolve, 700));
-        finishedAt = Date.now();
+      handlers: {
+        'booking.held': async () => {
+          started = true;
+          await new Promise((resolve) => setTimeout(resolve, 700));
+          finishedAt = Date.now();
+          return done();
+        },
       },
     });
     await broker.publish(bookingHeld());
@@ -72,10 +76,12 @@ describe('messaging: shutdown', function () {
       queue: 'test.fails-while-closing',
       routingKeys: ['booking.held'],
       retryDelaysMs: [100],
-      handler: async () => {
-        started = true;
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        throw new Error('failed during shutdown');
+      handlers: {
+        'booking.held': async () => {
+          started = true;
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          throw new Error('failed during shutdown');
+        },
       },
     });
     await broker.publish(bookingHeld());
@@ -89,7 +95,12 @@ describe('messaging: shutdown', function () {
       queue: 'test.fails-while-closing',
       routingKeys: ['booking.held'],
       retryDelaysMs: [100],
-      handler: async (_e, ctx) => void attempts.push(ctx.attempt),
+      handlers: {
+        'booking.held': async (_e, ctx) => {
+          attempts.push(ctx.attempt);
+          return done();
+        },
+      },
     });
     await waitFor(() => (attempts.length > 0 ? true : undefined), { what: 'the retry' });
     expect(attempts).to.deep.equal([2]);
@@ -104,9 +115,12 @@ describe('messaging: shutdown', function () {
     await broker.consumeEvents({
       queue: 'test.too-slow',
       routingKeys: ['booking.held'],
-      handler: async () => {
-        started = true;
-        await new Promise((resolve) => setTimeout(resolve, 3000));
+      handlers: {
+        'booking.held': async () => {
+          started = true;
+          await new Promise((resolve) => setTimeout(resolve, 3000));
+          return done();
+        },
       },
     });
     const event = bookingHeld();
@@ -122,7 +136,12 @@ describe('messaging: shutdown', function () {
     await next.consumeEvents({
       queue: 'test.too-slow',
       routingKeys: ['booking.held'],
-      handler: async (e) => void redelivered.push(e.id),
+      handlers: {
+        'booking.held': async (e) => {
+          redelivered.push(e.id);
+          return done();
+        },
+      },
     });
     await waitFor(() => (redelivered.length > 0 ? true : undefined), { what: 'the redelivery' });
     expect(redelivered).to.deep.equal([event.id]);

@@ -83,6 +83,14 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
+export interface StartHooks {
+  /**
+   * A message handler failed with an untrusted error (its message is settled, consumers halted):
+   * the process must end. Default: stop the service, then exit with code 1.
+   */
+  onUntrustedError?: (error: unknown) => void;
+}
+
 /**
  * Starts a service: telemetry, database (refusing a schema older than the code), broker, outbox
  * relay, its own wiring, then the HTTP server. Used by `main.ts` and by in-process tests.
@@ -90,6 +98,7 @@ export interface RunningService {
 export async function startService<S extends z.ZodObject>(
   definition: ServiceDefinition<S>,
   environment: Record<string, string | undefined> = process.env,
+  hooks: StartHooks = {},
 ): Promise<RunningService> {
   const config = parseConfig(definition.configSchema, environment) as z.infer<S> & BaseConfig;
   const tracing = initTracing({ service: definition.name, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
@@ -104,12 +113,20 @@ export async function startService<S extends z.ZodObject>(
     await pool.end();
     throw error;
   }
+  const started: { service?: RunningService } = {};
   const broker = new Broker({
     url: config.AMQP_URL,
     service: definition.name,
     logger,
     registry: metrics.registry,
     translateError: unavailableFromDatabase,
+    onUntrustedError:
+      hooks.onUntrustedError ??
+      (() => {
+        // Still starting: nothing else to stop than what the exit ends anyway.
+        if (!started.service) process.exit(1);
+        void started.service.stop().finally(() => process.exit(1));
+      }),
   });
   await untilAvailable(logger, 'the broker', () => broker.waitUntilConnected(STARTUP_RETRY_MAX_MS));
 
@@ -144,7 +161,7 @@ export async function startService<S extends z.ZodObject>(
   );
   logger.info({ port, managementPort }, `${definition.name} started`);
 
-  return {
+  started.service = {
     port,
     managementPort,
     logger,
@@ -162,6 +179,7 @@ export async function startService<S extends z.ZodObject>(
       await new Promise<void>((resolve) => managementServer.close(() => resolve()));
     },
   };
+  return started.service;
 }
 
 const STARTUP_RETRY_FIRST_MS = 500;
@@ -225,9 +243,22 @@ export async function runService<S extends z.ZodObject>(definition: ServiceDefin
       return;
     }
     if (command !== 'serve') throw new Error(`unknown command "${command}": see "help"`);
-    const running = await startService(definition);
+    // An untrusted error in a message handler ends the process through the same graceful
+    // shutdown as SIGTERM, with exit code 1; the orchestrator starts it again.
+    const lifecycle: { shutdown?: (reason: string, exitCode: number) => void; untrustedWhileStarting?: boolean } = {};
+    const running = await startService(definition, process.env, {
+      onUntrustedError: () => {
+        if (lifecycle.shutdown) lifecycle.shutdown('untrusted error', 1);
+        else lifecycle.untrustedWhileStarting = true;
+      },
+    });
     // The broker gets the whole timeout for in-flight messages; the rest closes quickly.
-    handleShutdown({ logger: running.logger, timeoutMs: running.shutdownTimeoutMs + 5000, stop: running.stop });
+    lifecycle.shutdown = handleShutdown({
+      logger: running.logger,
+      timeoutMs: running.shutdownTimeoutMs + 5000,
+      stop: running.stop,
+    });
+    if (lifecycle.untrustedWhileStarting) lifecycle.shutdown('untrusted error', 1);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const variables = error instanceof ConfigError ? error.issues : undefined;

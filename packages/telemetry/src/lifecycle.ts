@@ -4,9 +4,15 @@ import type { Logger } from 'pino';
  * Ends the process cleanly on SIGTERM/SIGINT: `stop` finishes in-flight work and closes
  * connections; if it takes longer than `timeoutMs` the process exits anyway (exit code 1), since
  * Kubernetes would kill it soon after. An unhandled rejection or uncaught exception is an untrusted
- * error: logged, then the process stops rather than run on in an unknown state.
+ * error: logged, then the process stops rather than run on in an unknown state. Returns the same
+ * shutdown for other reasons to end the process (e.g. a message handler's untrusted error); only
+ * the first call counts.
  */
-export function handleShutdown(options: { logger: Logger; timeoutMs: number; stop: () => Promise<void> }): void {
+export function handleShutdown(options: {
+  logger: Logger;
+  timeoutMs: number;
+  stop: () => Promise<void>;
+}): (reason: string, exitCode: number) => void {
   const { logger, timeoutMs, stop } = options;
   let stopping = false;
   const shutdown = (reason: string, exitCode: number) => {
@@ -39,4 +45,5 @@ export function handleShutdown(options: { logger: Logger; timeoutMs: number; sto
     logger.fatal({ err: error }, 'uncaught exception');
     shutdown('uncaughtException', 1);
   });
+  return shutdown;
 }

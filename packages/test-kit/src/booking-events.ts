@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type BookingSnapshot, type Event, type EventData, type EventType, createEvent } from '@otk/contracts';
+import { type BookingSnapshot, type EventData, type EventOf, type EventType, createEvent } from '@otk/contracts';
 
 /** One event of the catalogue with its literal type, as a consumer's handler receives it. */
-export type EventOf<T extends EventType> = Extract<Event, { type: T }>;
+export type { EventOf };
 
 function anEvent<T extends EventType>(type: T, data: EventData<T>): EventOf<T> {
   // createEvent types the envelope's `type` as any string; here it is the literal T.

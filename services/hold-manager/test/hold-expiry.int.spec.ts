@@ -1,6 +1,6 @@
 import { type Event, type EventType, checkSlotReplyV1 } from '@otk/contracts';
 import { createPool, runMigrations } from '@otk/db';
-import { Broker } from '@otk/messaging';
+import { Broker, done, sameHandlerFor } from '@otk/messaging';
 import { type RunningService, startService } from '@otk/runtime';
 import { type TestDatabase, type TestVhost, createTestDatabase, createTestVhost, waitFor } from '@otk/test-kit';
 import amqp from 'amqplib';
@@ -57,9 +57,10 @@ describe('hold-manager service: commands over RabbitMQ, delayed expiry and the s
     await client.consumeEvents({
       queue: 'test.booking-events',
       routingKeys: bookingEvents,
-      handler: async (event) => {
+      handlers: sameHandlerFor(bookingEvents, async (event) => {
         received.push({ ...event, at: Date.now() });
-      },
+        return done();
+      }),
     });
     await startHoldManager(600000);
   });

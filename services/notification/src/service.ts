@@ -1,8 +1,12 @@
 import type { ServiceDefinition } from '@otk/runtime';
 import { type Config, configSchema } from './config.js';
+import { calendarSequenceRepository } from './data-access/calendar-sequence.repository.js';
 import { createMailer } from './data-access/mailer.js';
+import { messageLogRepository } from './data-access/message-log.repository.js';
 import { migrations } from './data-access/migrations.js';
-import { type SmsGateway, httpJsonSmsGateway, twilioSmsGateway } from './data-access/sms-gateway.js';
+import { practiceSettingsRepository } from './data-access/practice-settings.repository.js';
+import { httpJsonSmsGateway, twilioSmsGateway } from './data-access/sms-gateway.js';
+import type { SmsGateway } from './domain/ports.js';
 import { bookingEventsSubscription, consumeBookingEvents } from './entry-points/booking-events.consumer.js';
 import { consumePracticeProfile, practiceProfileSubscription } from './entry-points/practice-profile.consumer.js';
 import { serveSettingsCommands } from './entry-points/settings.rpc.js';
@@ -18,7 +22,15 @@ export const notification: ServiceDefinition<typeof configSchema> = {
     const mailer = createMailer(config.SMTP_URL, { dkimPrivateKey: config.DKIM_PRIVATE_KEY });
     await consumeBookingEvents(
       broker,
-      { pool, mailer, sms: smsGateway(config), metrics: notificationMetrics(metrics.registry), logger },
+      {
+        settings: practiceSettingsRepository(pool),
+        messageLog: messageLogRepository(pool, logger),
+        calendarSequences: calendarSequenceRepository(pool),
+        mailer,
+        sms: smsGateway(config),
+        metrics: notificationMetrics(metrics.registry),
+        logger,
+      },
       { maxAttempts: config.NOTIFICATION_MAX_ATTEMPTS, retryDelaysMs: config.NOTIFICATION_RETRY_DELAYS_MS },
     );
     await consumePracticeProfile(broker, pool);

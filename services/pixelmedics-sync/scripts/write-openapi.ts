@@ -1,7 +1,7 @@
 /** Writes docs/api/practice-system.openapi.json from the connector contract in code. */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { practiceSystemOpenApi } from '../src/reference-server/openapi.js';
+import { practiceSystemOpenApi } from './practice-system-openapi.js';
 
 export const documentPath = fileURLToPath(new URL('../../../docs/api/practice-system.openapi.json', import.meta.url));
 

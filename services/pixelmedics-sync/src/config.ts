@@ -8,7 +8,7 @@ export const configSchema = z
     MANAGEMENT_PORT: env.port(9084),
     /** `builtin`: the practice system kept in this service's schema; `http`: a ::pixelmedics connector. */
     PRACTICE_SYSTEM_ADAPTER: z.enum(['builtin', 'http']).default('builtin'),
-    /** Base URL of the connector implementing docs/api/practice-system.openapi.yaml (adapter `http`). */
+    /** Base URL of the connector implementing docs/api/practice-system.openapi.json (adapter `http`). */
     PRACTICE_SYSTEM_URL: env.url(['http', 'https']).optional(),
     /** API key sent as a bearer token to the connector (adapter `http`); a secret, no default. */
     PRACTICE_SYSTEM_API_KEY: z.string().min(16).optional(),

@@ -2,7 +2,9 @@ import type { ServiceDefinition } from '@otk/runtime';
 import { configSchema } from './config.js';
 import { BuiltinPracticeSystem } from './data-access/builtin-practice-system.js';
 import { HttpPracticeSystem } from './data-access/http-practice-system.js';
+import { importLogRepository } from './data-access/import-log.repository.js';
 import { migrations } from './data-access/migrations.js';
+import { settingsRepository } from './data-access/settings.repository.js';
 import type { PracticeSystem } from './domain/practice-system.port.js';
 import { bookingEventsSubscription, consumeBookingEvents } from './entry-points/booking-events.consumer.js';
 import { retryParkedJobsCommand } from './entry-points/parked-jobs.command.js';
@@ -30,7 +32,14 @@ export const pixelmedicsSync: ServiceDefinition<typeof configSchema> = {
     const worker = new SyncWorker({ pool, practice, logger, registry: metrics.registry });
     await consumeBookingEvents(broker, pool, worker);
     worker.start();
-    const imports = await schedulePracticeImport({ pool, practice, broker, logger, registry: metrics.registry });
+    const imports = await schedulePracticeImport({
+      settings: settingsRepository(pool),
+      practice,
+      imports: importLogRepository(pool),
+      broker,
+      logger,
+      registry: metrics.registry,
+    });
     await serveSettingsCommands(broker, pool);
     const stopRetention = startRetention({ pool, now: () => new Date() }, logger, {
       intervalMs: config.RETENTION_INTERVAL_MS,

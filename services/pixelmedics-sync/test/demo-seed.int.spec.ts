@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { MigratedTestDatabase } from '@otk/test-kit';
 import { createMigratedDatabase } from './support/migrated-database.js';
 import { BuiltinPracticeSystem } from '../src/data-access/builtin-practice-system.js';
-import { seedDemoPracticeSystem } from '../src/data-access/demo-practice-system.seed.js';
+import { seedDemoPracticeSystem } from '../scripts/demo-practice-system.seed.js';
 
 describe('demo practice system', () => {
   let database: MigratedTestDatabase;

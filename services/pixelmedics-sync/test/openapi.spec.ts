@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { practiceSystemOpenApi } from '../src/reference-server/openapi.js';
+import { practiceSystemOpenApi } from '../scripts/practice-system-openapi.js';
 import { documentPath } from '../scripts/write-openapi.js';
 
 describe('practice-system connector contract document', () => {

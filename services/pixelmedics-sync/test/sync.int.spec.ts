@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Envelope, EventData } from '@otk/contracts';
-import { Broker } from '@otk/messaging';
+import { Broker, done } from '@otk/messaging';
 import { type RunningService, startService } from '@otk/runtime';
 import { type MigratedTestDatabase, type TestVhost, createTestVhost, waitFor } from '@otk/test-kit';
 import { expect } from 'chai';
@@ -9,8 +9,8 @@ import type pg from 'pg';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { BuiltinPracticeSystem } from '../src/data-access/builtin-practice-system.js';
-import { patientGroups } from '../src/domain/online-appointment.js';
-import { createReferenceServer } from '../src/reference-server/reference-server.js';
+import { patientGroups } from '../src/domain/contact-records.js';
+import { createReferenceServer } from './support/reference-server.js';
 import { pixelmedicsSync } from '../src/service.js';
 import { aBookingLife } from './support/booking-lifecycle.js';
 import { createMigratedDatabase } from './support/migrated-database.js';
@@ -209,8 +209,11 @@ for (const adapter of ['builtin', 'http'] as const) {
       await broker.consumeEvents({
         queue: `test.imports.${adapter}`,
         routingKeys: ['practice.busyTimesImported'],
-        handler: async (event) => {
-          if (event.type === 'practice.busyTimesImported') imported.push(event.data);
+        handlers: {
+          'practice.busyTimesImported': async (event) => {
+            imported.push(event.data);
+            return done();
+          },
         },
       });
       const { rows } = await pool.query(

@@ -5,10 +5,10 @@ import { type TestSmtpServer, startTestSmtpServer, waitFor } from '@otk/test-kit
 import express from 'express';
 import type pg from 'pg';
 import { seedDemoPractice } from '../../../services/availability/src/data-access/demo-practice.seed.js';
-import { seedDemoPracticeSettings } from '../../../services/notification/src/data-access/demo-practice-settings.seed.js';
+import { seedDemoPracticeSettings } from '../../../services/notification/scripts/demo-practice-settings.seed.js';
 import { BuiltinPracticeSystem } from '../../../services/pixelmedics-sync/src/data-access/builtin-practice-system.js';
-import { seedDemoPracticeSystem } from '../../../services/pixelmedics-sync/src/data-access/demo-practice-system.seed.js';
-import { createReferenceServer } from '../../../services/pixelmedics-sync/src/reference-server/reference-server.js';
+import { seedDemoPracticeSystem } from '../../../services/pixelmedics-sync/scripts/demo-practice-system.seed.js';
+import { createReferenceServer } from '../../../services/pixelmedics-sync/test/support/reference-server.js';
 import {
   type ServiceName,
   type ServiceProcess,

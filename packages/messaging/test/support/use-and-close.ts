@@ -6,7 +6,7 @@
 import type { AppError } from '@otk/contracts';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { Broker } from '../../src/index.js';
+import { Broker, done } from '../../src/index.js';
 import { bookingHeld, placeHoldReply, placeHoldRequest } from './factories.js';
 
 const url = process.argv[2];
@@ -23,7 +23,12 @@ await broker.consumeEvents({
   queue: 'test.use-and-close',
   routingKeys: ['booking.held'],
   retryDelaysMs: [100],
-  handler: async () => void (handled += 1),
+  handlers: {
+    'booking.held': async () => {
+      handled += 1;
+      return done();
+    },
+  },
 });
 // A request for 'stuck' never gets an answer: its handler hangs, and the call waits.
 await broker.serveCommand('hold.place', (request) =>

@@ -1,5 +1,6 @@
 import { withTransaction } from '@otk/db';
 import type pg from 'pg';
+import type { CalendarSequences } from '../domain/ports.js';
 import { migrations } from './migrations.js';
 
 const table = `${migrations.schema}.calendar_sequence`;
@@ -24,4 +25,9 @@ export async function calendarSequenceFor(pool: pg.Pool, bookingId: string, even
     );
     return next.rows[0]!.sequence;
   });
+}
+
+/** The sequences in PostgreSQL, as the domain's `CalendarSequences`. */
+export function calendarSequenceRepository(pool: pg.Pool): CalendarSequences {
+  return { sequenceFor: (bookingId, eventId) => calendarSequenceFor(pool, bookingId, eventId) };
 }

@@ -2,12 +2,7 @@ import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import { DeliveryError } from '../domain/delivery-error.js';
 import type { OutgoingEmail } from '../domain/outgoing-email.js';
-
-export interface Mailer {
-  /** Resolves with the server's message id; rejects with a DeliveryError. */
-  send(email: OutgoingEmail): Promise<{ messageId: string }>;
-  close(): void;
-}
+import type { Mailer } from '../domain/ports.js';
 
 /**
  * E-mail over SMTP with nodemailer; `SMTP_URL` carries host, port, credentials and TLS mode.

@@ -1,5 +1,8 @@
+import { retryWhileUnavailable } from '@otk/db';
+import type { Logger } from '@otk/telemetry';
 import type pg from 'pg';
-import type { Audience, NoticeKind } from '../domain/notice.js';
+import type { Audience } from '../domain/notice.js';
+import type { Claim, MessageKey, MessageLog } from '../domain/ports.js';
 import { migrations } from './migrations.js';
 
 const table = `${migrations.schema}.message_log`;
@@ -13,18 +16,31 @@ const table = `${migrations.schema}.message_log`;
  */
 export const CLAIM_LEASE_SECONDS = 30;
 
-export interface MessageKey {
-  eventId: string;
-  recipient: string;
-  kind: NoticeKind;
+/** How long a sent message's mark waits for the database before the event is given up to a retry. */
+const MARK_SENT_PATIENCE_MS = 5 * 60_000;
+
+/** The message log in PostgreSQL, as the domain's `MessageLog`. */
+export function messageLogRepository(pool: pg.Pool, logger: Logger): MessageLog {
+  return {
+    claim: (key, details) => claimMessage(pool, key, details),
+    // The message is out: only this process knows it. Should the database be going away, the
+    // mark is retried until it is back, rather than leave the claim to expire and the message to
+    // be sent again.
+    markSent: (key, providerMessageId) =>
+      retryWhileUnavailable(() => markSent(pool, key, providerMessageId), {
+        patienceMs: MARK_SENT_PATIENCE_MS,
+        onRetry: () =>
+          logger.warn(
+            { eventId: key.eventId, kind: key.kind },
+            'the database is unavailable; recording the sent message again shortly',
+          ),
+      }),
+    markFailed: (key, error, permanent) => markFailed(pool, key, error, permanent),
+  };
 }
 
-export type Claim = 'claimed' | 'done' | 'busy';
-
 /**
- * Claims a message for sending. `done`: it was sent, or refused for good, already (a redelivered
- * event). `busy`: another delivery of the same event is sending it right now. `claimed`: ours to
- * send; the attempt is counted.
+ * Claims a message for sending (see `Claim`); a claim that is ours counts the attempt.
  */
 export async function claimMessage(
   pool: pg.Pool,

@@ -1,6 +1,7 @@
 import { z } from '@otk/config';
 import { languageSchema } from '@otk/contracts';
 import type pg from 'pg';
+import type { PracticeSettingsSource } from '../domain/ports.js';
 import type { PracticeSettings } from '../domain/practice-settings.js';
 import { migrations } from './migrations.js';
 
@@ -22,6 +23,11 @@ const rowSchema = z.object({
   dkim_domain: z.string().nullable(),
   dkim_selector: z.string().nullable(),
 });
+
+/** The settings in PostgreSQL, as the domain's `PracticeSettingsSource`. */
+export function practiceSettingsRepository(pool: pg.Pool): PracticeSettingsSource {
+  return { load: () => loadPracticeSettings(pool) };
+}
 
 /** Read for every event, so a change in the console applies to the next message. */
 export async function loadPracticeSettings(db: pg.Pool | pg.PoolClient): Promise<PracticeSettings> {

@@ -1,20 +1,5 @@
 import { DeliveryError } from '../domain/delivery-error.js';
-
-export interface OutgoingSms {
-  /** E.164, e.g. +41791234567. */
-  to: string;
-  /** Alphanumeric sender id (up to 11 characters) or a number. */
-  from: string;
-  text: string;
-  /** Stable per message (event, kind): lets a provider that supports it drop a duplicate. */
-  reference: string;
-}
-
-/** Sends SMS through an external provider (N5). Rejects with a DeliveryError. */
-export interface SmsGateway {
-  readonly provider: string;
-  send(sms: OutgoingSms): Promise<{ messageId: string | undefined }>;
-}
+import type { SmsGateway } from '../domain/ports.js';
 
 const REQUEST_TIMEOUT_MS = 10000;
 

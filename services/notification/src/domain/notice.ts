@@ -1,4 +1,4 @@
-import type { Channel, Event, Language } from '@otk/contracts';
+import type { Channel, EventOf, EventType, Language } from '@otk/contracts';
 import type { PracticeSettings } from './practice-settings.js';
 
 /** The booking events a message is written for (booking.withdrawn has none: the patient ended it on the site). */
@@ -8,12 +8,8 @@ export const noticeEventTypes = [
   'booking.changed',
   'booking.cancelled',
   'booking.expired',
-] as const satisfies readonly Event['type'][];
-export type NoticeEvent = Extract<Event, { type: (typeof noticeEventTypes)[number] }>;
-
-export function isNoticeEvent(event: Event): event is NoticeEvent {
-  return (noticeEventTypes as readonly string[]).includes(event.type);
-}
+] as const satisfies readonly EventType[];
+export type NoticeEvent = EventOf<(typeof noticeEventTypes)[number]>;
 
 /** What a message tells. One per booking event that the patient hears about. */
 export type NoticeKind = 'provisional-request' | 'confirmation' | 'change' | 'cancellation' | 'expiry';

@@ -1,28 +1,49 @@
 import { queues } from '@otk/contracts';
-import type { Broker, Subscription } from '@otk/messaging';
-import { isNoticeEvent, noticeEventTypes } from '../domain/notice.js';
-import { type NotifyDeps, notifyBookingEvent } from '../domain/notify-booking-event.use-case.js';
+import { type Broker, type HandlerOutcome, type Subscription, done, retry, skipped } from '@otk/messaging';
+import { type NoticeEvent, noticeEventTypes } from '../domain/notice.js';
+import { type NotifyDeps, type NotifyResult, notifyBookingEvent } from '../domain/notify-booking-event.use-case.js';
 
 /** The booking events a patient hears about. */
-export const bookingEventsSubscription: Subscription = {
+export const bookingEventsSubscription = {
   queue: queues.notificationEvents,
   routingKeys: noticeEventTypes,
-};
+} satisfies Subscription;
 
 /**
- * Consumes them. A handler that throws (a temporary send failure) gets
- * the event back after `retryDelaysMs`; after `maxAttempts` it is parked in notification.events.dlq.
+ * Consumes them, each type with its own handler (all tell the patient the same way). An event
+ * whose messages failed temporarily comes back after `retryDelaysMs`; after `maxAttempts` it is
+ * parked in notification.events.dlq. A redelivery and a booking without a contact are counted as
+ * skipped (`duplicate`, `no-recipient`).
  */
 export async function consumeBookingEvents(
   broker: Broker,
   deps: NotifyDeps,
   retries: { maxAttempts: number; retryDelaysMs: number[] },
 ): Promise<void> {
+  const notify = async (event: NoticeEvent): Promise<HandlerOutcome> =>
+    outcomeOf(await notifyBookingEvent(event, deps));
   await broker.consumeEvents({
     ...bookingEventsSubscription,
     ...retries,
-    async handler(event) {
-      if (isNoticeEvent(event)) await notifyBookingEvent(event, deps);
+    handlers: {
+      'booking.held': notify,
+      'booking.confirmed': notify,
+      'booking.changed': notify,
+      'booking.cancelled': notify,
+      'booking.expired': notify,
     },
   });
+}
+
+function outcomeOf(notified: NotifyResult): HandlerOutcome {
+  switch (notified.result) {
+    case 'notified':
+      return done();
+    case 'already-notified':
+      return skipped('duplicate');
+    case 'nobody-to-notify':
+      return skipped('no-recipient');
+    case 'try-again':
+      return retry(notified.reason, notified.detail);
+  }
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The JSON contract a ::pixelmedics connector implements (docs/api/practice-system.openapi.yaml).
+ * The JSON contract a ::pixelmedics connector implements (docs/api/practice-system.openapi.json).
  * The `http` adapter validates every answer against it and the reference server every request.
  */
 const id = z.string().min(1).max(200);

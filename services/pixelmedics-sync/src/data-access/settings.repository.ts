@@ -1,11 +1,7 @@
 import type pg from 'pg';
+import type { SyncSettingsSource } from '../domain/ports.js';
+import type { SyncSettings } from '../domain/sync-settings.js';
 import { migrations } from './migrations.js';
-
-export interface SyncSettings {
-  onlineColour: string;
-  importIntervalSeconds: number;
-  importHorizonDays: number;
-}
 
 export async function loadSettings(pool: pg.Pool | pg.PoolClient): Promise<SyncSettings> {
   const result = await pool.query<{
@@ -19,4 +15,9 @@ export async function loadSettings(pool: pg.Pool | pg.PoolClient): Promise<SyncS
     importIntervalSeconds: row.import_interval_seconds,
     importHorizonDays: row.import_horizon_days,
   };
+}
+
+/** The settings in PostgreSQL, as the domain's `SyncSettingsSource`. */
+export function settingsRepository(pool: pg.Pool): SyncSettingsSource {
+  return { load: () => loadSettings(pool) };
 }

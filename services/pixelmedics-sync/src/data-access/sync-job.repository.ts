@@ -1,26 +1,35 @@
 import type { Envelope } from '@otk/contracts';
 import type pg from 'pg';
+import type { SyncJob, SyncJobStore } from '../domain/ports.js';
 import type { BookingSyncState } from '../domain/sync-booking.use-case.js';
+import { loadSettings } from './settings.repository.js';
 import { migrations } from './migrations.js';
 
 const s = migrations.schema;
 
-export interface SyncJob {
-  seq: string;
-  event: unknown;
-  attempts: number;
-}
-
-/** Keeps an event for the worker; a redelivered event (same id) is kept once. */
+/** Keeps an event for the worker; a redelivered event (same id) is kept once: false when it was kept before. */
 export async function enqueueSyncJob(
   pool: pg.Pool,
   event: Envelope<{ booking: { bookingId: string } }>,
-): Promise<void> {
-  await pool.query(
+): Promise<boolean> {
+  const result = await pool.query(
     `INSERT INTO ${s}.sync_jobs (event_id, event_type, booking_id, occurred_at, event)
      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING`,
     [event.id, event.type, event.data.booking.bookingId, event.occurredAt, event],
   );
+  return result.rowCount === 1;
+}
+
+/** The domain's `SyncJobStore` inside the transaction of `client`, the one that claimed the job. */
+export function syncJobStoreOn(client: pg.PoolClient): SyncJobStore {
+  return {
+    loadSettings: () => loadSettings(client),
+    loadSyncState: (bookingId) => loadSyncState(client, bookingId),
+    saveSyncState: (bookingId, state) => saveSyncState(client, bookingId, state),
+    complete: (seq) => completeJob(client, seq),
+    retryLater: (seq, delayMs, error) => retryJobLater(client, seq, delayMs, error),
+    fail: (seq, error) => failJob(client, seq, error),
+  };
 }
 
 /**

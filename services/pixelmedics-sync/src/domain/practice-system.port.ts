@@ -1,7 +1,7 @@
 /**
  * What pixelmedics-sync needs from a practice-management system. Adapters: `builtin` (kept in
  * PostgreSQL by this service) and `http` (a ::pixelmedics connector speaking the documented JSON
- * contract, docs/api/practice-system.openapi.yaml). Every write carries an idempotency key, so a
+ * contract, docs/api/practice-system.openapi.json). Every write carries an idempotency key, so a
  * retried call after a timeout never writes twice.
  */
 export interface PracticeSystem {

@@ -1,12 +1,7 @@
-import type { Event } from '@otk/contracts';
+import { type Event, type EventOf, bookingEventTypes } from '@otk/contracts';
+import { calendarEntryFor } from './calendar-entry.js';
 import { matchContact } from './contact-matching.js';
-import {
-  ambiguousMatchNote,
-  calendarEntryFor,
-  contactDataOf,
-  onlineDataNote,
-  patientGroups,
-} from './online-appointment.js';
+import { ambiguousMatchNote, contactDataOf, onlineDataNote, patientGroups } from './contact-records.js';
 import type { PracticeSystem } from './practice-system.port.js';
 
 /** What the sync remembers of a booking between its events. */
@@ -19,10 +14,12 @@ export interface BookingSyncState {
 
 export const emptySyncState: BookingSyncState = { entryId: null, contactId: null, prospectCreated: false };
 
-export type BookingEvent = Extract<Event, { type: `booking.${string}` }>;
+/** The events of a booking's life, the ones the sync applies. */
+export type BookingEvent = EventOf<(typeof bookingEventTypes)[number]>;
 
+/** For events read back from the job table: only booking events are ever kept there. */
 export function isBookingEvent(event: Event): event is BookingEvent {
-  return event.type.startsWith('booking.');
+  return (bookingEventTypes as readonly string[]).includes(event.type);
 }
 
 /**

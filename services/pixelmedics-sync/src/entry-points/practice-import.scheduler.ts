@@ -1,9 +1,8 @@
 import type { Broker } from '@otk/messaging';
 import type { Logger } from 'pino';
-import type pg from 'pg';
 import { Counter, type Registry } from 'prom-client';
-import { loadSettings } from '../data-access/settings.repository.js';
 import { importPracticeData } from '../domain/import-practice-data.use-case.js';
+import type { ImportLog, SyncSettingsSource } from '../domain/ports.js';
 import type { PracticeSystem } from '../domain/practice-system.port.js';
 
 /**
@@ -11,8 +10,9 @@ import type { PracticeSystem } from '../domain/practice-system.port.js';
  * the `practice.importNow` command (the administration console's "import now").
  */
 export async function schedulePracticeImport(deps: {
-  pool: pg.Pool;
+  settings: SyncSettingsSource;
   practice: PracticeSystem;
+  imports: ImportLog;
   broker: Broker;
   logger: Logger;
   registry: Registry;
@@ -51,7 +51,7 @@ export async function schedulePracticeImport(deps: {
       deps.logger.warn({ err: error }, 'import from the practice system failed; trying again at the next interval');
     }
     if (stopped) return;
-    const intervalSeconds = await loadSettings(deps.pool).then(
+    const intervalSeconds = await deps.settings.load().then(
       (s) => s.importIntervalSeconds,
       () => 60,
     );

@@ -1,27 +1,11 @@
-import { parseEvent } from '@otk/contracts';
 import { withTransaction } from '@otk/db';
-import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import type pg from 'pg';
 import { lagBuckets, secondsSince } from '@otk/telemetry';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { loadSettings } from '../data-access/settings.repository.js';
-import {
-  claimNextJob,
-  completeJob,
-  failJob,
-  loadSyncState,
-  pendingJobStats,
-  retryJobLater,
-  saveSyncState,
-} from '../data-access/sync-job.repository.js';
-import { PracticeSystemRejection, type PracticeSystem } from '../domain/practice-system.port.js';
-import { emptySyncState, isBookingEvent, syncBookingEvent } from '../domain/sync-booking.use-case.js';
-
-/** Backoff for a practice system that is down: 1 s doubling to 5 min, then every 5 min, forever. */
-export function retryDelayMs(attempt: number): number {
-  return Math.min(1000 * 2 ** Math.max(0, attempt - 1), 5 * 60 * 1000);
-}
+import { claimNextJob, pendingJobStats, syncJobStoreOn } from '../data-access/sync-job.repository.js';
+import { applySyncJob } from '../domain/apply-sync-job.use-case.js';
+import type { PracticeSystem } from '../domain/practice-system.port.js';
 
 /**
  * Applies kept booking events to the practice system, one at a time, each booking's events in
@@ -134,35 +118,30 @@ export class SyncWorker {
     return withTransaction(pool, async (client) => {
       const job = await claimNextJob(client);
       if (!job) return false;
-      const parsed = parseEvent(job.event);
-      if (!parsed.ok || !isBookingEvent(parsed.value)) {
-        await failJob(client, job.seq, parsed.ok ? `not a booking event: ${parsed.value.type}` : parsed.reason);
-        return true;
-      }
-      const event = parsed.value;
+      const applied = await applySyncJob(job, { practice, jobs: syncJobStoreOn(client), now: new Date() });
+      if (applied.result === 'unreadable') return true;
+      const { event } = applied;
       const bookingId = event.data.booking.bookingId;
-      try {
-        const settings = await loadSettings(client);
-        const state = (await loadSyncState(client, bookingId)) ?? emptySyncState;
-        const today = DateTime.now().setZone(event.data.booking.timeZone).toISODate() ?? '';
-        const next = await syncBookingEvent(practice, event, state, { onlineColour: settings.onlineColour, today });
-        await saveSyncState(client, bookingId, next);
-        await completeJob(client, job.seq);
-        this.applied.inc({ event: event.type });
-        this.delay.observe(secondsSince(event.occurredAt));
-        logger.info({ eventId: event.id, type: event.type, bookingId }, 'booking synced to the practice system');
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        const permanent = error instanceof PracticeSystemRejection;
-        this.failures.inc({ event: event.type, permanent: String(permanent) });
-        if (permanent) {
-          await failJob(client, job.seq, message);
-          logger.error({ eventId: event.id, bookingId, err: message }, 'practice system refused the booking event');
-        } else {
-          const delayMs = retryDelayMs(job.attempts + 1);
-          await retryJobLater(client, job.seq, delayMs, message);
-          logger.warn({ eventId: event.id, bookingId, delayMs, err: message }, 'practice system failed; retrying');
-        }
+      switch (applied.result) {
+        case 'applied':
+          this.applied.inc({ event: event.type });
+          this.delay.observe(secondsSince(event.occurredAt));
+          logger.info({ eventId: event.id, type: event.type, bookingId }, 'booking synced to the practice system');
+          break;
+        case 'refused':
+          this.failures.inc({ event: event.type, permanent: 'true' });
+          logger.error(
+            { eventId: event.id, bookingId, err: applied.error },
+            'practice system refused the booking event',
+          );
+          break;
+        case 'retry-later':
+          this.failures.inc({ event: event.type, permanent: 'false' });
+          logger.warn(
+            { eventId: event.id, bookingId, delayMs: applied.delayMs, err: applied.error },
+            'practice system failed; retrying',
+          );
+          break;
       }
       return true;
     });

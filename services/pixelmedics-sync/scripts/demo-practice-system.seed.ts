@@ -1,7 +1,7 @@
 import { withTransaction } from '@otk/db';
 import { DateTime } from 'luxon';
 import type pg from 'pg';
-import { migrations } from './migrations.js';
+import { migrations } from '../src/data-access/migrations.js';
 
 const s = migrations.schema;
 

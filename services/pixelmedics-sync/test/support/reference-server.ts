@@ -1,10 +1,14 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { PracticeSystemRejection, type PracticeSystem } from '../domain/practice-system.port.js';
-import { calendarEntrySchema, contactDataSchema, noteSchema } from '../data-access/practice-system.http-contract.js';
+import { PracticeSystemRejection, type PracticeSystem } from '../../src/domain/practice-system.port.js';
+import {
+  calendarEntrySchema,
+  contactDataSchema,
+  noteSchema,
+} from '../../src/data-access/practice-system.http-contract.js';
 
 /**
- * A reference implementation of the connector contract (docs/api/practice-system.openapi.yaml)
+ * A reference implementation of the connector contract (docs/api/practice-system.openapi.json)
  * over any PracticeSystem — in practice the built-in one. Connector authors compare their
  * implementation with it; the tests run the whole sync suite through it.
  */

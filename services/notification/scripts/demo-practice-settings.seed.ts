@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { updatePracticeSettings } from './practice-settings.repository.js';
+import { updatePracticeSettings } from '../src/data-access/practice-settings.repository.js';
 
 /** The message settings of the demo practice that `make up` runs (sent to its local mail catcher). */
 export async function seedDemoPracticeSettings(pool: pg.Pool): Promise<void> {

@@ -8,7 +8,7 @@ import {
   contactsSchema,
   createdEntrySchema,
   noteSchema,
-} from '../data-access/practice-system.http-contract.js';
+} from '../src/data-access/practice-system.http-contract.js';
 
 const json = (schema: string) => ({
   content: { 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } },

@@ -1,5 +1,5 @@
 import type { BookingSnapshot } from '@otk/contracts';
-import type { CalendarEntryData, CalendarEntryStatus, ContactData } from './practice-system.port.js';
+import type { ContactData } from './practice-system.port.js';
 
 /** Patient groups of S5, exactly as the practice system knows them. */
 export const patientGroups = {
@@ -7,36 +7,7 @@ export const patientGroups = {
   cancelledProspect: 'STO_NEW Online-Termin-Kalender',
 } as const;
 
-const labels: Record<CalendarEntryStatus, string> = {
-  provisional: 'Online-Termin (provisorisch)',
-  confirmed: 'Online-Termin',
-  cancelled: 'Online-Termin (storniert)',
-};
-
-/**
- * The practice-calendar entry for a booking (S4, S6, D3): labelled "Online-Termin" in the online
- * colour, on the practitioner and on every calendar/resource the booking occupies.
- */
-export function calendarEntryFor(
-  booking: BookingSnapshot,
-  status: CalendarEntryStatus,
-  onlineColour: string,
-  contactId: string | null,
-): CalendarEntryData {
-  return {
-    status,
-    label: `${labels[status]}: ${booking.appointmentTypeName.de}`,
-    colour: onlineColour,
-    start: booking.start,
-    end: booking.end,
-    practitionerId: booking.practitionerId,
-    appointmentTypeId: booking.appointmentTypeId,
-    resourceIds: booking.occupants.filter((o) => o.kind === 'resource').map((o) => o.id),
-    contactId,
-    bookingId: booking.bookingId,
-  };
-}
-
+/** The contact data a prospect is created with (S3): what the patient entered online. */
 export function contactDataOf(booking: BookingSnapshot): ContactData {
   const { firstName, lastName, birthDate, gender, street, postcode, town, country, phone, email } = booking.patient;
   return { firstName, lastName, birthDate, gender, street, postcode, town, country, phone, email };
