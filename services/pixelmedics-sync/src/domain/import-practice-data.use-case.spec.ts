@@ -19,7 +19,7 @@ function setUp(horizonDays = 30) {
 }
 
 describe('importing the practice data (use case, in memory)', () => {
-  it('when the first import runs, then the catalogue and the busy times up to the horizon are published, and the import is remembered', async () => {
+  it('when the first import runs, then the busy times up to the horizon are published, and the import is remembered', async () => {
     const { practice, imports, deps } = setUp(30);
     practice.busyTimes = [
       staffEntry,
@@ -29,15 +29,12 @@ describe('importing the practice data (use case, in memory)', () => {
     const result = await importPracticeData(deps, { now });
 
     expect(result).to.deep.equal({ busyTimes: 1, changed: true, importedAt: now.toISOString() });
-    expect(imports.published.map((e) => e.type)).to.deep.equal([
-      'practice.catalogueImported',
-      'practice.busyTimesImported',
-    ]);
+    expect(imports.published.map((e) => e.type)).to.deep.equal(['practice.busyTimesImported']);
     expect(
       imports.published.every((e) => parseEvent(e).ok),
       'valid events',
     ).to.equal(true);
-    const busy = imports.published[1] as EventOf<'practice.busyTimesImported'>;
+    const busy = imports.published[0] as EventOf<'practice.busyTimesImported'>;
     expect(busy.data).to.deep.equal({
       from: '2030-01-01T08:00:00.000Z',
       to: '2030-01-31T08:00:00.000Z',
@@ -54,7 +51,7 @@ describe('importing the practice data (use case, in memory)', () => {
     const again = await importPracticeData(deps, { now });
 
     expect(again.changed).to.equal(false);
-    expect(imports.published).to.have.length(2);
+    expect(imports.published).to.have.length(1);
   });
 
   it('when staff changed the practice calendar, then the next import publishes again', async () => {
@@ -65,7 +62,7 @@ describe('importing the practice data (use case, in memory)', () => {
     const next = await importPracticeData(deps, { now });
 
     expect(next).to.deep.include({ changed: true, busyTimes: 1 });
-    expect(imports.published).to.have.length(4);
+    expect(imports.published).to.have.length(2);
   });
 
   it('when an unchanged import is forced, then it is published again (a consumer rebuilding its state)', async () => {
@@ -75,7 +72,7 @@ describe('importing the practice data (use case, in memory)', () => {
     const forced = await importPracticeData(deps, { now, force: true });
 
     expect(forced.changed).to.equal(true);
-    expect(imports.published).to.have.length(4);
+    expect(imports.published).to.have.length(2);
   });
 
   it('when the practice system cannot be read, then the import fails and nothing is published or remembered', async () => {
