@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { createPool } from '@otk/db';
 import autocannon from 'autocannon';
 import { DateTime } from 'luxon';
-import { seedDemoPractice } from '../../services/availability/src/data-access/demo-practice.seed.js';
+import { seedDemoPractice } from '../../services/availability/scripts/demo-practice.seed.js';
 import { BusyIndex } from '../../services/availability/src/domain/busy-index.js';
 import type { Catalogue, Practitioner } from '../../services/availability/src/domain/catalogue.js';
 import { listSlots } from '../../services/availability/src/domain/list-slots.use-case.js';

@@ -5,7 +5,7 @@
  */
 import { createPool } from '@otk/db';
 import type pg from 'pg';
-import { seedDemoPractice } from '../../services/availability/src/data-access/demo-practice.seed.js';
+import { seedDemoPractice } from '../../services/availability/scripts/demo-practice.seed.js';
 import { seedDemoPracticeSystem } from '../../services/pixelmedics-sync/scripts/demo-practice-system.seed.js';
 import { seedDemoPracticeSettings } from '../../services/notification/scripts/demo-practice-settings.seed.js';
 

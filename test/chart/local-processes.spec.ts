@@ -12,7 +12,7 @@ import {
 } from '@otk/test-kit';
 import { expect } from 'chai';
 import { freePort } from '../support/free-port.js';
-import { seedDemoPractice } from '../../services/availability/src/data-access/demo-practice.seed.js';
+import { seedDemoPractice } from '../../services/availability/scripts/demo-practice.seed.js';
 import { aHoldRequest, offeredSlots, postJson } from '../support/factories.js';
 import { type Manifest, chartExamples, renderChart, repositoryRoot } from '../support/k8s-tools.js';
 import { type ReceivedSpan, startOtlpReceiver } from '../support/otlp-receiver.js';

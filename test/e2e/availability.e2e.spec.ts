@@ -5,7 +5,7 @@ import { aBookingSnapshot, waitFor } from '@otk/test-kit';
 import amqp from 'amqplib';
 import { expect } from 'chai';
 import type pg from 'pg';
-import { seedDemoPractice } from '../../services/availability/src/data-access/demo-practice.seed.js';
+import { seedDemoPractice } from '../../services/availability/scripts/demo-practice.seed.js';
 import { openApiChecker } from '../support/openapi.js';
 import { type Stack, startStack } from '../support/stack.js';
 

@@ -1,6 +1,6 @@
 import { createPool } from '@otk/db';
 import { waitFor } from '@otk/test-kit';
-import { seedDemoPractice } from '../../services/availability/src/data-access/demo-practice.seed.js';
+import { seedDemoPractice } from '../../services/availability/scripts/demo-practice.seed.js';
 import { type Stack, startStack } from './stack.js';
 
 /**

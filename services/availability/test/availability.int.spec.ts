@@ -21,7 +21,7 @@ import {
 } from '@otk/test-kit';
 import { expect } from 'chai';
 import type pg from 'pg';
-import { seedDemoPractice } from '../src/data-access/demo-practice.seed.js';
+import { seedDemoPractice } from '../scripts/demo-practice.seed.js';
 import { migrations } from '../src/data-access/migrations.js';
 import { availability } from '../src/service.js';
 

@@ -2,7 +2,7 @@ import { type MigratedTestDatabase, createMigratedTestDatabase } from '@otk/test
 import { expect } from 'chai';
 import type pg from 'pg';
 import { loadCatalogue } from '../src/data-access/catalogue.repository.js';
-import { seedDemoPractice } from '../src/data-access/demo-practice.seed.js';
+import { seedDemoPractice } from '../scripts/demo-practice.seed.js';
 import { migrations } from '../src/data-access/migrations.js';
 
 describe('demo practice seed on a real PostgreSQL', function () {

@@ -4,7 +4,7 @@ import { createPool } from '@otk/db';
 import { type TestSmtpServer, startTestSmtpServer, waitFor } from '@otk/test-kit';
 import express from 'express';
 import type pg from 'pg';
-import { seedDemoPractice } from '../../../services/availability/src/data-access/demo-practice.seed.js';
+import { seedDemoPractice } from '../../../services/availability/scripts/demo-practice.seed.js';
 import { seedDemoPracticeSettings } from '../../../services/notification/scripts/demo-practice-settings.seed.js';
 import { BuiltinPracticeSystem } from '../../../services/pixelmedics-sync/src/data-access/builtin-practice-system.js';
 import { seedDemoPracticeSystem } from '../../../services/pixelmedics-sync/scripts/demo-practice-system.seed.js';

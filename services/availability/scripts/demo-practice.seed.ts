@@ -1,7 +1,7 @@
 import { withTransaction } from '@otk/db';
 import { DateTime } from 'luxon';
 import type pg from 'pg';
-import { notifyCatalogueChanged } from './catalogue.repository.js';
+import { notifyCatalogueChanged } from '../src/data-access/catalogue.repository.js';
 
 /**
  * The demo practice: enough to show every step of the booking flow (F1–F5, S6). Three
