@@ -35,7 +35,7 @@ function reads(db: Db): BookingReads {
   return {
     settings: () => readSettings(db),
     findByIdempotencyKey: (key) => findByIdempotencyKey(db, key),
-    findBooking: (id) => findBooking(db, id),
+    findBooking: (id) => selectBooking(db, 'WHERE id = $1', [id]),
     findToken: (hash) => findToken(db, hash),
     isTaken: (occupation, now) => isTaken(db, occupation, now),
     isPractitionerTakenAt: async (practitionerId, start, now) =>
@@ -120,7 +120,8 @@ function transaction(client: pg.PoolClient): BookingTransaction {
   };
 }
 
-interface BookingRow {
+/** A row of hold_manager.bookings as PostgreSQL returns it. */
+export interface BookingRow {
   id: string;
   status: BookingStatus;
   appointment_type_id: string;
@@ -141,7 +142,7 @@ interface BookingRow {
   patient: Patient;
 }
 
-function toBooking(row: BookingRow): Booking {
+export function toBooking(row: BookingRow): Booking {
   return {
     id: row.id,
     status: row.status,
@@ -164,11 +165,6 @@ function toBooking(row: BookingRow): Booking {
     channel: row.channel,
     patient: row.patient,
   };
-}
-
-/** One booking by id, as committed. */
-export function findBooking(db: Db, id: string): Promise<Booking | undefined> {
-  return selectBooking(db, 'WHERE id = $1', [id]);
 }
 
 async function selectBooking(db: Db, where: string, params: unknown[]): Promise<Booking | undefined> {

@@ -2,7 +2,7 @@ import type { BookingStatus, CommandRequestParsed, StaffBookingView } from '@otk
 import type pg from 'pg';
 import { type Booking, toSnapshot } from '../domain/booking.js';
 import type { StaffBookingReads } from '../domain/staff-bookings.use-case.js';
-import { findBooking } from './booking.repository.js';
+import { type BookingRow, toBooking } from './booking.repository.js';
 import { migrations } from './migrations.js';
 
 const bookings = `${migrations.schema}.bookings`;
@@ -56,8 +56,8 @@ async function listStaffBookings(
   query: CommandRequestParsed<'booking.list'>,
 ): Promise<{ bookings: StaffBookingView[]; nextCursor: string | null }> {
   const after = decodeCursor(query.cursor);
-  const { rows } = await db.query<{ id: string; starts_at: Date } & Times>(
-    `SELECT id, starts_at, created_at, confirmed_at, ended_at FROM ${bookings}
+  const { rows } = await db.query<BookingRow & Times>(
+    `SELECT * FROM ${bookings}
       WHERE starts_at >= $1 AND starts_at < $2
         AND ($3::text[] IS NULL OR status = ANY($3))
         AND ($4::text IS NULL OR practitioner_id = $4)
@@ -74,14 +74,9 @@ async function listStaffBookings(
     ],
   );
   const page = rows.slice(0, query.limit);
-  const views: StaffBookingView[] = [];
-  for (const row of page) {
-    const booking = await findBooking(db, row.id);
-    if (booking) views.push(toStaffView(booking, row));
-  }
   const last = page.at(-1);
   return {
-    bookings: views,
+    bookings: page.map((row) => toStaffView(toBooking(row), row)),
     nextCursor: rows.length > query.limit && last ? encodeCursor(last.starts_at, last.id) : null,
   };
 }
@@ -91,14 +86,12 @@ async function findStaffBooking(
   db: Db,
   bookingId: string,
 ): Promise<{ booking: StaffBookingView; history: { at: string; what: string }[] } | undefined> {
-  const booking = await findBooking(db, bookingId);
-  if (!booking) return undefined;
-  const { rows } = await db.query<Times>(`SELECT created_at, confirmed_at, ended_at FROM ${bookings} WHERE id = $1`, [
-    bookingId,
-  ]);
-  const times = rows[0]!;
-  const history = [{ at: times.created_at.toISOString(), what: 'held' }];
-  if (times.confirmed_at) history.push({ at: times.confirmed_at.toISOString(), what: 'confirmed' });
-  if (times.ended_at) history.push({ at: times.ended_at.toISOString(), what: booking.status });
-  return { booking: toStaffView(booking, times), history };
+  const { rows } = await db.query<BookingRow & Times>(`SELECT * FROM ${bookings} WHERE id = $1`, [bookingId]);
+  const row = rows[0];
+  if (!row) return undefined;
+  const booking = toBooking(row);
+  const history = [{ at: row.created_at.toISOString(), what: 'held' }];
+  if (row.confirmed_at) history.push({ at: row.confirmed_at.toISOString(), what: 'confirmed' });
+  if (row.ended_at) history.push({ at: row.ended_at.toISOString(), what: booking.status });
+  return { booking: toStaffView(booking, row), history };
 }
