@@ -94,6 +94,8 @@ export class Broker {
   private closing: Promise<void> | undefined;
   /** Set once in-flight handlers are done: from then on nothing is sent. Until then, their retries and replies are. */
   private closed = false;
+  /** Counts the connections made; RPC servers compare it to know a request's reply path is gone. */
+  private connections = 0;
 
   constructor(options: BrokerOptions) {
     this.logger = options.logger.child({ component: 'messaging' });
@@ -114,7 +116,10 @@ export class Broker {
         noDelay: true,
       },
     });
-    this.manager.on('connect', () => this.logger.info('connected to the broker'));
+    this.manager.on('connect', () => {
+      this.connections += 1;
+      this.logger.info('connected to the broker');
+    });
     this.manager.on('disconnect', ({ err }) => {
       if (!this.closed) this.logger.warn({ err }, 'disconnected from the broker; reconnecting');
     });
@@ -204,7 +209,8 @@ export class Broker {
     const queue = commands[name].queue;
     let entry = this.rpcServers.get(queue);
     if (!entry) {
-      const server = new RpcServer(queue, this.publisher, this.logger, this.translateError, () =>
+      const connection = { isConnected: () => this.isConnected(), generation: () => this.connections };
+      const server = new RpcServer(queue, this.publisher, connection, this.logger, this.translateError, () =>
         this.metrics.messages.inc({ queue, outcome: 'expired' }),
       );
       entry = {
@@ -235,6 +241,7 @@ export class Broker {
     if (this.closed) throw new AppError('UNAVAILABLE', 'the broker connection is closed');
     this.rpcClient ??= new RpcClient(this.manager, {
       onChannelError: (error) => this.recover(error),
+      onLateReply: () => this.metrics.lateReplies.inc(),
       logger: this.logger,
     });
     return this.rpcClient.call(name, request, options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);

@@ -2,30 +2,41 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { AppError } from '@otk/contracts';
 
 /**
- * The deadline of the command being served, as epoch milliseconds: the moment after which its
- * caller no longer waits for the answer. Kept in async context so that code deep in a handler (a
- * transaction about to commit, a nested command) can honour it without passing it along.
+ * The caller of the command being served: the moment after which it no longer waits for the
+ * answer (epoch milliseconds), and whether an answer can still reach it. Kept in async context so
+ * that code deep in a handler (a transaction about to commit, a nested command) can honour both
+ * without passing them along.
  */
-const current = new AsyncLocalStorage<number>();
+export interface Caller {
+  deadline?: number;
+  /** False once the connection the request came in on is gone: its reply would be lost. */
+  canReply?: () => boolean;
+}
 
-/** Runs `work` with `deadline` as the current one; `undefined` leaves it without one. */
-export function withDeadline<T>(deadline: number | undefined, work: () => Promise<T>): Promise<T> {
-  return deadline === undefined ? work() : current.run(deadline, work);
+const current = new AsyncLocalStorage<Caller>();
+
+/** Runs `work` on behalf of `caller`. */
+export function withCaller<T>(caller: Caller, work: () => Promise<T>): Promise<T> {
+  return current.run(caller, work);
 }
 
 /** The current deadline, if the code runs on behalf of a command that carries one. */
 export function currentDeadline(): number | undefined {
-  return current.getStore();
+  return current.getStore()?.deadline;
 }
 
 /**
- * Throws TIMEOUT once the caller has given up. Call it right before making a change permanent
- * (before COMMIT): what the caller was told failed must not happen afterwards.
+ * Throws once the caller can no longer learn of a change: TIMEOUT after its deadline, UNAVAILABLE
+ * once the connection its reply would travel on is gone. Call it right before making a change
+ * permanent (before COMMIT): what the caller was told failed must not happen afterwards.
  */
 export function assertBeforeDeadline(now = Date.now()): void {
-  const deadline = current.getStore();
-  if (deadline !== undefined && now >= deadline) {
+  const caller = current.getStore();
+  if (caller?.deadline !== undefined && now >= caller.deadline) {
     throw new AppError('TIMEOUT', 'the caller stopped waiting; nothing was changed');
+  }
+  if (caller?.canReply && !caller.canReply()) {
+    throw new AppError('UNAVAILABLE', 'the broker connection fell; nothing was changed');
   }
 }
 

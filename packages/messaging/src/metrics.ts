@@ -9,6 +9,7 @@ export interface MessagingMetrics {
   handlerDuration: Histogram<'queue'>;
   eventLag: Histogram<'queue'>;
   handlerOutcomes: Counter<HandlerOutcomeLabel>;
+  lateReplies: Counter;
 }
 
 export type HandlerOutcomeLabel = 'queue' | 'event' | 'outcome' | 'reason';
@@ -45,6 +46,13 @@ export function messagingMetrics(registry: Registry): MessagingMetrics {
         registers: [registry],
       }),
     eventLag: eventLagHistogram(registry),
+    lateReplies:
+      (registry.getSingleMetric('messaging_rpc_late_replies_total') as Counter | undefined) ??
+      new Counter({
+        name: 'messaging_rpc_late_replies_total',
+        help: 'RPC replies that arrived after their call had already failed (timed out): each may be a change its caller was told did not happen',
+        registers: [registry],
+      }),
     handlerOutcomes:
       (registry.getSingleMetric('messaging_handler_outcomes_total') as Counter<HandlerOutcomeLabel> | undefined) ??
       new Counter({

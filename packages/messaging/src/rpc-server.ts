@@ -10,7 +10,7 @@ import {
 import { SpanKind } from '@opentelemetry/api';
 import type { ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
-import { parseDeadline, withDeadline } from './deadline.js';
+import { parseDeadline, withCaller } from './deadline.js';
 import type { HandlerContext } from './handler-context.js';
 import { headerNames } from './headers.js';
 import type { Publisher } from './publisher.js';
@@ -32,6 +32,13 @@ const REPLY_TIMEOUT_MS = 5000;
 /** Turns an error the handler did not expect into the one its caller should see, if it knows it. */
 export type ErrorTranslator = (error: unknown) => AppError | undefined;
 
+/** The server's broker connection: a request's reply can only travel on the one it came in on. */
+export interface ServerConnection {
+  isConnected(): boolean;
+  /** Counts the connections made so far; a new one means the old one, and its requests' replies, are gone. */
+  generation(): number;
+}
+
 /**
  * Serves the commands that share one queue (one per service, e.g. `hold-manager.rpc`): the message
  * type says which command a request is. Every request gets a reply — never an exception — except
@@ -44,6 +51,7 @@ export class RpcServer {
   constructor(
     private readonly queue: string,
     private readonly publisher: Publisher,
+    private readonly connection: ServerConnection,
     logger: Logger,
     private readonly translateError: ErrorTranslator = () => undefined,
     private readonly onExpired: () => void = () => undefined,
@@ -81,19 +89,27 @@ export class RpcServer {
       return 'ack';
     }
     let untrusted: { error: unknown } | undefined;
-    const response = await withDeadline(deadline, () =>
+    // Direct reply-to names a channel of the connection the request came in on: once that
+    // connection is gone, no reply can reach the caller, so the handler must not commit either.
+    const generation = this.connection.generation();
+    const canReply = () => this.connection.isConnected() && this.connection.generation() === generation;
+    const response = await withCaller({ deadline, canReply }, () =>
       this.respond(String(type), message, (error) => (untrusted = { error })),
     );
-    try {
-      await this.publisher.send(
-        '',
-        replyTo,
-        Buffer.from(JSON.stringify(response)),
-        { correlationId, contentType: 'application/json' },
-        REPLY_TIMEOUT_MS,
-      );
-    } catch (error) {
-      this.logger.warn({ err: error, command: type, correlationId }, 'reply not sent');
+    if (!canReply()) {
+      this.logger.warn({ command: type, correlationId }, 'reply not sent: the connection it was due on is gone');
+    } else {
+      try {
+        await this.publisher.send(
+          '',
+          replyTo,
+          Buffer.from(JSON.stringify(response)),
+          { correlationId, contentType: 'application/json' },
+          REPLY_TIMEOUT_MS,
+        );
+      } catch (error) {
+        this.logger.warn({ err: error, command: type, correlationId }, 'reply not sent');
+      }
     }
     return untrusted ? { settle: 'ack', error: untrusted.error } : 'ack';
   }

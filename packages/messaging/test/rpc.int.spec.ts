@@ -1,6 +1,6 @@
 import { AppError, commands } from '@otk/contracts';
 import { SpanKind } from '@opentelemetry/api';
-import { type TestVhost, createTestVhost, startBrokerOutage, waitFor } from '@otk/test-kit';
+import { type TestVhost, closeVhostConnections, createTestVhost, startBrokerOutage, waitFor } from '@otk/test-kit';
 import { expect } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { assertBeforeDeadline } from '../src/index.js';
@@ -155,9 +155,9 @@ describe('messaging: RPC', function () {
     expect(Date.now() - startedAt).to.be.within(300, 1000);
   });
 
-  it('when a reply comes after the timeout, then it is ignored and the server keeps serving', async () => {
+  it('when a reply comes after the timeout, then it is ignored, counted as late, and the server keeps serving', async () => {
     const { broker: server } = await brokers.connect();
-    const { broker: client } = await brokers.connect();
+    const { broker: client, registry } = await brokers.connect();
     let delayMs = 500;
     await server.serveCommand('hold.place', async () => {
       await new Promise((resolve) => setTimeout(resolve, delayMs));
@@ -169,6 +169,7 @@ describe('messaging: RPC', function () {
     await new Promise((resolve) => setTimeout(resolve, 500));
 
     expect(error).to.be.instanceOf(AppError).and.to.include({ code: 'TIMEOUT' });
+    expect(await counterValue(registry, 'messaging_rpc_late_replies_total', {})).to.equal(1);
     expect(await client.call('hold.place', placeHoldRequest())).to.have.property('status', 'held');
   });
 
@@ -206,6 +207,45 @@ describe('messaging: RPC', function () {
     await sleep(300);
 
     expect(error).to.be.instanceOf(AppError).and.to.include({ code: 'TIMEOUT' });
+    expect(committed).to.deep.equal([]);
+  });
+
+  it('when the broker connection falls while the handler works, then it cannot commit: its reply could not reach the caller', async () => {
+    const { broker: server } = await brokers.connect();
+    const { broker: client } = await brokers.connect();
+    const committed: string[] = [];
+    let refusal: unknown;
+    let handled!: () => void;
+    const done = new Promise<void>((resolve) => (handled = resolve));
+    let deliveries = 0;
+    await server.serveCommand('hold.place', async () => {
+      // After the reconnect the unacked request comes again: this test is about the first time.
+      if ((deliveries += 1) > 1) throw new AppError('UNAVAILABLE', 'not this time');
+      try {
+        // The request was taken up; now the broker restarts (every connection closed), and the
+        // reply this handler would send can no longer reach its caller.
+        await closeVhostConnections(vhost.name);
+        await waitFor(async () => (server.isConnected() ? undefined : true));
+        assertBeforeDeadline(); // where a transaction checks before COMMIT
+        committed.push('hold');
+        return placeHoldReply();
+      } catch (error) {
+        refusal = error;
+        throw error;
+      } finally {
+        handled();
+      }
+    });
+
+    void client.call('hold.place', placeHoldRequest(), { timeoutMs: 20000 }).catch(() => undefined);
+    await done;
+    // The request was never acked: it went back to the queue. Not for the tests after this one.
+    await brokers.closeAll();
+    await withRawChannel(vhost.url, (channel) =>
+      channel.purgeQueue(commands['hold.place'].queue).then(() => undefined),
+    );
+
+    expect(refusal).to.be.instanceOf(AppError).and.to.include({ code: 'UNAVAILABLE' });
     expect(committed).to.deep.equal([]);
   });
 

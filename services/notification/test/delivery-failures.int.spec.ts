@@ -6,6 +6,7 @@ import {
   counterValue,
   startNotificationHarness,
 } from './support/notification-harness.js';
+import { type SmsProviderServer, startSmsProviderServer } from './support/sms-provider-server.js';
 
 describe('notification when sending fails', function () {
   this.timeout(90000);
@@ -166,5 +167,60 @@ describe('notification when the database goes away during a send', function () {
     const mails = harness.mailsTo(patient.email);
     expect(mails, 'one e-mail').to.have.length(1);
     expect(mails[0]?.messageId).to.match(new RegExp(`^<${event.id}\\.provisional-request\\.[0-9a-f]{16}@`));
+  });
+});
+
+describe('notification when the database goes away while an SMS is accepted', function () {
+  this.timeout(60000);
+  let provider: SmsProviderServer;
+  let harness: NotificationHarness;
+  /** Cuts the service off its database as the provider takes the next SMS, for 2 s. */
+  let cutOnNextSms = false;
+
+  before(async () => {
+    provider = await startSmsProviderServer('twilio', {
+      beforeAnswering: () => {
+        if (!cutOnNextSms) return;
+        cutOnNextSms = false;
+        harness.databaseLink.cut();
+        setTimeout(() => harness.databaseLink.restore(), 2000);
+      },
+    });
+    harness = await startNotificationHarness({
+      SMS_PROVIDER: 'twilio',
+      SMS_API_URL: provider.url,
+      SMS_ACCOUNT_ID: 'AC0123456789abcdef0123456789abcdef',
+      SMS_API_KEY: 'test-auth-token',
+    });
+    await harness.useSettings({ smsEnabled: true });
+  });
+  after(async () => {
+    await harness?.stop();
+    await provider?.stop();
+  });
+
+  it('when the database is unreachable right after the provider accepted an SMS, then the SMS is recorded as sent once the database is back and never sent again', async () => {
+    const patient = { firstName: 'Anna', lastName: 'Beispiel', phone: '+41791234567' };
+    const event = aBookingHeldEvent({ channel: 'sms', patient });
+    cutOnNextSms = true;
+
+    await harness.publish(event);
+
+    const row = await waitFor(
+      async () => {
+        const { rows } = await harness.pool.query<{ status: string; provider_message_id: string | null }>(
+          'SELECT status, provider_message_id FROM notification.message_log WHERE event_id = $1',
+          [event.id],
+        );
+        return rows[0]?.status === 'sent' ? rows[0] : undefined;
+      },
+      // Well within the claim lease: the mark comes from the process that sent, not from a resend.
+      { timeoutMs: 10000, what: 'the SMS to be recorded as sent' },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 2000)); // time for a duplicate to show up, if any
+    const sent = provider.requests.filter((r) => new URLSearchParams(r.body).get('To') === patient.phone);
+    expect(cutOnNextSms, 'the database was cut as the provider took the SMS').to.equal(false);
+    expect(sent, 'one SMS').to.have.length(1);
+    expect(row.provider_message_id).to.match(/^SM[0-9a-f]{32}$/);
   });
 });

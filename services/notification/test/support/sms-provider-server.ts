@@ -22,7 +22,10 @@ export interface SmsProviderServer {
  * API (201 with a message `sid`; errors as `{code, message, status}`), `http` like the generic
  * JSON contract (200 with an `id`).
  */
-export async function startSmsProviderServer(style: 'twilio' | 'http'): Promise<SmsProviderServer> {
+export async function startSmsProviderServer(
+  style: 'twilio' | 'http',
+  options: { beforeAnswering?: () => void } = {},
+): Promise<SmsProviderServer> {
   const requests: ReceivedRequest[] = [];
   const scripted = new Map<string, number[]>();
   const recipientOf = (body: string): string =>
@@ -34,6 +37,7 @@ export async function startSmsProviderServer(style: 'twilio' | 'http'): Promise<
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
     request.on('end', () => {
       requests.push({ method: request.method ?? '', path: request.url ?? '', headers: request.headers, body });
+      options.beforeAnswering?.();
       const status = scripted.get(recipientOf(body))?.shift() ?? (style === 'twilio' ? 201 : 200);
       response.setHeader('content-type', 'application/json');
       if (status >= 400) {
