@@ -69,7 +69,7 @@ export function createFlow(views: Record<View, ViewRenderer>): { start(context: 
       h(
         'p',
         { class: 'small muted' },
-        `${t('progress.step', { n: index + 1, total: all.length })}: ${t(`step.${view}`)}`,
+        t('progress.current', { n: index + 1, total: all.length, step: t(`step.${view}`) }),
       ),
       h(
         'ol',
