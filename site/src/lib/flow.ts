@@ -1,5 +1,6 @@
 import { type FieldName, type PatientEntries, emptyEntries } from './patient-form.js';
-import { type Answers, type Slot, type StepName, dependentsOf, reachableStep } from './steps.js';
+import type { Slot } from './slots.js';
+import { type Answers, type StepName, dependentsOf, reachableStep } from './steps.js';
 
 /** The request that placed the hold, with what the sent view shows. */
 export interface Hold {

@@ -1,6 +1,5 @@
-import type { ListSlotsReply, PracticeView } from '@otk/contracts';
-
-export type Slot = ListSlotsReply['days'][number]['slots'][number];
+import type { PracticeView } from '@otk/contracts';
+import type { Slot } from './slots.js';
 
 /** The answer each step collects; the summary collects none. */
 export interface Answers {

@@ -23,6 +23,7 @@ async function renderedTexts(language: Language): Promise<{ key: string; text: s
     contact: 'anna@example.ch',
     zone: 'UTC',
     phone: '+41 44 123 45 67',
+    practice: 'Zahnarztpraxis Dr. Muster',
   };
   return (Object.keys(messages) as MessageKey[]).map((key) => ({ key, text: t(key, vars) }));
 }

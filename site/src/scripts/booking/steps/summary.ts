@@ -4,7 +4,8 @@ import { announce, h } from '../../../lib/dom.js';
 import type { Hold } from '../../../lib/flow.js';
 import { localized } from '../../../lib/i18n.js';
 import { type FieldName, fieldOfServerPath, toPatient } from '../../../lib/patient-form.js';
-import type { Slot, StepName } from '../../../lib/steps.js';
+import type { Slot } from '../../../lib/slots.js';
+import type { StepName } from '../../../lib/steps.js';
 import type { Flow, ViewRenderer } from '../flow.js';
 
 /** F7: what will be requested, each answer with a way back to change it, the consent, and sending. */
