@@ -95,6 +95,29 @@ function proxy(req: IncomingMessage, res: ServerResponse, url: URL, gatewayUrl: 
   req.pipe(upstream);
 }
 
+/** The build's Brotli or gzip copy of a file (site/build/precompress.ts), where the client accepts it. */
+async function precompressedCopy(
+  path: string,
+  acceptEncoding: string | undefined,
+): Promise<{ path: string; size: number; encoding: string } | undefined> {
+  const accepted = new Map(
+    (acceptEncoding ?? '').split(',').map((part) => {
+      const [name = '', ...params] = part.trim().toLowerCase().split(';');
+      const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+      return [name.trim(), q === undefined ? 1 : Number(q)] as const;
+    }),
+  );
+  for (const [encoding, suffix] of [
+    ['br', '.br'],
+    ['gzip', '.gz'],
+  ] as const) {
+    if (!((accepted.get(encoding) ?? 0) > 0)) continue;
+    const info = await stat(path + suffix).catch(() => undefined);
+    if (info?.isFile()) return { path: path + suffix, size: info.size, encoding };
+  }
+  return undefined;
+}
+
 /** `/` → index.html, `/confirm` and `/confirm/` → confirm/index.html; never outside the root. */
 async function serveFile(root: string, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -119,14 +142,17 @@ async function serveFile(root: string, url: URL, req: IncomingMessage, res: Serv
     const type = contentTypes[extname(candidate)] ?? 'application/octet-stream';
     // Hashed build assets never change; pages are always revalidated.
     const cache = candidate.includes(`${sep}_astro${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache';
+    const copy = await precompressedCopy(candidate, req.headers['accept-encoding']);
     res.writeHead(200, {
       'content-type': type,
-      'content-length': info.size,
+      'content-length': copy?.size ?? info.size,
       'cache-control': cache,
+      vary: 'Accept-Encoding',
+      ...(copy ? { 'content-encoding': copy.encoding } : {}),
       ...securityHeaders,
     });
     if (req.method === 'HEAD') res.end();
-    else createReadStream(candidate).pipe(res);
+    else createReadStream(copy?.path ?? candidate).pipe(res);
     return;
   }
   res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...securityHeaders }).end('not found');

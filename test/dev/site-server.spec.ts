@@ -3,8 +3,10 @@ import { type Server, createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import { type SiteServer, startSiteServer } from '../../scripts/dev/site-server.js';
+import { precompress } from '../../site/build/precompress.js';
 
 /** A GET whose path is sent exactly as written (fetch would resolve its dot segments first). */
 function rawGet(base: string, path: string): Promise<number> {
@@ -12,6 +14,29 @@ function rawGet(base: string, path: string): Promise<number> {
     const request = httpRequest(`${base}${path}`, { method: 'GET', path }, (response) => {
       response.resume();
       resolve(response.statusCode ?? 0);
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+/** A GET with the given Accept-Encoding; the body as it came over the wire. */
+function getEncoded(
+  url: string,
+  acceptEncoding: string | undefined,
+): Promise<{ encoding: string | undefined; vary: string | undefined; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const headers = acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding };
+    const request = httpRequest(url, { headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () =>
+        resolve({
+          encoding: response.headers['content-encoding'],
+          vary: response.headers.vary,
+          body: Buffer.concat(chunks),
+        }),
+      );
     });
     request.on('error', reject);
     request.end();
@@ -32,6 +57,8 @@ describe('site server (make up and browser tests): static files and /api/ on one
     await writeFile(join(root, 'index.html'), '<h1>book</h1>');
     await writeFile(join(root, 'confirm', 'index.html'), '<h1>confirm</h1>');
     await writeFile(join(root, '_astro', 'app.1234.js'), 'export {};');
+    await writeFile(join(root, '_astro', 'big.5678.js'), `export const text = '${'booking '.repeat(2000)}';`);
+    await precompress(join(root, '_astro'));
     gateway = createServer((req, res) => {
       let body = '';
       req.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -64,6 +91,27 @@ describe('site server (make up and browser tests): static files and /api/ on one
     const response = await fetch(`${site.url}/_astro/app.1234.js`);
     expect(response.headers.get('content-type')).to.match(/^text\/javascript/);
     expect(response.headers.get('cache-control')).to.include('immutable');
+  });
+
+  it('when the browser accepts Brotli or gzip, then the precompressed copy of the build is sent, else the file itself', async () => {
+    const url = `${site.url}/_astro/big.5678.js`;
+    const plain = await getEncoded(url, undefined);
+    expect(plain.encoding).to.equal(undefined);
+    expect(plain.body.toString()).to.match(/^export const text = 'booking booking/);
+
+    const br = await getEncoded(url, 'gzip, deflate, br');
+    expect(br.encoding).to.equal('br');
+    expect(br.vary).to.equal('Accept-Encoding');
+    expect(br.body.length).to.be.lessThan(plain.body.length / 10);
+    expect(brotliDecompressSync(br.body).equals(plain.body)).to.equal(true);
+
+    const gzip = await getEncoded(url, 'br;q=0, gzip');
+    expect(gzip.encoding).to.equal('gzip');
+    expect(gunzipSync(gzip.body).equals(plain.body)).to.equal(true);
+
+    expect((await getEncoded(url, 'identity')).encoding).to.equal(undefined);
+    // A file the build did not compress is sent as it is.
+    expect((await getEncoded(`${site.url}/confirm`, 'br')).encoding).to.equal(undefined);
   });
 
   it('when a path leaves the site folder, then nothing outside is served', async () => {

@@ -234,6 +234,7 @@ describe('booking site: the patient flow in a real browser against the real stac
     const provisional = await mailTo(email, /\/confirm\?token=/);
     await page.goto(linkIn(String(provisional.text), 'confirm'));
     await expectStep(page, 'Vielen Dank – Ihr Termin ist bestätigt.');
+    expect(await page.getAttribute('meta[name="robots"]', 'content'), 'confirm page indexed').to.equal('noindex');
     await check(page, 'phone-9-confirmed');
     await page.reload();
     await expectStep(page, 'Dieser Termin war bereits bestätigt');
@@ -242,6 +243,7 @@ describe('booking site: the patient flow in a real browser against the real stac
     await page.goto(linkIn(String(final.text), 'manage'));
     await expectStep(page, 'Ihr Termin');
     await page.locator('dd', { hasText: 'Bestätigt' }).waitFor();
+    expect(await page.getAttribute('meta[name="robots"]', 'content'), 'manage page indexed').to.equal('noindex');
     await check(page, 'phone-10-manage');
 
     await page.getByRole('button', { name: 'Termin ändern' }).click();
@@ -273,6 +275,8 @@ describe('booking site: the patient flow in a real browser against the real stac
     await page.getByRole('button', { name: 'Ja, absagen' }).click();
     await page.locator('.success', { hasText: 'Ihr Termin ist abgesagt' }).waitFor();
     await page.locator('dd', { hasText: 'Abgesagt' }).waitFor();
+    // After cancelling, the way to a new appointment, in the patient's language.
+    expect(await page.getByRole('link', { name: 'Neuen Termin buchen' }).getAttribute('href')).to.equal('/?lang=de');
     await check(page, 'phone-13-cancelled');
     await context.close();
     await writeFlowOverview([
@@ -293,6 +297,19 @@ describe('booking site: the patient flow in a real browser against the real stac
     await page.selectOption('#language', 'en');
     await expectStep(page, 'Have you been to our practice before?');
     expect(await page.getAttribute('html', 'lang')).to.equal('en');
+    // The home page is for search engines: a description in the shown language, the languages as alternates.
+    expect(await page.locator('meta[name="robots"]').count(), 'robots meta on the home page').to.equal(0);
+    expect(await page.getAttribute('meta[name="description"]', 'content')).to.equal(
+      'Book an appointment at Zahnarztpraxis Dr. Muster online – see the free times and book in a few steps.',
+    );
+    const alternates = await page
+      .locator('link[rel="alternate"]')
+      .evaluateAll((links) => links.map((l) => `${l.getAttribute('hreflang')} ${l.getAttribute('href')}`));
+    expect(alternates).to.include.members([
+      `de ${site.url}/?lang=de`,
+      `en ${site.url}/?lang=en`,
+      `x-default ${site.url}/`,
+    ]);
     await page.locator('button.choice', { hasText: 'Follow-up visit' }).click();
     await expectStep(page, 'What is it about?');
     // The skip link leads to the step's heading and leaves the step in the address alone.
@@ -313,6 +330,13 @@ describe('booking site: the patient flow in a real browser against the real stac
     await expectStep(page, 'When would you like to come?');
     await page.locator('button.day.free').first().click();
     await page.locator('button.time .time-who').first().waitFor();
+    // Each practitioner is named once, above their own times; each time still says whose it is.
+    const names = await page.locator('.time-group-name').allTextContents();
+    expect(names.length).to.be.greaterThan(0);
+    expect(new Set(names).size, 'practitioners named once').to.equal(names.length);
+    expect(await page.locator('.time-group').first().locator('button.time .time-who').first().textContent()).to.equal(
+      ` with ${names[0]}`,
+    );
     await check(page, 'desktop-5-date-time');
     await page.locator('button.time').first().click();
     await expectStep(page, 'Your details');

@@ -6,7 +6,7 @@ import type { Language } from './i18n.js';
  * always in the practice's time zone, whatever the zone of the patient's device.
  */
 export interface Formats {
-  /** "Mittwoch, 2. Dezember 2026, 09:30" */
+  /** "Mittwoch, 2. Dezember 2026 um 09:30", "mardi 1er décembre 2026 à 09:30" */
   dateTime(instant: string): string;
   /** "09:30" */
   time(instant: string): string;
@@ -20,6 +20,25 @@ export interface Formats {
   countdown(milliseconds: number): string;
   /** The practice's zone by name, e.g. "Mitteleuropäische Zeit"; null when the device is in it too. */
   zoneNote(deviceZone?: string): string | null;
+}
+
+/** How the first day of a month is written where it is an ordinal: "1er décembre", "1º dicembre". */
+const firstDay: Partial<Record<Language, string>> = { fr: '1er', it: '1º' };
+/** Languages that write the weekday without a comma: "mercredi 2 décembre", "mercoledì 2 dicembre". */
+const weekdayWithoutComma: ReadonlySet<Language> = new Set(['fr', 'it']);
+
+/** A date as the language writes it, where Intl's Swiss patterns differ from the language's usage. */
+function typeset(language: Language, format: Intl.DateTimeFormat): (date: Date) => string {
+  return (date) =>
+    format
+      .formatToParts(date)
+      .map((part, i, parts) => {
+        if (part.type === 'day' && part.value === '1') return firstDay[language] ?? part.value;
+        if (part.type === 'literal' && parts[i - 1]?.type === 'weekday' && weekdayWithoutComma.has(language))
+          return part.value.replace(/^,\s*/, ' ');
+        return part.value;
+      })
+      .join('');
 }
 
 export function formats(language: Language, timeZone: string): Formats {
@@ -43,10 +62,12 @@ export function formats(language: Language, timeZone: string): Formats {
     year: 'numeric',
   });
   const monthFormat = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', month: 'long', year: 'numeric' });
+  const dateTime = typeset(language, dateTimeFormat);
+  const longDate = typeset(language, longDateFormat);
   return {
-    dateTime: (instant) => dateTimeFormat.format(new Date(instant)),
+    dateTime: (instant) => dateTime(new Date(instant)),
     time: (instant) => timeFormat.format(new Date(instant)),
-    longDate: (date) => longDateFormat.format(dateAtNoon(date)),
+    longDate: (date) => longDate(dateAtNoon(date)),
     monthTitle: (year, month) => monthFormat.format(dateAtNoon(`${year}-${String(month).padStart(2, '0')}-15`)),
     weekdays: () => {
       const short = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', weekday: 'short' });

@@ -31,7 +31,7 @@ describe('site translations', () => {
 
   it('when a text has placeholders, then they are filled and the same in every language', () => {
     const t = translator(messages.de as never);
-    expect(t('progress.step', { n: 2, total: 7 })).to.equal('Schritt 2 von 7');
+    expect(t('progress.current', { n: 2, total: 7, step: 'Bereich' })).to.equal('Schritt 2 von 7: Bereich');
     for (const [key, english] of Object.entries(messages.en!)) {
       const names = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
       for (const language of allLanguages)

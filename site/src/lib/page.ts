@@ -87,6 +87,7 @@ export async function startPage(render: (context: PageContext) => void): Promise
     }
     const name = document.getElementById('practice-name');
     if (name) name.textContent = loaded.name;
+    describeForSearch(loaded, t);
     renderLanguageSwitch(loaded, language, t, (next) => {
       try {
         localStorage.setItem(storedLanguageKey, next);
@@ -101,6 +102,24 @@ export async function startPage(render: (context: PageContext) => void): Promise
     render({ practice: loaded, language, t, fmt: formats(language, loaded.timeZone), app });
   };
   await apply(pickLanguage(loaded.languages, loaded.defaultLanguage, chosenLanguage(), navigator.languages));
+}
+
+/**
+ * On the indexable page (a description in its head): the description in the shown language and
+ * the practice's languages as alternates with absolute addresses, as search engines want them.
+ */
+function describeForSearch(practice: PracticeView, t: Translate): void {
+  const description = document.querySelector('meta[name="description"]');
+  if (!description) return;
+  description.setAttribute('content', t('site.description', { practice: practice.name }));
+  for (const old of document.querySelectorAll('link[rel="alternate"][hreflang]')) old.remove();
+  const home = new URL('/', location.href);
+  const alternates = practice.languages.map((language) => {
+    const url = new URL(home);
+    url.searchParams.set('lang', language);
+    return h('link', { rel: 'alternate', hreflang: language, href: url.href });
+  });
+  document.head.append(...alternates, h('link', { rel: 'alternate', hreflang: 'x-default', href: home.href }));
 }
 
 function renderLanguageSwitch(
@@ -125,4 +144,9 @@ function renderLanguageSwitch(
 /** The sentence for an API error code (STYLE 5: every code maps to one in the patient's language). */
 export function errorKey(code: string): MessageKey {
   return `error.${code}` as MessageKey;
+}
+
+/** A link to the booking flow that keeps the patient's language, e.g. after a cancellation. */
+export function bookingLink(context: Pick<PageContext, 'language'>, label: string): HTMLElement {
+  return h('p', {}, h('a', { class: 'button', href: `/?lang=${context.language}` }, label));
 }

@@ -3,8 +3,9 @@ import { api } from './api.js';
 import { type Month, addMonths, compareMonths, monthGrid, monthOf, monthRange, todayIn } from './calendar.js';
 import { announce, h } from './dom.js';
 import { errorKey, type PageContext } from './page.js';
+import { type Slot, byPractitioner } from './slots.js';
 
-export type Slot = ListSlotsReply['days'][number]['slots'][number];
+export type { Slot } from './slots.js';
 
 export interface SlotPickerOptions {
   appointmentTypeId: string;
@@ -76,6 +77,39 @@ export function slotPicker(context: PageContext, options: SlotPickerOptions): HT
     if (chosenDay && !days.has(chosenDay)) chosenDay = undefined;
     render(false);
   };
+
+  /** The times as buttons; with several practitioners, each button names its own for assistive technology. */
+  const timeList = (slots: Slot[], practitioner: string | null) =>
+    h(
+      'ul',
+      { class: 'time-list' },
+      slots.map((slot) =>
+        h(
+          'li',
+          {},
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'time',
+              'aria-pressed': String(
+                slot.start === options.selected?.start && slot.practitionerId === options.selected.practitionerId,
+              ),
+              'data-start': slot.start,
+              onclick: (event: Event) => {
+                for (const other of root.querySelectorAll('button.time')) other.setAttribute('aria-pressed', 'false');
+                (event.currentTarget as HTMLElement).setAttribute('aria-pressed', 'true');
+                options.onPick(slot);
+              },
+            },
+            h('span', { class: 'time-value' }, fmt.time(slot.start)),
+            practitioner
+              ? h('span', { class: 'time-who visually-hidden' }, ` ${t('datetime.with', { name: practitioner })}`)
+              : null,
+          ),
+        ),
+      ),
+    );
 
   const render = (loading: boolean) => {
     root.setAttribute('aria-busy', String(loading));
@@ -171,41 +205,21 @@ export function slotPicker(context: PageContext, options: SlotPickerOptions): HT
             { id: 'times-heading', tabindex: '-1' },
             t('datetime.timesHeading', { date: fmt.longDate(chosenDay) }),
           ),
-          h(
-            'ul',
-            { class: 'time-list' },
-            slots.map((slot) =>
-              h(
-                'li',
-                {},
+          options.practitionerId === 'any'
+            ? // The next free practitioner: each name once, above that practitioner's times.
+              byPractitioner(slots).map((group, i) =>
                 h(
-                  'button',
-                  {
-                    type: 'button',
-                    class: 'time',
-                    'aria-pressed': String(
-                      slot.start === options.selected?.start && slot.practitionerId === options.selected.practitionerId,
-                    ),
-                    'data-start': slot.start,
-                    onclick: (event: Event) => {
-                      for (const other of root.querySelectorAll('button.time'))
-                        other.setAttribute('aria-pressed', 'false');
-                      (event.currentTarget as HTMLElement).setAttribute('aria-pressed', 'true');
-                      options.onPick(slot);
-                    },
-                  },
-                  h('span', { class: 'time-value' }, fmt.time(slot.start)),
-                  options.practitionerId === 'any'
-                    ? h(
-                        'span',
-                        { class: 'time-who' },
-                        t('datetime.with', { name: options.practitionerName(slot.practitionerId) }),
-                      )
-                    : null,
+                  'section',
+                  { class: 'time-group', 'aria-labelledby': `time-group-${i}` },
+                  h(
+                    'h3',
+                    { id: `time-group-${i}`, class: 'time-group-name' },
+                    options.practitionerName(group.practitionerId),
+                  ),
+                  timeList(group.slots, options.practitionerName(group.practitionerId)),
                 ),
-              ),
-            ),
-          ),
+              )
+            : timeList(slots, null),
         )
       : h('p', { class: 'muted' }, days.size > 0 ? t('datetime.pickDay') : '');
     root.replaceChildren(

@@ -10,7 +10,7 @@ describe('site flow steps', () => {
   it('when a later step is asked for before the earlier ones are answered, then the first open step is shown', () => {
     const steps = stepsFor({ steps: { visitKind: true, appointmentGroup: false } });
     expect(reachableStep('datetime', steps, { visitKind: 'first' })).to.equal('type');
-    expect(reachableStep('datetime', steps, { visitKind: 'first', typeId: 'checkup', practitionerId: 'any' })).to.equal(
+    expect(reachableStep('datetime', steps, { visitKind: 'first', type: 'checkup', practitioner: 'any' })).to.equal(
       'datetime',
     );
     expect(reachableStep('summary', steps, {})).to.equal('visitKind');

@@ -1,6 +1,6 @@
 import { api } from '../lib/api.js';
 import { announce, h, showView } from '../lib/dom.js';
-import { startPage } from '../lib/page.js';
+import { bookingLink, startPage } from '../lib/page.js';
 
 /** The link token from the message, read from the address (…/confirm?token=…). */
 const token = new URL(location.href).searchParams.get('token') ?? '';
@@ -17,7 +17,7 @@ function confirmOnce() {
  * F8: opening the link confirms (stage 2 of the double opt-in). The request is sent once per page
  * view; a language switch only redraws the answer.
  */
-void startPage(async ({ t, app, practice }) => {
+void startPage(async ({ t, app, practice, language }) => {
   document.title = `${t('confirm.heading')} – ${practice.name}`;
   showView(app, h('h1', {}, t('confirm.heading')), h('p', { role: 'status' }, t('confirm.working')));
   outcome ??=
@@ -38,7 +38,7 @@ void startPage(async ({ t, app, practice }) => {
     outcome = confirmOnce();
     result = await outcome;
   }
-  const bookAgain = h('p', {}, h('a', { class: 'button', href: '/' }, t('confirm.bookAgain')));
+  const bookAgain = bookingLink({ language }, t('confirm.bookAgain'));
   if (result.ok) {
     const headline = result.data.alreadyConfirmed ? t('confirm.already') : t('confirm.done');
     showView(app, h('h1', {}, headline), h('p', { class: 'success' }, t('confirm.doneBody')));

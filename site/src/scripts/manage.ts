@@ -2,7 +2,7 @@ import type { BookingView, CatalogueView } from '@otk/contracts';
 import { api } from '../lib/api.js';
 import { announce, h, showView } from '../lib/dom.js';
 import { localized } from '../lib/i18n.js';
-import { errorKey, type PageContext, startPage } from '../lib/page.js';
+import { bookingLink, errorKey, type PageContext, startPage } from '../lib/page.js';
 import { type Slot, slotPicker } from '../lib/slot-picker.js';
 
 const token = new URL(location.href).searchParams.get('token') ?? '';
@@ -32,7 +32,9 @@ function failed(code: string, retry: () => void = () => void load()): void {
     app,
     h('h1', {}, t('manage.heading')),
     h('p', { class: 'error-text' }, message),
-    retriable.includes(code) ? h('button', { type: 'button', class: 'button', onclick: retry }, t('nav.retry')) : null,
+    retriable.includes(code)
+      ? h('button', { type: 'button', class: 'button', onclick: retry }, t('nav.retry'))
+      : bookingLink(context, t('manage.bookAgain')),
   );
 }
 
@@ -68,7 +70,10 @@ function render(): void {
   }
   const actions =
     b.status !== 'confirmed'
-      ? null
+      ? b.status === 'held'
+        ? null
+        : // Cancelled, expired or withdrawn: the way to a new appointment.
+          bookingLink(context, t('manage.bookAgain'))
       : b.changeable
         ? mode === 'cancel'
           ? h(

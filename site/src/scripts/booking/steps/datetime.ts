@@ -1,0 +1,23 @@
+import { slotPicker } from '../../../lib/slot-picker.js';
+import type { ViewRenderer } from '../flow.js';
+
+/** F5: a free time in the month view. */
+export const datetimeStep: ViewRenderer = async (flow) => {
+  const data = await flow.catalogue();
+  if (!data) return;
+  const { answers } = flow.state;
+  flow.frame(
+    'datetime',
+    flow.context.t('datetime.heading'),
+    slotPicker(flow.context, {
+      appointmentTypeId: answers.type!,
+      practitionerId: answers.practitioner!,
+      selected: answers.datetime,
+      practitionerName: (id) => data.practitioners.find((p) => p.id === id)?.displayName ?? id,
+      onPick: (slot) => {
+        flow.dispatch({ type: 'answered', step: 'datetime', value: slot });
+        flow.next('datetime');
+      },
+    }),
+  );
+};
