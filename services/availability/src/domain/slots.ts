@@ -88,7 +88,9 @@ export function computeSlots(query: SlotQuery): Day[] {
   const dates: string[] = [];
   for (let date = from, n = daysBetween(from, to); n >= 0; date = nextDate(date), n--) dates.push(date);
 
-  const perPractitioner = query.practitioners.map((practitioner) => {
+  // In id order, so that the candidates for each start are too (pickFairly).
+  const inIdOrder = [...query.practitioners].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const perPractitioner = inIdOrder.map((practitioner) => {
     // Windows where an appointment may lie: working time of the range (and the day after, for a
     // slot that runs past midnight), minus absences.
     const working: Interval[] = [];
@@ -170,11 +172,25 @@ export function pickFairly(
   load: ReadonlyMap<string, number>,
 ): string {
   if (practitionerIds.length === 1) return practitionerIds[0]!;
+  // computeSlots lists candidates in id order already; sorting runs for every slot of 'any' otherwise.
+  const inIdOrder = isSorted(practitionerIds) ? practitionerIds : [...practitionerIds].sort();
   let least = Infinity;
-  for (const id of practitionerIds) least = Math.min(least, load.get(id) ?? 0);
-  const tied = practitionerIds.filter((id) => (load.get(id) ?? 0) === least).sort();
-  const turn = Math.floor(start / (granularityMinutes * MINUTE));
-  return tied[turn % tied.length]!;
+  let tied = 0;
+  for (const id of inIdOrder) {
+    const minutes = load.get(id) ?? 0;
+    if (minutes < least) [least, tied] = [minutes, 1];
+    else if (minutes === least) tied++;
+  }
+  let turn = Math.floor(start / (granularityMinutes * MINUTE)) % tied;
+  for (const id of inIdOrder) {
+    if ((load.get(id) ?? 0) === least && turn-- === 0) return id;
+  }
+  throw new Error('unreachable: one of the tied practitioners is picked');
+}
+
+function isSorted(ids: readonly string[]): boolean {
+  for (let i = 1; i < ids.length; i++) if (ids[i - 1]! > ids[i]!) return false;
+  return true;
 }
 
 /** Sorted, non-overlapping, non-touching intervals covering the same instants. */
@@ -207,9 +223,20 @@ export function subtract(base: readonly Interval[], holes: readonly Interval[]):
 
 function blockedMinutes(busy: readonly Interval[], from: number, until: number): number {
   let total = 0;
-  for (const interval of busy) {
-    const overlap = Math.min(interval.until, until) - Math.max(interval.from, from);
-    if (overlap > 0) total += overlap;
+  // Merged and sorted: start at the first interval that ends after `from`.
+  for (let i = firstEndingAfter(busy, from); i < busy.length && busy[i]!.from < until; i++) {
+    total += Math.min(busy[i]!.until, until) - Math.max(busy[i]!.from, from);
   }
   return total / MINUTE;
+}
+
+function firstEndingAfter(sorted: readonly Interval[], instant: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]!.until <= instant) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
