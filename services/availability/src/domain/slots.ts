@@ -87,6 +87,9 @@ export function computeSlots(query: SlotQuery): Day[] {
 
   const dates: string[] = [];
   for (let date = from, n = daysBetween(from, to); n >= 0; date = nextDate(date), n--) dates.push(date);
+  // Looked up once for every practitioner; the day after, for a slot that runs past midnight.
+  const openDays = [...dates, nextDate(to)].filter((date) => !query.isClosed(date)).map((d) => localDay(d, zone));
+  const days = dates.map((date) => localDay(date, zone));
 
   // In id order, so that the candidates for each start are too (pickFairly).
   const inIdOrder = [...query.practitioners].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -94,9 +97,7 @@ export function computeSlots(query: SlotQuery): Day[] {
     // Windows where an appointment may lie: working time of the range (and the day after, for a
     // slot that runs past midnight), minus absences.
     const working: Interval[] = [];
-    for (const date of [...dates, nextDate(to)]) {
-      if (query.isClosed(date)) continue;
-      const day = localDay(date, zone);
+    for (const day of openDays) {
       for (const h of practitioner.weeklyHours[day.weekday] ?? []) {
         const start = wallToInstant(day, h.start, zone);
         const end = wallToInstant(day, h.end, zone);
@@ -106,8 +107,7 @@ export function computeSlots(query: SlotQuery): Day[] {
     const windows = subtract(merge(working), merge(practitioner.absences));
     const busy = merge(practitioner.busy);
     const byDate = new Map<string, number[]>();
-    for (const date of dates) {
-      const day = localDay(date, zone);
+    for (const day of days) {
       const starts: number[] = [];
       let w = 0;
       let b = 0;
@@ -125,7 +125,7 @@ export function computeSlots(query: SlotQuery): Day[] {
         if (b < busy.length && busy[b]!.from < occupiedUntil) continue;
         starts.push(start);
       }
-      byDate.set(date, starts);
+      byDate.set(day.date, starts);
     }
     return { practitioner, byDate, busy };
   });
@@ -138,26 +138,47 @@ export function computeSlots(query: SlotQuery): Day[] {
         slots: byDate.get(date)!.map((start) => ({ start, end: start + duration, practitionerId: practitioner.id })),
       };
     }
-    const candidates = new Map<number, string[]>();
-    for (const { practitioner, byDate } of perPractitioner) {
-      for (const start of byDate.get(date)!) {
-        const list = candidates.get(start);
-        if (list) list.push(practitioner.id);
-        else candidates.set(start, [practitioner.id]);
-      }
-    }
     const day = localDay(date, zone);
     const load = new Map(perPractitioner.map((p) => [p.practitioner.id, blockedMinutes(p.busy, day.start, day.end)]));
-    const starts = [...candidates.keys()].sort((a, b) => a - b);
-    return {
-      date,
-      slots: starts.map((start) => ({
-        start,
-        end: start + duration,
-        practitionerId: pickFairly(candidates.get(start)!, start, rules.granularityMinutes, load),
-      })),
-    };
+    return { date, slots: mergeStarts(perPractitioner, date, duration, rules.granularityMinutes, load) };
   });
+}
+
+/**
+ * The starts of several practitioners (each list ascending, the practitioners in id order) as one
+ * ascending list, each start once, taken by whom pickFairly picks among those free then.
+ */
+function mergeStarts(
+  perPractitioner: readonly { practitioner: PractitionerSchedule; byDate: Map<string, number[]> }[],
+  date: string,
+  duration: number,
+  granularityMinutes: number,
+  load: ReadonlyMap<string, number>,
+): Slot[] {
+  const lists = perPractitioner.map((p) => p.byDate.get(date)!);
+  const heads = lists.map(() => 0);
+  const candidates: string[] = [];
+  const slots: Slot[] = [];
+  for (;;) {
+    let start = Infinity;
+    for (let i = 0; i < lists.length; i++) {
+      const head = lists[i]![heads[i]!];
+      if (head !== undefined && head < start) start = head;
+    }
+    if (start === Infinity) return slots;
+    candidates.length = 0;
+    for (let i = 0; i < lists.length; i++) {
+      if (lists[i]![heads[i]!] === start) {
+        candidates.push(perPractitioner[i]!.practitioner.id);
+        heads[i] = heads[i]! + 1;
+      }
+    }
+    slots.push({
+      start,
+      end: start + duration,
+      practitionerId: pickFairly(candidates, start, granularityMinutes, load),
+    });
+  }
 }
 
 /**
