@@ -8,7 +8,12 @@
  *    availability over loopback for BENCH_SECONDS (default 15).
  * 3. Browsing: the same 200 clients paging week by week (nine weeks, every type, `any` and each
  *    practitioner, so caches miss far more often).
- * Prints `availability p50=… ms p95=… ms`, `gateway p95=… ms rps=…` and `browsing p95=… ms rps=…`.
+ * 4. Paging: one patient paging through the calendar a day at a time, each request a day never
+ *    asked before, so both the gateway's and availability's caches miss (BENCH_PAGES, default 300).
+ * Prints `availability p50=… ms p95=… ms cpu=… ms`, `gateway p95=… ms rps=…`,
+ * `browsing p95=… ms rps=…` and `paging p50=… ms p95=… ms p99=… ms`. On a machine shared with
+ * other work, wall-clock times include waiting for a core; `cpu` (the process's CPU time per call)
+ * does not.
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -24,6 +29,7 @@ import { percentile } from './support/latency.js';
 
 const zone = 'Europe/Zurich';
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
+const pages = Number(process.env.BENCH_PAGES ?? 300);
 
 /** A deterministic pseudo-random sequence, so every run measures the same data. */
 function random(seed: number): () => number {
@@ -136,15 +142,18 @@ function inProcess(): void {
   let slots = 0;
   for (let i = 0; i < 50; i++) listSlots(catalogue, busy, request, now); // warm-up (JIT, day cache)
   const times: number[] = [];
+  const cpu = process.cpuUsage();
   for (let i = 0; i < 500; i++) {
     const t0 = performance.now();
     const reply = listSlots(catalogue, busy, request, now);
     times.push(performance.now() - t0);
     slots = reply.days.reduce((n, d) => n + d.slots.length, 0);
   }
+  const { user, system } = process.cpuUsage(cpu);
   times.sort((a, b) => a - b);
   process.stdout.write(
     `availability p50=${percentile(times, 50).toFixed(2)} ms p95=${percentile(times, 95).toFixed(2)} ms` +
+      ` cpu=${((user + system) / 1000 / 500).toFixed(2)} ms` +
       `  (31 days, 10 practitioners, 2000 busy intervals, ${slots} slots, 500 runs)\n`,
   );
 }
@@ -241,10 +250,46 @@ async function throughGateway(): Promise<void> {
         `  (weekly pages, ${weekly.length} distinct queries, 200 connections, ${seconds} s, p50=${browsing.p50.toFixed(1)} ms,` +
         ` non-2xx=${browsing.non2xx}, errors=${browsing.errors}, timeouts=${browsing.timeouts})\n`,
     );
+
+    await pageDayByDay(stack.gatewayUrl, catalogue.appointmentTypes, from.plus({ weeks: 9 }));
   } finally {
     await pool.end();
     await stack.stop();
   }
+}
+
+/**
+ * One patient paging a day at a time, one request after the other, over days and questions not
+ * asked before (after the nine weeks above, each type for `any` and each practitioner), so that
+ * every answer is computed afresh and crosses the broker: the cache-miss path of one-day answers.
+ */
+async function pageDayByDay(
+  gatewayUrl: string,
+  types: { id: string; practitionerIds: string[] }[],
+  firstDay: DateTime,
+): Promise<void> {
+  const questions = types.flatMap((type) => ['any', ...type.practitionerIds].map((p) => [type.id, p] as const));
+  const latencies: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < pages; i++) {
+    const [type, practitioner] = questions[i % questions.length]!;
+    const day = firstDay.plus({ days: Math.floor(i / questions.length) }).toISODate();
+    const t0 = performance.now();
+    const response = await fetch(
+      `${gatewayUrl}/api/v1/availability?appointmentType=${type}&practitioner=${practitioner}&from=${day}&to=${day}`,
+      { headers: { 'accept-encoding': 'identity' } },
+    );
+    const body = await response.arrayBuffer();
+    latencies.push(performance.now() - t0);
+    if (response.status !== 200) throw new Error(`paging answered ${response.status}`);
+    bytes += body.byteLength;
+  }
+  latencies.sort((a, b) => a - b);
+  process.stdout.write(
+    `paging p50=${percentile(latencies, 50).toFixed(1)} ms p95=${percentile(latencies, 95).toFixed(1)} ms` +
+      ` p99=${percentile(latencies, 99).toFixed(1)} ms` +
+      `  (one day per request, each asked once, ${pages} requests one after another, mean ${Math.round(bytes / pages)} bytes)\n`,
+  );
 }
 
 inProcess();

@@ -5,6 +5,7 @@ export * from './envelope.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './names.js';
+export * from './occupancy.js';
 export * from './practice.js';
 export * from './settings.js';
 export * from './staff-bookings.js';

@@ -12,6 +12,11 @@ export const exchanges = {
    * its own routing key for when its delay queue dead-letters it.
    */
   delay: 'delay',
+  /**
+   * Fanout exchange for occupancy notices (hints that a booking took time, ahead of its event).
+   * Every following replica binds a queue of its own that lives as long as its connection.
+   */
+  occupancy: 'occupancy',
 } as const;
 
 export const queues = {

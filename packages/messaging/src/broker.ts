@@ -5,13 +5,16 @@ import {
   type CommandRequest,
   type Envelope,
   type EventType,
+  type OccupancyNotice,
   commands,
   exchanges,
+  occupancyNoticeType,
   parseEvent,
 } from '@otk/contracts';
 import { SpanKind, context } from '@opentelemetry/api';
 import type { Options } from 'amqplib';
 import { type AmqpConnectionManager, connect } from 'amqp-connection-manager';
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
@@ -25,6 +28,7 @@ import {
 } from './event-consumer.js';
 import { headerNames } from './headers.js';
 import { type MessagingMetrics, brokerGauges, messagingMetrics } from './metrics.js';
+import { declareNoticeQueue, noticeHandler } from './occupancy-notices.js';
 import { Publisher } from './publisher.js';
 import { QueueConsumer, type QueueConsumerOptions } from './queue-consumer.js';
 import { RpcClient } from './rpc-client.js';
@@ -78,6 +82,7 @@ const RECONNECT_INTERVAL_SECONDS = 1;
 export class Broker {
   private readonly manager: AmqpConnectionManager;
   private readonly logger: Logger;
+  private readonly service: string;
   private readonly metrics: MessagingMetrics;
   private readonly prefetch: number;
   private readonly translateError: ErrorTranslator;
@@ -99,6 +104,7 @@ export class Broker {
 
   constructor(options: BrokerOptions) {
     this.logger = options.logger.child({ component: 'messaging' });
+    this.service = options.service;
     this.metrics = messagingMetrics(options.registry);
     this.prefetch = options.prefetch ?? 20;
     this.translateError = options.translateError ?? (() => undefined);
@@ -172,6 +178,41 @@ export class Broker {
       throw new AppError('VALIDATION_FAILED', `delay must be a positive integer of ms, not ${delayMs}`);
     const delayQueue = await this.delayQueue(delayMs);
     await this.send(exchanges.delay, event, { [headerNames.delayQueue]: delayQueue }, DEFAULT_PUBLISH_TIMEOUT_MS);
+  }
+
+  /**
+   * Sends an occupancy notice to every replica that follows them (a fanout, not persisted) and
+   * resolves once the broker has routed it: whoever hears of the booking after that — a client
+   * answered 201 asking again — asks replicas that have the notice in their queue already.
+   */
+  async publishNotice(notice: OccupancyNotice, timeoutMs: number): Promise<void> {
+    if (this.closed) throw new AppError('UNAVAILABLE', 'the broker connection is closed');
+    await this.publisher.send(
+      exchanges.occupancy,
+      '',
+      Buffer.from(JSON.stringify(notice)),
+      { persistent: false, messageId: randomUUID(), type: occupancyNoticeType, contentType: 'application/json' },
+      timeoutMs,
+    );
+  }
+
+  /**
+   * Follows the occupancy notices on a queue of this replica's own. `follow` runs synchronously
+   * for each; notices sent while this replica was disconnected are not seen (the events are).
+   */
+  async followNotices(follow: (notice: OccupancyNotice) => void): Promise<void> {
+    const queue = `${exchanges.occupancy}.${this.service}.${randomUUID()}`;
+    const consumer = new QueueConsumer(this.manager, {
+      queue,
+      declare: (channel) => declareNoticeQueue(channel, queue),
+      handle: noticeHandler(follow, { metrics: this.metrics, logger: this.logger }),
+      prefetch: this.prefetch,
+      logger: this.logger,
+      onBroken: (error) => this.recover(error),
+      onUntrusted: (error) => this.untrusted(error),
+    });
+    this.consumers.push(consumer);
+    await consumer.started;
   }
 
   /**

@@ -22,6 +22,7 @@ export async function declareExchanges(channel: Channel): Promise<void> {
   await channel.assertExchange(exchanges.events, 'topic', { durable: true });
   await channel.assertExchange(exchanges.redeliver, 'direct', { durable: true });
   await channel.assertExchange(exchanges.delay, 'headers', { durable: true });
+  await channel.assertExchange(exchanges.occupancy, 'fanout', { durable: true });
 }
 
 /**

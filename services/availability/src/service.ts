@@ -6,6 +6,7 @@ import { ReadModel } from './data-access/read-model.js';
 import { serveAvailabilityCommands } from './entry-points/availability.rpc.js';
 import { serveSettingsCommands } from './entry-points/settings.rpc.js';
 import { bookingEventsSubscription, consumeBookingEvents } from './entry-points/booking-events.consumer.js';
+import { followOccupancyNotices } from './entry-points/occupancy-notices.consumer.js';
 import {
   consumePracticeBusyTimes,
   practiceBusyTimesSubscription,
@@ -23,6 +24,7 @@ export const availability: ServiceDefinition<typeof configSchema> = {
     await model.start();
     await consumeBookingEvents(broker, pool);
     await consumePracticeBusyTimes(broker, pool);
+    await followOccupancyNotices(broker, model);
     await serveAvailabilityCommands(broker, model, { slotCacheMaxAgeMs: config.SLOT_CACHE_MAX_AGE_MS });
     await serveSettingsCommands(broker, pool);
     const rebuild = rebuildBusyIndexInBackground({ broker, pool, logger });

@@ -4,6 +4,7 @@ import { alternativesFinder, availabilityClient } from './data-access/availabili
 import { bookingRepository } from './data-access/booking.repository.js';
 import { expiryScheduler } from './data-access/expiry-scheduler.js';
 import { migrations } from './data-access/migrations.js';
+import { noticingOccupancy } from './data-access/occupancy-notices.js';
 import { staffBookingReads } from './data-access/staff-bookings.repository.js';
 import type { HoldManagerDeps } from './domain/ports.js';
 import { shareAlternativesPerSlot } from './domain/taken-slot-alternatives.js';
@@ -26,7 +27,11 @@ export const holdManager: ServiceDefinition<typeof configSchema> = {
   outbox: true,
   async start({ broker, pool, config, logger, metrics: { registry } }) {
     const deps: HoldManagerDeps = {
-      bookings: bookingRepository(pool),
+      bookings: noticingOccupancy(
+        bookingRepository(pool),
+        (notice, timeoutMs) => broker.publishNotice(notice, timeoutMs),
+        logger,
+      ),
       logger,
       checkSlot: availabilityClient(broker, config.SLOT_CHECK_TIMEOUT_MS),
       // The losers of one contention round share one listing.

@@ -1,4 +1,4 @@
-import type { Occupant } from '@otk/contracts';
+import type { OccupancyNotice, Occupant } from '@otk/contracts';
 import type { Interval } from './slots.js';
 
 /** One busy time: a booking (held or confirmed) or an entry of the practice calendar. */
@@ -26,12 +26,40 @@ export function isBlockingStatus(status: string): status is BusyEntry['status'] 
 }
 
 /**
+ * How long a noticed booking blocks at most without its event: long enough for any outbox relay
+ * and consumer that is merely slow, short enough that a notice whose booking ended meanwhile
+ * (its release event came first) hides a free time only briefly.
+ */
+export const NOTICE_LIFE_MS = 60_000;
+
+/**
+ * The busy entry an occupancy notice stands for, until its event has been applied: it blocks like
+ * a hold whose deadline is the booking's own deadline or the notice's life, whichever comes first.
+ */
+export function noticedEntry(notice: OccupancyNotice, receivedAt: number): BusyEntry {
+  const lapsesAt = receivedAt + NOTICE_LIFE_MS;
+  const expiresAt = notice.expiresAt === null ? lapsesAt : Math.min(Date.parse(notice.expiresAt), lapsesAt);
+  return {
+    key: `booking:${notice.bookingId}`,
+    status: 'held',
+    interval: { from: Date.parse(notice.occupiedFrom), until: Date.parse(notice.occupiedUntil) },
+    occupants: notice.occupants,
+    expiresAt,
+  };
+}
+
+/**
  * The busy times of every replica, in memory: loaded from the `busy_times` table and kept up to
  * date by its change notifications. `version` grows with each change, so cached answers can tell
  * whether they are still current.
+ *
+ * Occupancy notices (ADR 13) add entries ahead of their events: a noticed entry stands in for its
+ * key until the key is next written from the table (its event has been applied, or a later one),
+ * or until it lapses.
  */
 export class BusyIndex {
   private readonly entries = new Map<string, BusyEntry>();
+  private readonly noticed = new Map<string, BusyEntry>();
   /** Entries per occupant (`practitioner:dr-muster`), rebuilt on the first read after a change. */
   private byOccupant: Map<string, BusyEntry[]> | undefined;
   private changes = 0;
@@ -40,9 +68,11 @@ export class BusyIndex {
     return this.changes;
   }
 
+  /** Replaces the entries from the table; a noticed entry whose key is among them is superseded. */
   replaceAll(entries: Iterable<BusyEntry>): void {
     this.entries.clear();
     for (const entry of entries) this.store(entry);
+    for (const key of this.noticed.keys()) if (this.entries.has(key)) this.noticed.delete(key);
     this.changed();
   }
 
@@ -50,6 +80,13 @@ export class BusyIndex {
   put(key: string, entry: BusyEntry | undefined): void {
     if (entry && isBlockingStatus(entry.status)) this.store(entry);
     else this.entries.delete(key);
+    this.noticed.delete(key);
+    this.changed();
+  }
+
+  /** A booking took this time, by a notice ahead of its event (see `noticedEntry`). */
+  notice(entry: BusyEntry): void {
+    this.noticed.set(entry.key, entry);
     this.changed();
   }
 
@@ -70,7 +107,7 @@ export class BusyIndex {
   /** The next instant after `now` at which a held entry lapses, if any: answers computed now go stale then. */
   nextExpiry(now: number): number | undefined {
     let next: number | undefined;
-    for (const entry of this.entries.values()) {
+    for (const entry of this.current()) {
       if (entry.status === 'held' && entry.expiresAt !== null && entry.expiresAt > now) {
         if (next === undefined || entry.expiresAt < next) next = entry.expiresAt;
       }
@@ -87,9 +124,15 @@ export class BusyIndex {
     this.entries.set(entry.key, entry);
   }
 
+  /** Every entry that counts: a noticed one in place of the table's entry of its key. */
+  private *current(): Iterable<BusyEntry> {
+    for (const entry of this.entries.values()) if (!this.noticed.has(entry.key)) yield entry;
+    yield* this.noticed.values();
+  }
+
   private indexByOccupant(): Map<string, BusyEntry[]> {
     const index = new Map<string, BusyEntry[]>();
-    for (const entry of this.entries.values()) {
+    for (const entry of this.current()) {
       for (const key of new Set(entry.occupants.map(occupantKey))) {
         const list = index.get(key);
         if (list) list.push(entry);

@@ -5,11 +5,28 @@ const zones = new Map<string, IANAZone>();
 /** Offsets per zone and quarter hour since the epoch. */
 const offsets = new Map<string, number>();
 
+/** Formatted instants per zone: slot lists name the same grid instants answer after answer. */
+const formatted = new Map<string, Map<number, string>>();
+const FORMATTED_LIMIT = 200_000;
+
 /**
  * An instant as ISO 8601 with the local offset of `zone`, to the second, e.g.
- * 2026-03-29T03:00:00+02:00. Fast: slot lists format thousands of instants per request.
+ * 2026-03-29T03:00:00+02:00. Each instant is formatted once and then looked up: slot lists format
+ * thousands of instants per request, nearly all of them asked for before.
  */
 export function formatLocal(instant: number, zone: string): string {
+  let byInstant = formatted.get(zone);
+  if (!byInstant) formatted.set(zone, (byInstant = new Map()));
+  let text = byInstant.get(instant);
+  if (text === undefined) {
+    text = format(instant, zone);
+    if (byInstant.size >= FORMATTED_LIMIT) byInstant.clear();
+    byInstant.set(instant, text);
+  }
+  return text;
+}
+
+function format(instant: number, zone: string): string {
   const offset = offsetAt(instant, zone);
   const local = new Date(instant + offset * MINUTE).toISOString().slice(0, 19);
   const sign = offset < 0 ? '-' : '+';

@@ -87,14 +87,17 @@ export function computeSlots(query: SlotQuery): Day[] {
 
   const dates: string[] = [];
   for (let date = from, n = daysBetween(from, to); n >= 0; date = nextDate(date), n--) dates.push(date);
+  // Looked up once for every practitioner; the day after, for a slot that runs past midnight.
+  const openDays = [...dates, nextDate(to)].filter((date) => !query.isClosed(date)).map((d) => localDay(d, zone));
+  const days = dates.map((date) => localDay(date, zone));
 
-  const perPractitioner = query.practitioners.map((practitioner) => {
+  // In id order, so that the candidates for each start are too (pickFairly).
+  const inIdOrder = [...query.practitioners].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const perPractitioner = inIdOrder.map((practitioner) => {
     // Windows where an appointment may lie: working time of the range (and the day after, for a
     // slot that runs past midnight), minus absences.
     const working: Interval[] = [];
-    for (const date of [...dates, nextDate(to)]) {
-      if (query.isClosed(date)) continue;
-      const day = localDay(date, zone);
+    for (const day of openDays) {
       for (const h of practitioner.weeklyHours[day.weekday] ?? []) {
         const start = wallToInstant(day, h.start, zone);
         const end = wallToInstant(day, h.end, zone);
@@ -104,8 +107,7 @@ export function computeSlots(query: SlotQuery): Day[] {
     const windows = subtract(merge(working), merge(practitioner.absences));
     const busy = merge(practitioner.busy);
     const byDate = new Map<string, number[]>();
-    for (const date of dates) {
-      const day = localDay(date, zone);
+    for (const day of days) {
       const starts: number[] = [];
       let w = 0;
       let b = 0;
@@ -123,7 +125,7 @@ export function computeSlots(query: SlotQuery): Day[] {
         if (b < busy.length && busy[b]!.from < occupiedUntil) continue;
         starts.push(start);
       }
-      byDate.set(date, starts);
+      byDate.set(day.date, starts);
     }
     return { practitioner, byDate, busy };
   });
@@ -136,26 +138,47 @@ export function computeSlots(query: SlotQuery): Day[] {
         slots: byDate.get(date)!.map((start) => ({ start, end: start + duration, practitionerId: practitioner.id })),
       };
     }
-    const candidates = new Map<number, string[]>();
-    for (const { practitioner, byDate } of perPractitioner) {
-      for (const start of byDate.get(date)!) {
-        const list = candidates.get(start);
-        if (list) list.push(practitioner.id);
-        else candidates.set(start, [practitioner.id]);
-      }
-    }
     const day = localDay(date, zone);
     const load = new Map(perPractitioner.map((p) => [p.practitioner.id, blockedMinutes(p.busy, day.start, day.end)]));
-    const starts = [...candidates.keys()].sort((a, b) => a - b);
-    return {
-      date,
-      slots: starts.map((start) => ({
-        start,
-        end: start + duration,
-        practitionerId: pickFairly(candidates.get(start)!, start, rules.granularityMinutes, load),
-      })),
-    };
+    return { date, slots: mergeStarts(perPractitioner, date, duration, rules.granularityMinutes, load) };
   });
+}
+
+/**
+ * The starts of several practitioners (each list ascending, the practitioners in id order) as one
+ * ascending list, each start once, taken by whom pickFairly picks among those free then.
+ */
+function mergeStarts(
+  perPractitioner: readonly { practitioner: PractitionerSchedule; byDate: Map<string, number[]> }[],
+  date: string,
+  duration: number,
+  granularityMinutes: number,
+  load: ReadonlyMap<string, number>,
+): Slot[] {
+  const lists = perPractitioner.map((p) => p.byDate.get(date)!);
+  const heads = lists.map(() => 0);
+  const candidates: string[] = [];
+  const slots: Slot[] = [];
+  for (;;) {
+    let start = Infinity;
+    for (let i = 0; i < lists.length; i++) {
+      const head = lists[i]![heads[i]!];
+      if (head !== undefined && head < start) start = head;
+    }
+    if (start === Infinity) return slots;
+    candidates.length = 0;
+    for (let i = 0; i < lists.length; i++) {
+      if (lists[i]![heads[i]!] === start) {
+        candidates.push(perPractitioner[i]!.practitioner.id);
+        heads[i] = heads[i]! + 1;
+      }
+    }
+    slots.push({
+      start,
+      end: start + duration,
+      practitionerId: pickFairly(candidates, start, granularityMinutes, load),
+    });
+  }
 }
 
 /**
@@ -170,11 +193,25 @@ export function pickFairly(
   load: ReadonlyMap<string, number>,
 ): string {
   if (practitionerIds.length === 1) return practitionerIds[0]!;
+  // computeSlots lists candidates in id order already; sorting runs for every slot of 'any' otherwise.
+  const inIdOrder = isSorted(practitionerIds) ? practitionerIds : [...practitionerIds].sort();
   let least = Infinity;
-  for (const id of practitionerIds) least = Math.min(least, load.get(id) ?? 0);
-  const tied = practitionerIds.filter((id) => (load.get(id) ?? 0) === least).sort();
-  const turn = Math.floor(start / (granularityMinutes * MINUTE));
-  return tied[turn % tied.length]!;
+  let tied = 0;
+  for (const id of inIdOrder) {
+    const minutes = load.get(id) ?? 0;
+    if (minutes < least) [least, tied] = [minutes, 1];
+    else if (minutes === least) tied++;
+  }
+  let turn = Math.floor(start / (granularityMinutes * MINUTE)) % tied;
+  for (const id of inIdOrder) {
+    if ((load.get(id) ?? 0) === least && turn-- === 0) return id;
+  }
+  throw new Error('unreachable: one of the tied practitioners is picked');
+}
+
+function isSorted(ids: readonly string[]): boolean {
+  for (let i = 1; i < ids.length; i++) if (ids[i - 1]! > ids[i]!) return false;
+  return true;
 }
 
 /** Sorted, non-overlapping, non-touching intervals covering the same instants. */
@@ -207,9 +244,20 @@ export function subtract(base: readonly Interval[], holes: readonly Interval[]):
 
 function blockedMinutes(busy: readonly Interval[], from: number, until: number): number {
   let total = 0;
-  for (const interval of busy) {
-    const overlap = Math.min(interval.until, until) - Math.max(interval.from, from);
-    if (overlap > 0) total += overlap;
+  // Merged and sorted: start at the first interval that ends after `from`.
+  for (let i = firstEndingAfter(busy, from); i < busy.length && busy[i]!.from < until; i++) {
+    total += Math.min(busy[i]!.until, until) - Math.max(busy[i]!.from, from);
   }
   return total / MINUTE;
+}
+
+function firstEndingAfter(sorted: readonly Interval[], instant: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]!.until <= instant) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

@@ -6,6 +6,7 @@ import { gzip as gzipCallback } from 'node:zlib';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { Config } from '../config.js';
+import type { DateRange, SharedAnswers } from '../domain/shared-answers.js';
 import { parseInput } from './validate.js';
 
 const gzip = promisify(gzipCallback);
@@ -22,28 +23,31 @@ const catalogueQuery = z.object({ visitKind: visitKindSchema.optional() });
  * Patient-facing read API (F1–F5): the practice, its catalogue, and free slots. Each is one RPC to
  * availability. Identical questions share one call; its serialized (and gzipped) answer is reused
  * for AVAILABILITY_CACHE_TTL_MS and then served a little longer while its successor loads.
- * Availability itself caches until its busy index changes, so this only bounds how long a slot
- * just taken can still be shown (ADR 12).
+ * Availability itself caches until its busy index changes; slot lists of days on which a booking
+ * has just taken time are dropped as soon as its occupancy notice arrives (ADR 13), and otherwise
+ * the TTL bounds how long a slot just taken can still be shown (ADR 12).
  */
 export function availabilityRoutes(
   broker: Broker,
-  config: Pick<Config, 'RPC_TIMEOUT_MS' | 'AVAILABILITY_CACHE_TTL_MS'>,
+  config: Pick<Config, 'RPC_TIMEOUT_MS'>,
+  answers: SharedAnswers,
 ): Router {
   const router = Router();
-  const answers = new SharedAnswers(config.AVAILABILITY_CACHE_TTL_MS);
   const ask = async <N extends CommandName>(
     req: Request,
     res: Response,
     name: N,
     request: CommandRequest<N>,
     cacheControl: string,
+    days?: DateRange,
   ) => {
-    const answer = await answers.get(`${name} ${JSON.stringify(request)}`, async () => {
+    const load = async () => {
       const body = Buffer.from(JSON.stringify(await broker.call(name, request, { timeoutMs: config.RPC_TIMEOUT_MS })));
       // Computed once per answer, not on every response that reuses it: slot lists run to 100 kB
       // of JSON and shrink tenfold and more.
       return { body, gzipped: await gzip(body), etag: `W/"${createHash('sha1').update(body).digest('base64url')}"` };
-    });
+    };
+    const answer = await answers.get(`${name} ${JSON.stringify(request)}`, load, days);
     res.status(200).set({ 'cache-control': cacheControl, etag: answer.etag, vary: 'Accept-Encoding' });
     res.type('application/json');
     if (req.fresh) {
@@ -72,81 +76,9 @@ export function availabilityRoutes(
       'availability.listSlots',
       { appointmentTypeId: query.appointmentType, practitionerId: query.practitioner, from: query.from, to: query.to },
       'no-cache',
+      { from: query.from, to: query.to },
     );
   });
 
   return router;
-}
-
-interface Answer {
-  body: Buffer;
-  gzipped: Buffer;
-  etag: string;
-}
-
-interface Entry {
-  /** The answer being loaded, or the last one loaded. */
-  answer: Promise<Answer>;
-  /** Until then the answer is reused as it is. */
-  freshUntil: number;
-  /** Until then an older answer is still served while a newer one loads (no stall for everyone at once). */
-  staleUntil: number;
-  refreshing: boolean;
-}
-
-/** How much longer than its TTL an answer may be served while its successor loads. */
-const STALE_GRACE_MS = 1000;
-
-/**
- * Per key: single flight (concurrent identical questions share one load), reuse for `ttlMs`, and
- * stale-while-revalidate — once the TTL has passed, the first request starts a reload and everyone
- * gets the previous answer until it is in, for at most STALE_GRACE_MS more. Failures are never kept.
- */
-class SharedAnswers {
-  private readonly entries = new Map<string, Entry>();
-
-  constructor(private readonly ttlMs: number) {}
-
-  get(key: string, load: () => Promise<Answer>): Promise<Answer> {
-    const now = Date.now();
-    const entry = this.entries.get(key);
-    if (entry && now < entry.freshUntil) return entry.answer;
-    if (entry && now < entry.staleUntil) {
-      if (!entry.refreshing) {
-        entry.refreshing = true;
-        load().then(
-          (answer) => this.store(key, Promise.resolve(answer)),
-          () => this.entries.delete(key),
-        );
-      }
-      return entry.answer;
-    }
-    if (this.entries.size > 5000) this.entries.clear();
-    const answer = load();
-    const loading: Entry = { answer, freshUntil: Infinity, staleUntil: Infinity, refreshing: true };
-    this.entries.set(key, loading);
-    answer.then(
-      () => {
-        if (this.entries.get(key) === loading) this.store(key, answer);
-      },
-      () => {
-        if (this.entries.get(key) === loading) this.entries.delete(key);
-      },
-    );
-    return answer;
-  }
-
-  private store(key: string, answer: Promise<Answer>): void {
-    if (this.ttlMs <= 0) {
-      this.entries.delete(key);
-      return;
-    }
-    const now = Date.now();
-    this.entries.set(key, {
-      answer,
-      freshUntil: now + this.ttlMs,
-      staleUntil: now + this.ttlMs + STALE_GRACE_MS,
-      refreshing: false,
-    });
-  }
 }
