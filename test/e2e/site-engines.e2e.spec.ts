@@ -2,14 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createPool } from '@otk/db';
 import { waitFor } from '@otk/test-kit';
 import { expect } from 'chai';
-import { seedDemoPracticeSettings } from '../../services/notification/scripts/demo-practice-settings.seed.js';
-import { type SiteServer, startSiteServer } from '../../scripts/dev/site-server.js';
-import { buildSiteIfStale, distDir, seriousAxeViolationsExpression } from '../support/browser.js';
-import { startDemoStack } from '../support/demo-stack.js';
-import { linkIn, mailTo } from '../support/site-mail.js';
+import type { SiteServer } from '../../scripts/dev/site-server.js';
+import { seriousAxeViolationsExpression } from '../support/browser.js';
+import { linkIn, mailTo, startSiteAndStack } from '../support/booking-site.js';
 import {
   type Engine,
   type EngineName,
@@ -61,27 +58,13 @@ describe('booking site: book, confirm, change and cancel in Chromium, Firefox an
   this.timeout(600000);
   let stack: Stack;
   let site: SiteServer;
-  let gatewayUrl = 'http://127.0.0.1:9';
   const engines = new Map<EngineName, Engine>();
   /** Viewport screenshots of the phone flow, per engine and step. */
   const phoneShots = new Map<string, Buffer>();
 
   before(async () => {
     mkdirSync(artifacts, { recursive: true });
-    buildSiteIfStale();
-    site = await startSiteServer({ root: distDir, gatewayUrl: () => gatewayUrl });
-    // Each run books the first time of a day: the gateway must not serve a list from before the
-    // previous run's booking.
-    stack = await startDemoStack({ env: { AVAILABILITY_CACHE_TTL_MS: '0' } });
-    gatewayUrl = stack.gatewayUrl;
-    const pool = createPool({ connectionString: stack.env.DATABASE_URL!, applicationName: 'test' });
-    try {
-      await seedDemoPracticeSettings(pool);
-      // The links in the messages lead to this test's site.
-      await pool.query('UPDATE notification.practice_settings SET site_url = $1', [site.url]);
-    } finally {
-      await pool.end();
-    }
+    ({ site, stack } = await startSiteAndStack());
   });
 
   after(async () => {
@@ -269,7 +252,7 @@ describe('booking site: book, confirm, change and cancel in Chromium, Firefox an
         const cancelled = await fetch(`${stack.gatewayUrl}/api/v1/bookings/manage?token=${token}`);
         expect(((await cancelled.json()) as { status: string }).status).to.equal('cancelled');
       } finally {
-        const problems = [...page.problems];
+        const problems = await page.problems();
         await page.close();
         expect(problems, `errors in the page (${run})`).to.deep.equal([]);
       }

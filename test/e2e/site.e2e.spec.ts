@@ -6,12 +6,10 @@ import { createPool } from '@otk/db';
 import { waitFor } from '@otk/test-kit';
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { seedDemoPracticeSettings } from '../../services/notification/scripts/demo-practice-settings.seed.js';
 import { jsBudgetBytes, measureJs } from '../../site/build/js-size.js';
-import { type SiteServer, startSiteServer } from '../../scripts/dev/site-server.js';
-import { buildSiteIfStale, distDir, launchChromium, seriousAxeViolations } from '../support/browser.js';
-import { startDemoStack } from '../support/demo-stack.js';
-import { linkIn, mailTo } from '../support/site-mail.js';
+import type { SiteServer } from '../../scripts/dev/site-server.js';
+import { distDir, launchChromium, seriousAxeViolations } from '../support/browser.js';
+import { linkIn, mailTo, startSiteAndStack } from '../support/booking-site.js';
 import { postJson } from '../support/factories.js';
 import type { Stack } from '../support/stack.js';
 
@@ -26,27 +24,10 @@ describe('booking site in Chromium: the desktop flow in English and what goes wr
   let stack: Stack;
   let site: SiteServer;
   let browser: Browser;
-  let gatewayUrl = 'http://127.0.0.1:9';
 
   before(async () => {
     mkdirSync(artifacts, { recursive: true });
-    buildSiteIfStale();
-    site = await startSiteServer({ root: distDir, gatewayUrl: () => gatewayUrl });
-    // Each test books the first time of a day: the gateway must not serve a list from before the
-    // previous test's booking (its short answer cache is measured in the benchmark, not here).
-    [stack, browser] = await Promise.all([
-      startDemoStack({ env: { AVAILABILITY_CACHE_TTL_MS: '0' } }),
-      launchChromium(),
-    ]);
-    gatewayUrl = stack.gatewayUrl;
-    const pool = createPool({ connectionString: stack.env.DATABASE_URL!, applicationName: 'test' });
-    try {
-      await seedDemoPracticeSettings(pool);
-      // The links in the messages lead to this test's site.
-      await pool.query('UPDATE notification.practice_settings SET site_url = $1', [site.url]);
-    } finally {
-      await pool.end();
-    }
+    [{ site, stack }, browser] = await Promise.all([startSiteAndStack(), launchChromium()]);
   });
 
   let pageProblems: string[] = [];

@@ -23,8 +23,8 @@ export interface EnginePage {
   resize(viewport: Viewport): Promise<void>;
   /** PNG of what the viewport shows. */
   screenshot(): Promise<Buffer>;
-  /** Script errors and console errors the engine reported (empty where it cannot report them). */
-  readonly problems: string[];
+  /** Script errors (and, where the engine reports them, console errors) of the pages shown so far. */
+  problems(): Promise<string[]>;
   close(): Promise<void>;
 }
 

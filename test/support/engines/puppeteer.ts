@@ -44,7 +44,7 @@ async function openPage(browser: Browser, viewport: Viewport): Promise<EnginePag
       problems.push(message.text());
   });
   return {
-    problems,
+    problems: async () => problems,
     goto: async (url) => {
       await page.goto(url);
     },

@@ -84,10 +84,18 @@ async function openPage(server: string, viewport: Viewport): Promise<EnginePage>
     await driver.wait(until.elementIsVisible(found), timeoutMs, `${selector} is not visible`);
     return found;
   };
+  // WebKitWebDriver reports no script errors through classic WebDriver: the page collects them
+  // itself from the moment it has loaded (errors while loading go unseen here).
+  const problems: string[] = [];
+  const collected = async () =>
+    ((await driver.executeScript('return window.testPageProblems ?? []').catch(() => [])) as string[]) ?? [];
   const page: EnginePage = {
-    // WebKitWebDriver reports no script errors through classic WebDriver.
-    problems: [],
-    goto: (url) => driver.get(url),
+    problems: async () => [...problems, ...(await collected())],
+    goto: async (url) => {
+      problems.push(...(await collected()));
+      await driver.get(url);
+      await driver.executeScript(collectProblems);
+    },
     url: () => driver.getCurrentUrl(),
     evaluate: <T>(expression: string) => driver.executeScript(`return (${expression});`) as Promise<T>,
     click: async (selector) => {
@@ -118,6 +126,12 @@ async function openPage(server: string, viewport: Viewport): Promise<EnginePage>
   await page.resize(viewport);
   return page;
 }
+
+const collectProblems = `
+  window.testPageProblems = [];
+  window.addEventListener('error', (event) => window.testPageProblems.push(String(event.message)));
+  window.addEventListener('unhandledrejection', (event) => window.testPageProblems.push(String(event.reason)));
+`;
 
 /** WebDriver sizes the window; the window's frame is added so the viewport gets the size asked for. */
 async function resize(driver: WebDriver, viewport: Viewport): Promise<void> {
