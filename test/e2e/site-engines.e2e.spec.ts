@@ -120,7 +120,9 @@ describe('booking site: book, confirm, change and cancel in Chromium, Firefox an
   /** Screenshot per engine, screen and step; axe-core finds nothing serious; nothing wider than the screen. */
   async function check(page: EnginePage, run: string, step: string, viewport: Viewport): Promise<void> {
     // From the top, so the pictures of the engines compare.
-    await page.evaluate('window.scrollTo(0, 0)');
+    await page.evaluate(
+      '(async () => { window.scrollTo(0, 0); await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))); })()',
+    );
     const shot = await page.screenshot();
     writeFileSync(join(artifacts, `${run}-${step}.png`), shot);
     if (run.endsWith('phone-360')) phoneShots.set(`${run.split('-')[0]}-${step}`, shot);
