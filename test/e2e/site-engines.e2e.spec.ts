@@ -6,7 +6,7 @@ import { waitFor } from '@otk/test-kit';
 import { expect } from 'chai';
 import type { SiteServer } from '../../scripts/dev/site-server.js';
 import { seriousAxeViolationsExpression } from '../support/browser.js';
-import { linkIn, mailTo, startSiteAndStack } from '../support/booking-site.js';
+import { linkIn, mailTo, startSiteAndStack, testPatient, testPhone } from '../support/booking-site.js';
 import {
   type Engine,
   type EngineName,
@@ -190,11 +190,8 @@ describe('booking site: book, confirm, change and cancel in Chromium, Firefox an
         await page.fill('#email', 'anna@');
         await page.click('#firstName');
         await textShown(page, '#email-error', 'gültige E-Mail-Adresse');
-        await page.fill('#firstName', 'Anna');
-        await page.fill('#lastName', 'Beispiel');
-        await page.fill('#birthDate', '1985-04-12');
-        await page.fill('#email', email);
-        await page.fill('#phone', '079 123 45 67');
+        for (const [field, value] of Object.entries({ ...testPatient, email, phone: testPhone }))
+          await page.fill(`#${field}`, value);
         await step('6-patient');
         await clickText(page, 'button', /^Weiter/);
         await expectStep(page, 'Anfrage prüfen und senden');

@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { jsBudgetBytes, measureJs } from '../../site/build/js-size.js';
 import type { SiteServer } from '../../scripts/dev/site-server.js';
 import { distDir, launchChromium, seriousAxeViolations } from '../support/browser.js';
-import { linkIn, mailTo, startSiteAndStack } from '../support/booking-site.js';
+import { linkIn, mailTo, startSiteAndStack, testPatient, testPhone } from '../support/booking-site.js';
 import { postJson } from '../support/factories.js';
 import type { Stack } from '../support/stack.js';
 
@@ -141,11 +141,8 @@ describe('booking site in Chromium: the desktop flow in English and what goes wr
     await page.fill('#email', 'anna@');
     await page.locator('#email').blur();
     await page.locator('#email-error', { hasText: 'gültige E-Mail-Adresse' }).waitFor();
-    await page.fill('#firstName', 'Anna');
-    await page.fill('#lastName', 'Beispiel');
-    await page.fill('#birthDate', '1985-04-12');
-    await page.fill('#email', email);
-    await page.fill('#phone', '079 123 45 67');
+    for (const [field, value] of Object.entries({ ...testPatient, email, phone: testPhone }))
+      await page.fill(`#${field}`, value);
     await shot('6-patient');
     await page.getByRole('button', { name: /Weiter/ }).click();
     await expectStep(page, 'Anfrage prüfen und senden');

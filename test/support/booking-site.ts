@@ -36,6 +36,10 @@ export async function startSiteAndStack(): Promise<{ site: SiteServer; stack: St
   }
 }
 
+/** The fake patient the browser tests book for, field by field of the patient form (plus an e-mail address). */
+export const testPatient = { firstName: 'Anna', lastName: 'Beispiel', birthDate: '1985-04-12' };
+export const testPhone = '079 123 45 67';
+
 /** The first e-mail the stack's SMTP server received for `address` whose text matches `pattern`. */
 export const mailTo = (stack: Stack, address: string, pattern: RegExp) =>
   waitFor(
