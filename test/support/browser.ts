@@ -3,7 +3,6 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AxeResults } from 'axe-core';
 import { type Browser, type Page, chromium } from 'playwright-core';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -34,33 +33,41 @@ export function buildSiteIfStale(): void {
   execFileSync('npm', ['run', 'build', '-w', 'site'], { cwd: root, stdio: 'pipe' });
 }
 
-/** Debian's Chromium; without the background-networking flags it tries to reach Google and stalls. */
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Debian's Chromium runs headless; without the background-networking flags it tries to reach Google and stalls. */
+export const quietChromiumFlags = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 export function launchChromium(): Promise<Browser> {
   // Playwright gives every launch a fresh temporary profile (user-data-dir) of its own.
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  return chromium.launch({ executablePath: chromiumPath, args: ['--headless', ...quietChromiumFlags] });
 }
 
-/** An axe-core scan of the page: its serious and critical violations, one line each. */
-export async function seriousAxeViolations(page: Page): Promise<string[]> {
-  // Evaluated through the debugging protocol, so the site's content security policy (own scripts
-  // only) stays in force for everything else.
-  if (!(await page.evaluate("'axe' in window"))) await page.evaluate(axeScript);
-  const results = (await page.evaluate(
-    "axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] })",
-  )) as AxeResults;
+/**
+ * An expression that runs an axe-core scan of the page and gives its serious and critical
+ * violations, one line each. Evaluated through the driver, so the site's content security policy
+ * (own scripts only) stays in force for everything else.
+ */
+export const seriousAxeViolationsExpression = `(async () => {
+  if (!('axe' in window)) { ${axeScript}
+  }
+  const results = await axe.run(document, {
+    runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'],
+  });
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+    .map((v) => v.id + ': ' + v.help + ' (' + v.nodes.map((n) => n.target.join(' ')).join(', ') + ')');
+})()`;
+
+/** An axe-core scan of the page: its serious and critical violations, one line each. */
+export function seriousAxeViolations(page: Page): Promise<string[]> {
+  return page.evaluate(seriousAxeViolationsExpression) as Promise<string[]>;
 }

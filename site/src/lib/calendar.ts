@@ -49,8 +49,16 @@ export function monthGrid(m: Month): (string | null)[][] {
 
 /** Today's date in the given IANA time zone, e.g. the practice's. */
 export function todayIn(timeZone: string, now: Date = new Date()): string {
-  // en-CA formats as yyyy-MM-dd.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  // From the parts, not from a locale's pattern: en-CA gives yyyy-MM-dd in one ICU version and
+  // MM/dd/yyyy in another (WebKitGTK with Debian's ICU 72), which made the calendar's dates invalid.
+  const parts = new Intl.DateTimeFormat('en', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(now);
+  const part = (type: 'year' | 'month' | 'day') => parts.find((p) => p.type === type)!.value;
+  return `${part('year')}-${part('month')}-${part('day')}`;
 }
 
 /** A date at noon UTC, so formatting it in any zone shows the same calendar day. */
