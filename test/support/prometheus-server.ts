@@ -33,6 +33,8 @@ export interface PrometheusServer {
     seconds: number,
     stepSeconds: number,
   ): Promise<{ labels: Record<string, string>; values: [number, string][] }[]>;
+  /** Whether a scrape declared the metric (`# TYPE`), even if it has no series yet. */
+  declared(metric: string): Promise<boolean>;
   /** Parses a query into its syntax tree, as Prometheus' own parser sees it. */
   parse(expr: string): Promise<PromqlNode>;
   stop(): Promise<void>;
@@ -124,6 +126,11 @@ export async function startPrometheus(options: {
         { query: expr, start: String(end - seconds), end: String(end), step: String(stepSeconds) },
       );
       return data.result.map((r) => ({ labels: r.metric, values: r.values }));
+    },
+    async declared(metric) {
+      const response = await fetch(`${url}/api/v1/metadata?metric=${encodeURIComponent(metric)}`);
+      const answer = (await response.json()) as ApiAnswer<Record<string, unknown[]>>;
+      return (answer.data[metric]?.length ?? 0) > 0;
     },
     parse: (expr) => api<PromqlNode>('parse_query', { query: expr }),
     stop,

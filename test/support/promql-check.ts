@@ -42,7 +42,8 @@ const selectorText = (matchers: Selector['matchers']) =>
 
 /**
  * Checks one expression with Prometheus itself: parsed by its parser, every metric it selects must
- * have series, every label a selector matches on or an aggregation groups by must be on the
+ * be exposed by a service (declared by a scrape; a labelled counter that never counted has no
+ * series yet), every label a selector matches on or an aggregation groups by must be on the
  * selected metric's series, and the whole expression is evaluated for the number of series it
  * returns. Metrics matching `notScraped` (an exporter's that does not run here) are listed apart.
  */
@@ -75,7 +76,8 @@ export async function checkExpression(
       continue;
     }
     if ((await count(selectorText([{ name: '__name__', type: '=', value: name }]))) === 0) {
-      report.problems.push(`metric ${name} has no series`);
+      // A labelled counter that never counted (no failure yet) is declared but has no series.
+      if (!(await prometheus.declared(name))) report.problems.push(`metric ${name} is not exposed by any service`);
       continue;
     }
     scraped.add(name);
