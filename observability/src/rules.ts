@@ -28,10 +28,11 @@ export interface RuleGroup {
 
 const runbookUrl = (alert: string) => `${defaultRunbookBaseUrl}${alert}.md`;
 
+/** Errors over all events; 0, not missing, while nothing failed (no error series exists then). */
 function sloRecordingRules(level: ServiceLevel): RecordingRule[] {
   return windows.map((window) => ({
     record: errorRatioRecord(window),
-    expr: `${level.errors.replaceAll('$window', window)}\n/\n${level.total.replaceAll('$window', window)}`,
+    expr: `(${level.errors.replaceAll('$window', window)}\nor\n${level.total.replaceAll('$window', window)} * 0)\n/\n${level.total.replaceAll('$window', window)}`,
     labels: { slo: level.id },
   }));
 }

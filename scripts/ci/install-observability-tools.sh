@@ -2,9 +2,11 @@
 # Installs the tools the alert-rule checks need, into the same cache outside the repository as
 # install-k8s-tools.sh (OTK_TOOLS_CACHE, default ~/.cache/otk/tools), building only what is missing
 # or out of date:
-#   bin/promtool  (Prometheus' rule checker and rule unit-test runner)
-# from the Go module proxy. About 6 minutes on two cores with an empty Go build cache, a second
-# once it is there. Prints where the tools are.
+#   bin/promtool    (Prometheus' rule checker and rule unit-test runner)
+#   bin/prometheus  (the Prometheus server the end-to-end metrics test scrapes the services into;
+#                    static targets only, built without the cloud service discoveries)
+# from the Go module proxy, both from the same module and version. About 8 minutes on two cores
+# with an empty Go build cache, a second once it is there. Prints where the tools are.
 set -euo pipefail
 
 cache="${OTK_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/otk/tools}"
@@ -27,6 +29,17 @@ promtool() {
   done_ promtool "$PROMETHEUS_VERSION"
 }
 
+prometheus() {
+  fresh prometheus "$PROMETHEUS_VERSION" && return 0
+  say "building prometheus $PROMETHEUS_VERSION"
+  # The tests give it static targets: without the cloud service discoveries it builds in minutes.
+  GOBIN="$cache/prometheus" go install -tags remove_all_sd -ldflags "-s -w" \
+    "github.com/prometheus/prometheus/cmd/prometheus@$PROMETHEUS_VERSION"
+  ln -sf "$cache/prometheus/prometheus" "$bin/prometheus"
+  done_ prometheus "$PROMETHEUS_VERSION"
+}
+
 command -v go >/dev/null || { say "Go is needed to build the tools: install Go 1.24 or newer"; exit 1; }
 promtool
+prometheus
 say "tools in $bin"

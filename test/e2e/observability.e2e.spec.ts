@@ -1,36 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { createPool } from '@otk/db';
 import { waitFor } from '@otk/test-kit';
 import { expect } from 'chai';
 import type pg from 'pg';
 import { panelQueries, renderDashboards } from '../../observability/src/dashboards.js';
+import { rulesFile } from '../../observability/src/render-rules.js';
 import { ruleGroups } from '../../observability/src/rules.js';
+import { launchChromium } from '../support/browser.js';
+import { type PanelData, dashboardPage, legendOf, panelsOf } from '../support/dashboard-page.js';
 import { startDemoStack } from '../support/demo-stack.js';
 import { aHoldRequest, getJson, offeredSlots, postJson } from '../support/factories.js';
-import {
-  type Recorded,
-  type Scrape,
-  type SelectorReport,
-  checkExpression,
-  parseExposition,
-} from '../support/scraped-metrics.js';
-import type { Stack } from '../support/stack.js';
+import { repositoryRoot, tool } from '../support/k8s-tools.js';
+import type { ReceivedSpan } from '../support/otlp-receiver.js';
+import { type PrometheusServer, startPrometheus } from '../support/prometheus-server.js';
+import { type ExpressionReport, checkExpression } from '../support/promql-check.js';
+import { type Stack, serviceNames } from '../support/stack.js';
+
+/** Metrics of RabbitMQ's Prometheus plugin and of postgres_exporter: no such exporter runs in this test. */
+const exporterMetric = /^(rabbitmq|pg)_/;
+
+/** Grafana's variables as a dashboard of the one practice of this test fills them in. */
+const fill = (expr: string) =>
+  expr.replaceAll('$__rate_interval', '5m').replaceAll('$__range', '1h').replaceAll('$practice', 'e2e');
 
 /**
- * Every panel and alert expression against what the services really expose after a booking
- * funnel: each metric it names must be registered, each label it selects or groups by must be on
- * the metric's series, and each dashboard panel must select series. The selectors are matched
- * against the scraped samples; the PromQL functions around them are not evaluated (no
- * Prometheus server runs here). RabbitMQ's and postgres_exporter's metrics are not scraped.
+ * The whole product after a booking funnel, scraped by a real Prometheus server every second with
+ * the chart's rules loaded: every dashboard panel query and every rule expression is parsed and
+ * evaluated by Prometheus, and one booking's trace and log lines are followed through all five
+ * services.
  */
-describe('metrics after a booking funnel: every dashboard panel and alert expression finds its series', function () {
+describe('observability of a booking funnel on the real stack, scraped by Prometheus', function () {
   this.timeout(300000);
   let stack: Stack;
   let pool: pg.Pool;
-  let scrape: Scrape;
+  let prometheus: PrometheusServer;
+  /** The trace the first hold request of the funnel started, and the caller's span id it names. */
+  const traceId = randomBytes(16).toString('hex');
+  const callerSpanId = randomBytes(8).toString('hex');
+  let tracedBookingId: string;
+  let funnelStarted: number;
 
   before(async () => {
-    stack = await startDemoStack({ env: { HOLD_EXPIRY_SWEEP_INTERVAL_MS: '2000' } });
+    const binary = tool('prometheus');
+    stack = await startDemoStack({ env: { HOLD_EXPIRY_SWEEP_INTERVAL_MS: '2000', LOG_LEVEL: 'debug' } });
     pool = createPool({ connectionString: stack.env.DATABASE_URL!, applicationName: 'test' });
+    prometheus = await startPrometheus({
+      binary,
+      targets: serviceNames.map((name) => new URL(stack.services[name].managementUrl).host),
+      labels: { practice: 'e2e' },
+      ruleFiles: [join(repositoryRoot, rulesFile)],
+    });
+
+    funnelStarted = Date.now();
     const api = (path: string) => `${stack.gatewayUrl}/api/v1${path}`;
     const slots = await offeredSlots(stack.gatewayUrl, { appointmentType: 'checkup', practitioner: 'dr-muster' });
     const later = slots.filter((s) => Date.parse(s.start) > Date.now() + 2 * 86400_000);
@@ -42,12 +65,14 @@ describe('metrics after a booking funnel: every dashboard panel and alert expres
       );
       return rows[0]!.token;
     };
-    const hold = async (index: number) => {
-      const answer = await postJson(api('/holds'), aHoldRequest(later[index]!));
+    const hold = async (index: number, headers: Record<string, string> = {}) => {
+      const answer = await postJson(api('/holds'), aHoldRequest(later[index]!), headers);
       expect(answer.status).to.equal(201);
       return String(answer.body.bookingId);
     };
-    // The funnel: one confirmed, one withdrawn, one expired by its delayed message.
+    // One hold that stays held, in a trace of the caller's; then the funnel: one confirmed, one
+    // withdrawn, one expired by its delayed message.
+    tracedBookingId = await hold(3, { traceparent: `00-${traceId}-${callerSpanId}-01` });
     const confirmed = await hold(0);
     expect((await postJson(api('/bookings/confirm'), { token: await tokenOf(confirmed) })).status).to.equal(200);
     const withdrawn = await hold(1);
@@ -56,80 +81,177 @@ describe('metrics after a booking funnel: every dashboard panel and alert expres
     await hold(2);
     await getJson(api('/bookings/manage?token=not-a-token'));
 
-    const scrapeAll = async () =>
-      parseExposition(
-        (
-          await Promise.all(
-            Object.values(stack.services).map(async (s) => (await fetch(`${s.managementUrl}/metrics`)).text()),
-          )
-        ).join('\n'),
-        { practice: 'e2e' },
-      );
-    // Until the expiry, the e-mails and the practice-system sync have all happened.
-    scrape = await waitFor(
-      async () => {
-        const current = await scrapeAll();
-        const has = (name: string, labels: Record<string, string> = {}) =>
-          current.samples.some(
-            (s) => s.name === name && s.value > 0 && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
-          );
-        return has('hold_expiry_lag_seconds_count', { trigger: 'message' }) &&
-          has('notification_handoff_seconds_count', { kind: 'provisional-request' }) &&
-          has('pixelmedics_sync_delay_seconds_count') &&
-          has('messaging_event_lag_seconds_count', { queue: 'availability.events' })
-          ? current
-          : undefined;
-      },
-      { timeoutMs: 60000, intervalMs: 500, what: 'the funnel to reach every service' },
+    // Until Prometheus has scraped the expiry, the e-mails, the practice-system sync and the
+    // consumers' lag, and has evaluated the service-level rules over them.
+    const present = async (expr: string) => (await prometheus.query(expr)).length > 0;
+    await waitFor(
+      async () =>
+        (await present('hold_expiry_lag_seconds_count{practice="e2e",trigger="message"} > 0')) &&
+        (await present('notification_handoff_seconds_count{practice="e2e",kind="provisional-request"} > 0')) &&
+        (await present('pixelmedics_sync_delay_seconds_count{practice="e2e"} > 0')) &&
+        (await present('messaging_event_lag_seconds_count{practice="e2e",queue="availability.events"} > 0')) &&
+        (await present('count(up{practice="e2e"} == 1) == 5')) &&
+        (await present('practice:slo_error_ratio:rate5m'))
+          ? true
+          : undefined,
+      { timeoutMs: 60000, intervalMs: 500, what: 'Prometheus to scrape the funnel from every service' },
     );
   });
 
   after(async () => {
+    await prometheus?.stop();
     await pool?.end();
     await stack?.stop();
   });
 
-  const recorded = new Map<string, Recorded[]>();
-  for (const rule of ruleGroups().flatMap((g) => g.rules))
-    if ('record' in rule) recorded.set(rule.record, [...(recorded.get(rule.record) ?? []), rule]);
-  const fill = (expr: string) =>
-    expr.replaceAll('$__rate_interval', '5m').replaceAll('$__range', '3h').replaceAll('$practice', 'e2e');
-  const table = (rows: { name: string; report: SelectorReport }[]) =>
-    rows.map(({ name, report }) => `${String(report.series).padStart(5)}  ${name}`).join('\n');
+  const table = (heading: string, rows: { name: string; report: ExpressionReport }[]) =>
+    `\n      series  ${heading}\n${rows
+      .map(({ name, report }) =>
+        report.notScraped.length > 0 && report.series === 0 && report.problems.length === 0
+          ? `   n/a  ${name}  (exporter metrics: ${report.notScraped.join(', ')})`
+          : `${String(report.series).padStart(6)}  ${name}`,
+      )
+      .join('\n')}\n`;
 
-  it('when each dashboard panel is matched against the scrape, then every one selects series and names only existing metrics and labels', () => {
-    const rows: { name: string; report: SelectorReport }[] = [];
-    for (const [uid, model] of renderDashboards()) {
-      if (uid === 'otk-infrastructure') continue;
+  it('when Prometheus evaluates each dashboard panel query, then every one returns series and names only metrics and labels that exist', async () => {
+    const rows: { name: string; report: ExpressionReport }[] = [];
+    for (const [uid, model] of renderDashboards())
       for (const query of panelQueries(model))
         rows.push({
           name: `${uid} / ${query.panel} [${query.legend}]`,
-          report: checkExpression(fill(query.expr), scrape, recorded),
+          report: await checkExpression(prometheus, fill(query.expr), exporterMetric),
         });
-    }
-    process.stdout.write(`\n      series  dashboard panel\n${table(rows)}\n`);
+    process.stdout.write(table('dashboard panel', rows));
     const problems = rows.flatMap(({ name, report }) => [
       ...report.problems.map((p) => `${name}: ${p}`),
-      ...(report.series === 0 ? [`${name}: no series`] : []),
+      ...(report.series === 0 && report.notScraped.length === 0 ? [`${name}: no series`] : []),
     ]);
     expect(problems).to.deep.equal([]);
+    // Only the exporters' panels (the infrastructure dashboard) go unevaluated here.
+    for (const { name } of rows.filter((r) => r.report.notScraped.length > 0))
+      expect(name, 'a panel mixing exporter and service metrics').to.match(/^otk-infrastructure \//);
   });
 
-  it('when each rule expression is matched against the scrape, then it names only existing metrics and labels', () => {
-    const rows: { name: string; report: SelectorReport }[] = [];
-    for (const group of ruleGroups()) {
-      for (const rule of group.rules) {
-        const name =
-          'alert' in rule ? `${rule.alert} (${rule.labels.severity})` : `${rule.record}{slo="${rule.labels.slo}"}`;
-        rows.push({ name, report: checkExpression(rule.expr, scrape, recorded) });
-      }
-    }
-    process.stdout.write(
-      `\n      series  rule (series its selectors match; alerts stay quiet on a healthy stack)\n${table(rows)}\n`,
-    );
+  it('when Prometheus evaluates each rule expression, then it names only metrics and labels that exist, and the service levels have data', async () => {
+    const rows: { name: string; report: ExpressionReport }[] = [];
+    for (const group of ruleGroups())
+      for (const rule of group.rules)
+        rows.push({
+          name:
+            'alert' in rule ? `${rule.alert} (${rule.labels.severity})` : `${rule.record}{slo="${rule.labels.slo}"}`,
+          report: await checkExpression(prometheus, rule.expr, exporterMetric),
+        });
+    process.stdout.write(table('rule (an alert returns series only while it fires)', rows));
     expect(rows.flatMap(({ name, report }) => report.problems.map((p) => `${name}: ${p}`))).to.deep.equal([]);
-    // The service levels' inputs all have data after the funnel.
     for (const row of rows.filter((r) => r.name.startsWith('practice:slo_error_ratio:rate5m')))
       expect(row.report.series, row.name).to.be.greaterThan(0);
+    // A healthy stack after the funnel pages nobody.
+    const firing = await prometheus.query('ALERTS{alertstate="firing",severity="critical"}');
+    expect(firing.map((s) => s.labels.alertname)).to.deep.equal([]);
+  });
+
+  it('when a hold is placed, then its trace holds spans of all five services linked by parent, and its log lines carry the trace id', async () => {
+    const inTrace = () => stack.spans.filter((s) => s.traceId === traceId);
+    const linked = (spans: ReceivedSpan[]) => {
+      const ids = new Set(spans.map((s) => s.spanId));
+      return spans.every((s) => s.parentSpanId === callerSpanId || (s.parentSpanId && ids.has(s.parentSpanId)));
+    };
+    const spans = await waitFor(
+      () => {
+        const spans = inTrace();
+        const services = new Set(spans.map((s) => s.service));
+        return serviceNames.every((name) => services.has(name)) && linked(spans) ? spans : undefined;
+      },
+      { timeoutMs: 30000, intervalMs: 200, what: 'spans of all five services, each with its parent, in one trace' },
+    );
+    const byId = new Map(spans.map((s) => [s.spanId, s]));
+    const roots = spans.filter((s) => s.parentSpanId === callerSpanId);
+    expect(roots.map((s) => `${s.service} ${s.name}`)).to.deep.equal(['gateway POST /api/v1/holds']);
+    // Every span leads up, parent by parent, to the gateway's request.
+    for (const span of spans) {
+      let current: ReceivedSpan | undefined = span;
+      for (let depth = 0; current && current.parentSpanId !== callerSpanId && depth < 50; depth++)
+        current = byId.get(current.parentSpanId!);
+      expect(current, `${span.service} ${span.name}`).to.equal(roots[0]);
+    }
+    // Messaging spans as the semantic conventions name them: the relay's publish, each consumer's process.
+    const producer = spans.find((s) => s.kind === 4 && s.service === 'hold-manager');
+    expect(producer?.name).to.equal('publish booking.held');
+    expect(producer?.attributes['messaging.system']).to.equal('rabbitmq');
+    for (const service of ['notification', 'availability', 'pixelmedics-sync']) {
+      const consumer = spans.find((s) => s.kind === 5 && s.service === service);
+      expect(consumer?.name, service).to.match(/^process \S+\.events$/);
+      expect(consumer?.attributes['messaging.operation.type'], service).to.equal('process');
+    }
+
+    // The lines the services logged about this booking or its event: those written while the
+    // request and its messages were handled carry the trace and one of its spans; the
+    // practice-system sync worker applies its jobs later on its own and carries no trace at all.
+    const { rows } = await pool.query<{ id: string }>(
+      `SELECT envelope->>'id' AS id FROM hold_manager.outbox
+        WHERE event_type = 'booking.held' AND envelope->'data'->'booking'->>'bookingId' = $1`,
+      [tracedBookingId],
+    );
+    const heldEventId = rows[0]!.id;
+    const lines = serviceNames.flatMap((name) =>
+      stack.services[name].logs
+        .filter((line) => [tracedBookingId, heldEventId, traceId].some((id) => JSON.stringify(line).includes(id)))
+        .map((line) => ({ service: name, msg: String(line.msg), traceId: line.trace_id, spanId: line.span_id })),
+    );
+    const spanIds = new Set(spans.map((s) => s.spanId));
+    const traced = lines.filter((l) => l.traceId !== undefined);
+    expect(new Set(traced.map((l) => l.service)), 'services that logged within the trace').to.include.members([
+      'availability',
+      'notification',
+    ]);
+    for (const line of traced) {
+      expect(line.traceId, `${line.service}: ${line.msg}`).to.equal(traceId);
+      expect(spanIds.has(String(line.spanId)), `${line.service}: ${line.msg} names a span of the trace`).to.equal(true);
+    }
+    expect(
+      lines.filter((l) => l.traceId === undefined).map((l) => `${l.service}: ${l.msg}`),
+      'lines without a trace',
+    ).to.deep.equal(['pixelmedics-sync: booking synced to the practice system']);
+  });
+
+  it('when the practice view is drawn from what Prometheus answers over the funnel, then every panel shows data', async () => {
+    const model = renderDashboards().get('otk-practice')!;
+    const seconds = Math.ceil((Date.now() - funnelStarted) / 1000) + 10;
+    const panels: PanelData[] = [];
+    for (const { panel, targets } of panelsOf(model)) {
+      const series: PanelData['series'] = [];
+      for (const target of targets)
+        for (const result of await prometheus.queryRange(fill(target.expr), seconds, 1))
+          series.push({
+            legend: legendOf(target.legendFormat, result.labels),
+            points: result.values.map(([t, v]) => [t, Number.isFinite(Number(v)) ? Number(v) : null]),
+          });
+      panels.push({ ...panel, series });
+    }
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+      await page.setContent(
+        dashboardPage(
+          model.title ?? '',
+          `practice = e2e · the last ${seconds} s · drawn from Prometheus' answers`,
+          panels,
+        ),
+      );
+      await page.waitForSelector('body[data-drawn="true"]');
+      const drawn = await page.$$eval('.panel', (elements) =>
+        elements.map((e) => ({ title: e.querySelector('h2')?.textContent ?? '', series: Number(e.dataset.series) })),
+      );
+      expect(drawn.map((p) => p.title)).to.deep.equal(panels.filter((p) => p.type !== 'row').map((p) => p.title));
+      expect(
+        drawn.filter((p) => p.series === 0).map((p) => p.title),
+        'panels without data',
+      ).to.deep.equal([]);
+      const artifacts = join(repositoryRoot, 'test-artifacts/observability');
+      mkdirSync(artifacts, { recursive: true });
+      await page.screenshot({ path: join(artifacts, 'practice-dashboard.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
   });
 });

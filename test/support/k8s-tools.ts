@@ -11,7 +11,10 @@ export const chartExamples = ['praxis-muster', 'cabinet-dupont'].map((name) =>
   join(chartDir, 'examples', `${name}.yaml`),
 );
 
-/** Where scripts/ci/install-k8s-tools.sh puts the tools (OTK_TOOLS_CACHE, default ~/.cache/otk/tools). */
+/**
+ * Where scripts/ci/install-k8s-tools.sh and install-observability-tools.sh put the tools
+ * (OTK_TOOLS_CACHE, default ~/.cache/otk/tools).
+ */
 export const toolsCache =
   process.env.OTK_TOOLS_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'otk/tools');
 
@@ -21,7 +24,9 @@ export function tool(name: string): string {
   try {
     accessSync(path, constants.X_OK);
   } catch {
-    throw new Error(`${path} is missing: run bash scripts/ci/install-k8s-tools.sh (.ci/run does)`);
+    throw new Error(
+      `${path} is missing: run bash scripts/ci/install-k8s-tools.sh and install-observability-tools.sh (.ci/run does)`,
+    );
   }
   return path;
 }

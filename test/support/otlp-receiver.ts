@@ -7,12 +7,25 @@ export interface ReceivedSpan {
   traceId: string;
   spanId: string;
   parentSpanId: string | undefined;
+  /** OTLP's span kind: 1 internal, 2 server, 3 client, 4 producer, 5 consumer. */
+  kind: number;
+  /** The span's string attributes. */
+  attributes: Record<string, string>;
 }
 
 interface OtlpJson {
   resourceSpans?: {
     resource?: { attributes?: { key: string; value: { stringValue?: string } }[] };
-    scopeSpans?: { spans?: { name: string; traceId: string; spanId: string; parentSpanId?: string }[] }[];
+    scopeSpans?: {
+      spans?: {
+        name: string;
+        traceId: string;
+        spanId: string;
+        parentSpanId?: string;
+        kind?: number;
+        attributes?: { key: string; value: { stringValue?: string } }[];
+      }[];
+    }[];
   }[];
 }
 
@@ -36,6 +49,12 @@ export async function startOtlpReceiver(): Promise<{ endpoint: string; spans: Re
                 traceId: span.traceId,
                 spanId: span.spanId,
                 parentSpanId: span.parentSpanId || undefined,
+                kind: span.kind ?? 0,
+                attributes: Object.fromEntries(
+                  (span.attributes ?? []).flatMap((a) =>
+                    a.value.stringValue === undefined ? [] : [[a.key, a.value.stringValue]],
+                  ),
+                ),
               });
             }
           }

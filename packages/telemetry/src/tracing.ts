@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
@@ -26,6 +26,15 @@ export function initTracing(options: { service: string; otlpEndpoint?: string | 
   });
   provider.register();
   return { shutdown: () => provider.shutdown() };
+}
+
+/**
+ * Runs `work` outside any trace. A timer or loop started inside a request or a message handler
+ * otherwise keeps that trace as its context for good, and every later log line of it would carry
+ * the trace id of a request it has nothing to do with.
+ */
+export function outsideAnyTrace<T>(work: () => T): T {
+  return context.with(ROOT_CONTEXT, work);
 }
 
 const tracer = trace.getTracer('@otk/telemetry');

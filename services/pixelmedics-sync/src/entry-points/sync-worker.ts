@@ -1,7 +1,7 @@
 import { withTransaction } from '@otk/db';
 import type { Logger } from 'pino';
 import type pg from 'pg';
-import { lagBuckets, secondsSince } from '@otk/telemetry';
+import { lagBuckets, outsideAnyTrace, secondsSince } from '@otk/telemetry';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { claimNextJob, pendingJobStats, syncJobStoreOn } from '../data-access/sync-job.repository.js';
 import { applySyncJob } from '../domain/apply-sync-job.use-case.js';
@@ -94,12 +94,15 @@ export class SyncWorker {
 
   private schedule(delayMs: number): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.running = this.drain().finally(() => {
-        this.running = undefined;
-        if (!this.stopped) this.schedule(this.deps.pollIntervalMs ?? 500);
-      });
-    }, delayMs);
+    // Woken by a consumer, the worker still runs on its own: its jobs belong to many bookings.
+    this.timer = outsideAnyTrace(() =>
+      setTimeout(() => {
+        this.running = this.drain().finally(() => {
+          this.running = undefined;
+          if (!this.stopped) this.schedule(this.deps.pollIntervalMs ?? 500);
+        });
+      }, delayMs),
+    );
   }
 
   private async drain(): Promise<void> {
