@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { panelQueries, renderDashboards } from '../../observability/src/dashboards.js';
 import { ruleGroups } from '../../observability/src/rules.js';
 import { startDemoStack } from '../support/demo-stack.js';
+import { listenForLinkTokens } from '../support/link-tokens.js';
 import { aHoldRequest, getJson, offeredSlots, postJson } from '../support/factories.js';
 import {
   type Recorded,
@@ -34,14 +35,8 @@ describe('metrics after a booking funnel: every dashboard panel and alert expres
     const api = (path: string) => `${stack.gatewayUrl}/api/v1${path}`;
     const slots = await offeredSlots(stack.gatewayUrl, { appointmentType: 'checkup', practitioner: 'dr-muster' });
     const later = slots.filter((s) => Date.parse(s.start) > Date.now() + 2 * 86400_000);
-    const tokenOf = async (bookingId: string) => {
-      const { rows } = await pool.query<{ token: string }>(
-        `SELECT envelope->'data'->>'confirmToken' AS token FROM hold_manager.outbox
-          WHERE event_type = 'booking.held' AND envelope->'data'->'booking'->>'bookingId' = $1`,
-        [bookingId],
-      );
-      return rows[0]!.token;
-    };
+    const links = await listenForLinkTokens(stack.env.AMQP_URL!);
+    const tokenOf = (bookingId: string) => links.confirmTokenOf(bookingId);
     const hold = async (index: number) => {
       const answer = await postJson(api('/holds'), aHoldRequest(later[index]!));
       expect(answer.status).to.equal(201);
@@ -54,6 +49,7 @@ describe('metrics after a booking funnel: every dashboard panel and alert expres
     expect((await postJson(api('/bookings/withdraw'), { token: await tokenOf(withdrawn) })).status).to.equal(200);
     await pool.query('UPDATE hold_manager.settings SET confirmation_window_seconds = 2');
     await hold(2);
+    await links.stop();
     await getJson(api('/bookings/manage?token=not-a-token'));
 
     const scrapeAll = async () =>
