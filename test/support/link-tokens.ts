@@ -27,7 +27,13 @@ export async function listenForLinkTokens(amqpUrl: string): Promise<LinkTokens> 
     queue,
     (message) => {
       if (!message) return;
-      const parsed = parseEvent(JSON.parse(message.content.toString()));
+      let raw: unknown;
+      try {
+        raw = JSON.parse(message.content.toString());
+      } catch {
+        return; // not a notice: a test's poisoned message
+      }
+      const parsed = parseEvent(raw);
       if (!parsed.ok) return;
       const event = parsed.value;
       if (event.type === 'notice.bookingHeld') confirm.set(event.data.booking.bookingId, event.data.confirmToken);
