@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { waitFor } from '@otk/test-kit';
 import { AdminClient, createStaffAccount } from '../support/admin-client.js';
 import { startDemoStack } from '../support/demo-stack.js';
+import { listenForLinkTokens } from '../support/link-tokens.js';
 import { type OfferedSlot, aHoldRequest, getJson, offeredSlots, postJson } from '../support/factories.js';
 import { type Stack, runServiceCommand } from '../support/stack.js';
 
@@ -341,15 +342,13 @@ describe('administration console API on the real stack', function () {
       slot = slots.find((s) => Date.parse(s.start) > Date.now() + 2 * 86400_000)!;
       const request = aHoldRequest(slot);
       patientEmail = request.patient.email;
+      const links = await listenForLinkTokens(stack.env.AMQP_URL!);
       const hold = await postJson(`${stack.gatewayUrl}/api/v1/holds`, request);
       expect(hold.status, JSON.stringify(hold.body)).to.equal(201);
       bookingId = hold.body.bookingId as string;
-      const { rows } = await pool.query<{ token: string }>(
-        `SELECT envelope->'data'->>'confirmToken' AS token FROM hold_manager.outbox
-          WHERE event_type = 'booking.held' AND envelope->'data'->'booking'->>'bookingId' = $1`,
-        [bookingId],
-      );
-      const confirmed = await postJson(`${stack.gatewayUrl}/api/v1/bookings/confirm`, { token: rows[0]!.token });
+      const token = await links.confirmTokenOf(bookingId);
+      await links.stop();
+      const confirmed = await postJson(`${stack.gatewayUrl}/api/v1/bookings/confirm`, { token });
       expect(confirmed.status).to.equal(200);
     });
 

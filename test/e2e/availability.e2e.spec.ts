@@ -86,7 +86,7 @@ describe('availability through the gateway on the real stack', function () {
 
   /** Announces a held booking the way hold-manager does: a booking.held event on the `events` exchange. */
   async function publishHeld(booking: BookingSnapshot): Promise<void> {
-    const event = createEvent('booking.held', { booking, confirmToken: randomBytes(32).toString('base64url') });
+    const event = createEvent('booking.held', { booking });
     channel.publish(exchanges.events, event.type, Buffer.from(JSON.stringify(event)), {
       persistent: true,
       messageId: event.id,

@@ -4,6 +4,7 @@ import amqp from 'amqplib';
 import { expect } from 'chai';
 import type pg from 'pg';
 import { startDemoStack } from '../support/demo-stack.js';
+import { type LinkTokens, listenForLinkTokens } from '../support/link-tokens.js';
 import { type OfferedSlot, aHoldRequest, getJson, offeredSlots, postJson } from '../support/factories.js';
 import { openApiChecker } from '../support/openapi.js';
 import type { Stack } from '../support/stack.js';
@@ -16,6 +17,7 @@ describe('holds and double opt-in through the gateway on the real stack', functi
   let stack: Stack;
   let pool: pg.Pool;
   let checkups: OfferedSlot[];
+  let links: LinkTokens;
 
   before(async () => {
     stack = await startDemoStack({
@@ -23,10 +25,12 @@ describe('holds and double opt-in through the gateway on the real stack', functi
       env: { RPC_TIMEOUT_MS: '30000', HOLD_EXPIRY_SWEEP_INTERVAL_MS: String(SWEEP_INTERVAL_MS) },
     });
     pool = createPool({ connectionString: stack.env.DATABASE_URL!, applicationName: 'test' });
+    links = await listenForLinkTokens(stack.env.AMQP_URL!);
     checkups = await offeredSlots(stack.gatewayUrl, { appointmentType: 'checkup', practitioner: 'dr-muster' });
   });
 
   after(async () => {
+    await links?.stop();
     await pool?.end();
     await stack?.stop();
   });
@@ -54,24 +58,9 @@ describe('holds and double opt-in through the gateway on the real stack', functi
   const untilBusy = (slot: OfferedSlot) =>
     waitFor(async () => ((await isOffered(slot)) ? undefined : true), { what: 'the held slot to be busy' });
   const hold = (body: Record<string, unknown>, headers: Record<string, string> = {}) => post('/holds', body, headers);
-  /** The confirm token that went to the patient with booking.held (read where notification gets it). */
-  const confirmTokenOf = async (bookingId: string) => {
-    const { rows } = await pool.query<{ token: string }>(
-      `SELECT envelope->'data'->>'confirmToken' AS token FROM hold_manager.outbox
-        WHERE event_type = 'booking.held' AND envelope->'data'->'booking'->>'bookingId' = $1`,
-      [bookingId],
-    );
-    return rows[0]!.token;
-  };
-  const manageTokenOf = async (bookingId: string) => {
-    const { rows } = await pool.query<{ token: string }>(
-      `SELECT envelope->'data'->>'manageToken' AS token FROM hold_manager.outbox
-        WHERE event_type IN ('booking.confirmed', 'booking.changed') AND envelope->'data'->'booking'->>'bookingId' = $1
-        ORDER BY id DESC LIMIT 1`,
-      [bookingId],
-    );
-    return rows[0]!.token;
-  };
+  /** The confirm token that went to the patient with the hold (heard where notification gets it). */
+  const confirmTokenOf = (bookingId: string) => links.confirmTokenOf(bookingId);
+  const manageTokenOf = (bookingId: string) => links.manageTokenOf(bookingId);
   const isOffered = async (slot: OfferedSlot, appointmentType = 'checkup') => {
     const day = slot.start.slice(0, 10);
     const { body } = await getJson(

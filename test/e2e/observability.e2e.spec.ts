@@ -11,6 +11,7 @@ import { ruleGroups } from '../../observability/src/rules.js';
 import { launchChromium } from '../support/browser.js';
 import { type PanelData, dashboardPage, legendOf, panelsOf } from '../support/dashboard-page.js';
 import { startDemoStack } from '../support/demo-stack.js';
+import { listenForLinkTokens } from '../support/link-tokens.js';
 import { aHoldRequest, getJson, offeredSlots, postJson } from '../support/factories.js';
 import { repositoryRoot, tool } from '../support/k8s-tools.js';
 import type { ReceivedSpan } from '../support/otlp-receiver.js';
@@ -57,14 +58,8 @@ describe('observability of a booking funnel on the real stack, scraped by Promet
     const api = (path: string) => `${stack.gatewayUrl}/api/v1${path}`;
     const slots = await offeredSlots(stack.gatewayUrl, { appointmentType: 'checkup', practitioner: 'dr-muster' });
     const later = slots.filter((s) => Date.parse(s.start) > Date.now() + 2 * 86400_000);
-    const tokenOf = async (bookingId: string) => {
-      const { rows } = await pool.query<{ token: string }>(
-        `SELECT envelope->'data'->>'confirmToken' AS token FROM hold_manager.outbox
-          WHERE event_type = 'booking.held' AND envelope->'data'->'booking'->>'bookingId' = $1`,
-        [bookingId],
-      );
-      return rows[0]!.token;
-    };
+    const links = await listenForLinkTokens(stack.env.AMQP_URL!);
+    const tokenOf = (bookingId: string) => links.confirmTokenOf(bookingId);
     const hold = async (index: number, headers: Record<string, string> = {}) => {
       const answer = await postJson(api('/holds'), aHoldRequest(later[index]!), headers);
       expect(answer.status).to.equal(201);
@@ -79,6 +74,7 @@ describe('observability of a booking funnel on the real stack, scraped by Promet
     expect((await postJson(api('/bookings/withdraw'), { token: await tokenOf(withdrawn) })).status).to.equal(200);
     await pool.query('UPDATE hold_manager.settings SET confirmation_window_seconds = 2');
     await hold(2);
+    await links.stop();
     await getJson(api('/bookings/manage?token=not-a-token'));
 
     // Until Prometheus has scraped the expiry, the e-mails, the practice-system sync and the

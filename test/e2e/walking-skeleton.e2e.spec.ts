@@ -89,7 +89,7 @@ describe('walking skeleton: gateway → hold-manager → notification on the rea
   it('when a malformed event reaches notification, then it is dead-lettered, counted, and the next one is still handled', async () => {
     const connection = await amqp.connect(stack.env.AMQP_URL!);
     const channel = await connection.createConfirmChannel();
-    channel.publish('events', 'booking.held', Buffer.from('{"not":"an envelope"}'), {
+    channel.publish('notices', 'notice.bookingHeld', Buffer.from('{"not":"an envelope"}'), {
       persistent: true,
       messageId: 'garbage-1',
     });

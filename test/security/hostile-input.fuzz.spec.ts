@@ -384,6 +384,7 @@ describe('hostile input against the real stack (property-based fuzzing)', functi
           .record({
             type: fc.constantFrom(
               'booking.held',
+              'notice.bookingHeld',
               'booking.cancelled',
               'hold.expiryDue',
               'practice.busyTimesImported',

@@ -113,26 +113,35 @@ export const bookingSnapshotSchema = occupancySchema.extend({
 export type BookingSnapshot = z.infer<typeof bookingSnapshotSchema>;
 
 /**
- * Raw link tokens travel in the events that must put them into a message to the patient (the
- * database keeps only their hashes); consumers other than notification ignore them, and nobody
- * logs them.
+ * Broadcast to every consumer of booking events: no link token ever travels in these (the patient's
+ * links reach notification alone, in the notices below).
  */
-const tokenSchema = z.string().min(22).max(200);
-
-export const bookingHeldV1 = z.object({ booking: bookingSnapshotSchema, confirmToken: tokenSchema });
-export const bookingConfirmedV1 = z.object({ booking: bookingSnapshotSchema, manageToken: tokenSchema });
+export const bookingHeldV1 = z.object({ booking: bookingSnapshotSchema });
+export const bookingConfirmedV1 = z.object({ booking: bookingSnapshotSchema });
 export const bookingExpiredV1 = z.object({ booking: bookingSnapshotSchema });
 export const bookingWithdrawnV1 = z.object({ booking: bookingSnapshotSchema });
-export const bookingChangedV1 = z.object({
-  booking: bookingSnapshotSchema,
-  previous: occupancySchema.extend({ practitionerId: z.string().min(1), start: instantSchema, end: instantSchema }),
-  manageToken: tokenSchema,
+const previousSlotSchema = occupancySchema.extend({
+  practitionerId: z.string().min(1),
+  start: instantSchema,
+  end: instantSchema,
 });
+export const bookingChangedV1 = z.object({ booking: bookingSnapshotSchema, previous: previousSlotSchema });
 export const bookingCancelledV1 = z.object({
   booking: bookingSnapshotSchema,
   /** Who cancelled: the patient through the manage link (absent in older events) or the practice. */
   cancelledBy: z.enum(['patient', 'practice']).optional(),
 });
+
+/**
+ * Raw link tokens (the database keeps only their hashes) travel only in these notices, which go
+ * to notification alone on the `notices` exchange, so that it can put them into the message to the
+ * patient. Nobody logs them; the outbox drops them once they are published.
+ */
+const tokenSchema = z.string().min(22).max(200);
+
+export const bookingHeldNoticeV1 = bookingHeldV1.extend({ confirmToken: tokenSchema });
+export const bookingConfirmedNoticeV1 = bookingConfirmedV1.extend({ manageToken: tokenSchema });
+export const bookingChangedNoticeV1 = bookingChangedV1.extend({ manageToken: tokenSchema });
 
 export type BookingHeldV1 = z.infer<typeof bookingHeldV1>;
 

@@ -1,20 +1,25 @@
 import { z } from 'zod';
 import {
   bookingCancelledV1,
+  bookingChangedNoticeV1,
   bookingChangedV1,
+  bookingConfirmedNoticeV1,
   bookingConfirmedV1,
   bookingExpiredV1,
+  bookingHeldNoticeV1,
   bookingHeldV1,
   bookingWithdrawnV1,
   holdExpiryDueV1,
 } from './booking.js';
 import { type Envelope, envelope, envelopeSchema } from './envelope.js';
+import { exchanges } from './names.js';
 import { busyTimesImportedV1 } from './practice.js';
 import { practiceProfileChangedV1 } from './settings.js';
 
 /**
- * Every event on the `events` exchange. The key is the routing key. Never rename one without a
- * migration: queues are bound by these names. A new incompatible shape is a new version.
+ * Every event, on the `events` exchange (or, for notices, the `notices` exchange). The key is the
+ * routing key. Never rename one without a migration: queues are bound by these names. A new
+ * incompatible shape is a new version.
  */
 export const events = {
   'booking.held': { version: 1, schema: bookingHeldV1 },
@@ -26,9 +31,27 @@ export const events = {
   'hold.expiryDue': { version: 1, schema: holdExpiryDueV1 },
   'practice.busyTimesImported': { version: 1, schema: busyTimesImportedV1 },
   'practice.profileChanged': { version: 1, schema: practiceProfileChangedV1 },
+  'notice.bookingHeld': { version: 1, schema: bookingHeldNoticeV1 },
+  'notice.bookingConfirmed': { version: 1, schema: bookingConfirmedNoticeV1 },
+  'notice.bookingChanged': { version: 1, schema: bookingChangedNoticeV1 },
 } as const;
 
 export type EventType = keyof typeof events;
+
+/**
+ * The messages that carry a patient's link token: published on the `notices` exchange, which only
+ * notification's queue is bound to, never on the broadcast `events` exchange.
+ */
+export const noticeTypes = [
+  'notice.bookingHeld',
+  'notice.bookingConfirmed',
+  'notice.bookingChanged',
+] as const satisfies readonly EventType[];
+
+/** The exchange an event is published on and bound from. */
+export function exchangeOf(type: string): (typeof exchanges)['events' | 'notices'] {
+  return (noticeTypes as readonly string[]).includes(type) ? exchanges.notices : exchanges.events;
+}
 export type EventData<T extends EventType> = z.infer<(typeof events)[T]['schema']>;
 export type Event = { [T in EventType]: Envelope<EventData<T>> & { type: T } }[EventType];
 /** The event of one type (or of each type of a union), as a handler registered for it receives it. */

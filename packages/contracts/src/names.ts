@@ -5,6 +5,11 @@
 export const exchanges = {
   /** Topic exchange for all domain events; routing key = event type. */
   events: 'events',
+  /**
+   * Direct exchange for the notices that carry a patient's link token; only notification's queue
+   * is bound to it, so no other consumer ever receives a token.
+   */
+  notices: 'notices',
   /** Direct exchange for retries and delayed messages coming back from delay queues. */
   redeliver: 'redeliver',
   /**

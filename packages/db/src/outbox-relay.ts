@@ -19,7 +19,7 @@ export interface OutboxRelayOptions {
   /** Safety-net poll for a missed notification. */
   pollIntervalMs?: number;
   batchSize?: number;
-  /** How long published rows are kept for investigations before they are pruned. */
+  /** How long published rows (without their data) are kept for investigations before they are pruned. */
   publishedRetentionMs?: number;
 }
 
@@ -148,12 +148,17 @@ export class OutboxRelay {
         }
         published.push(row.id);
       }
-      if (published.length > 0) {
-        await client.query(`UPDATE ${this.table} SET published_at = now() WHERE id = ANY($1::bigint[])`, [published]);
-      }
       // Counted before the commit: an event the broker has confirmed is out, even if marking it
       // fails and it goes out again (consumers deduplicate).
       this.metrics.published.inc(published.length);
+      // The data (personal data, link tokens) goes with the publication: consumers have it now. Id,
+      // type, version, times and subject stay for investigations.
+      if (published.length > 0) {
+        await client.query(
+          `UPDATE ${this.table} SET published_at = now(), envelope = envelope - 'data' WHERE id = ANY($1::bigint[])`,
+          [published],
+        );
+      }
       if (failed) return 'failed';
       return rows.length === this.batchSize ? 'more' : 'drained';
     });

@@ -12,22 +12,29 @@ export function outboxChannel(schema: string): string {
  * Records `event` for publication. Call it inside the transaction that makes the change the event
  * announces: both commit or neither does, so no event is lost and none announces a rolled-back
  * change. The active trace context is stored with it so the trace continues from the relay.
- * The NOTIFY is delivered only on commit, and wakes the relay at once.
+ * The NOTIFY is delivered only on commit, and wakes the relay at once. `subjectId` names what the
+ * event is about (a booking's id): it stays with the row once the relay has dropped the data.
  */
-export async function appendToOutbox(client: pg.PoolClient, schema: string, event: Envelope): Promise<void> {
+export async function appendToOutbox(
+  client: pg.PoolClient,
+  schema: string,
+  event: Envelope,
+  options: { subjectId?: string } = {},
+): Promise<void> {
   const headers: Record<string, string> = {};
   propagation.inject(context.active(), headers);
   await client.query(
-    `INSERT INTO ${quoteSchema(schema)}.outbox (event_id, event_type, envelope, headers) VALUES ($1, $2, $3, $4)`,
-    [event.id, event.type, JSON.stringify(event), JSON.stringify(headers)],
+    `INSERT INTO ${quoteSchema(schema)}.outbox (event_id, event_type, envelope, headers, subject_id)
+     VALUES ($1, $2, $3, $4, $5)`,
+    [event.id, event.type, JSON.stringify(event), JSON.stringify(headers), options.subjectId ?? null],
   );
   await client.query(`SELECT pg_notify($1, '')`, [outboxChannel(schema)]);
 }
 
 /**
- * Drops the data of events published before `before`, keeping id, type, version and time: what
- * an investigation needs to follow an event, without the personal data and link tokens it
- * carried (its consumers have it). Returns how many rows lost their data.
+ * Drops the data of events published before `before`, keeping id, type, version and time. The
+ * relay already drops it on publication; this catches rows published before it did. Returns how
+ * many rows lost their data.
  */
 export async function erasePublishedOutboxData(pool: pg.Pool, schema: string, before: Date): Promise<number> {
   const { rowCount } = await pool.query(

@@ -11,7 +11,7 @@ import {
   runMigrations,
   withTransaction,
 } from '@otk/db';
-import { type TestDatabase, createTestDatabase, waitFor } from '@otk/test-kit';
+import { type TestDatabase, aBookingHeldNotice, createTestDatabase, waitFor } from '@otk/test-kit';
 import { expect } from 'chai';
 import type pg from 'pg';
 import { Registry } from 'prom-client';
@@ -135,6 +135,39 @@ describe('outbox', () => {
     expect(Date.now() - committedAt).to.be.below(500);
     expect(broker.published).to.deep.equal([event]);
     expect(await metric(registry, 'outbox_published_total')).to.equal(1);
+  });
+
+  it('when an event is published, then its row keeps id, type, subject and times but loses the data it carried', async () => {
+    startRelay();
+    const event = aBookingHeldNotice();
+    const pendingEvent = aBookingHeldNotice();
+    await withTransaction(pool, (client) =>
+      appendToOutbox(client, set.schema, event, { subjectId: event.data.booking.bookingId }),
+    );
+    await waitFor(() => (broker.published.length === 1 ? true : undefined), { what: 'the event' });
+    expect(broker.published[0]).to.deep.equal(event);
+    broker.down = true;
+    await withTransaction(pool, (client) => appendToOutbox(client, set.schema, pendingEvent));
+
+    const rowOf = async (eventId: string) =>
+      (
+        await pool.query<{ envelope: Record<string, unknown>; subject_id: string | null; published_at: Date | null }>(
+          `SELECT envelope, subject_id, published_at FROM "${set.schema}".outbox WHERE event_id = $1`,
+          [eventId],
+        )
+      ).rows[0]!;
+    const published = await rowOf(event.id);
+    expect(published.published_at).to.be.an.instanceOf(Date);
+    expect(published.subject_id).to.equal(event.data.booking.bookingId);
+    expect(published.envelope).to.deep.equal({
+      id: event.id,
+      type: event.type,
+      version: event.version,
+      occurredAt: event.occurredAt,
+    });
+    expect(JSON.stringify(published.envelope)).to.not.include(event.data.confirmToken);
+    // Until it is out, the data waits with the event: nothing accepted is lost.
+    expect((await rowOf(pendingEvent.id)).envelope).to.deep.equal(JSON.parse(JSON.stringify(pendingEvent)));
   });
 
   it('when the LISTEN connection is killed, then the relay listens again and is still woken at once', async () => {

@@ -7,6 +7,7 @@ import {
   type EventType,
   type OccupancyNotice,
   commands,
+  exchangeOf,
   exchanges,
   occupancyNoticeType,
   parseEvent,
@@ -164,12 +165,12 @@ export class Broker {
   }
 
   /**
-   * Publishes an event to `events` (routing key = its type) and resolves once the broker confirms.
+   * Publishes an event to `events`, or a notice to `notices` (routing key = its type), and resolves once the broker confirms.
    * While disconnected it waits for the reconnect, up to `timeoutMs`, then rejects with UNAVAILABLE
    * so the caller (the outbox relay) can try again later.
    */
   async publish(event: Envelope, options: { timeoutMs?: number } = {}): Promise<void> {
-    await this.send(exchanges.events, event, {}, options.timeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS);
+    await this.send(exchangeOf(event.type), event, {}, options.timeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS);
   }
 
   /** Publishes an event that reaches `events` only after `delayMs` (a delay queue per distinct delay). */
@@ -325,7 +326,7 @@ export class Broker {
     const attributes = {
       'messaging.system': 'rabbitmq',
       'messaging.operation.type': 'publish',
-      'messaging.destination.name': exchanges.events,
+      'messaging.destination.name': exchange,
       'messaging.rabbitmq.destination.routing_key': event.type,
       'messaging.message.id': event.id,
     };

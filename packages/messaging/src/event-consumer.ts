@@ -124,6 +124,12 @@ export function eventHandler(
     }
   }
 
+  /**
+   * Parks a message with what an operator needs to find and judge it: its id (a message
+   * property), why it was parked and a code (`why`: the parse complaint, which names fields but
+   * never quotes them, or the error's or outcome's code). Never an error's message, which may
+   * quote the message's bytes or personal data.
+   */
   async function deadLetter(
     message: ConsumeMessage,
     reason: 'invalid' | 'failed' | 'untrusted',
@@ -193,7 +199,6 @@ export function eventHandler(
         return 'ack';
       }
       count(event, 'retry', reason);
-      const why = outcome.detail ?? reason;
       if (attempt < spec.maxAttempts) {
         handlerLogger.info({ reason, detail: outcome.detail }, 'event to be tried again later');
         return retry(message, attempt, true);
@@ -202,14 +207,14 @@ export function eventHandler(
         { reason, detail: outcome.detail },
         'event still to be retried after its last attempt; parking it',
       );
-      return deadLetter(message, 'failed', why);
+      return deadLetter(message, 'failed', reason);
     }
     const { error } = result;
     if (isUntrustedError(error)) return untrusted(message, event, error, handlerLogger);
     // A dependency of the service being down is not the event's fault: it is retried for as long
     // as the outage lasts, rather than parked once its attempts are used up.
     const translated = deps.translateError(error);
-    count(event, 'failed', error instanceof AppError ? error.code : (translated?.code ?? 'error'));
+    count(event, 'failed', errorCodeOf(error, translated?.code));
     if (translated?.code === 'UNAVAILABLE') {
       handlerLogger.warn({ err: error }, 'a dependency is unavailable; retrying the event later');
       return retry(message, attempt, false);
@@ -219,7 +224,7 @@ export function eventHandler(
       return retry(message, attempt, true);
     }
     handlerLogger.error({ err: error }, 'event handler failed on its last attempt; parking the event');
-    return deadLetter(message, 'failed', error instanceof Error ? error.message : String(error));
+    return deadLetter(message, 'failed', errorCodeOf(error, translated?.code));
   };
 
   /**
@@ -242,7 +247,7 @@ export function eventHandler(
         { err: error, deliveries },
         'untrusted error, again; parking the event and ending the process',
       );
-      const settle = await deadLetter(message, 'untrusted', error instanceof Error ? error.message : String(error));
+      const settle = await deadLetter(message, 'untrusted', code);
       return { settle, error };
     }
     handlerLogger.fatal({ err: error, deliveries }, 'untrusted error; putting the event back and ending the process');
@@ -294,6 +299,12 @@ export function eventHandler(
 function isHandlerOutcome(value: unknown): value is HandlerOutcome {
   const outcome = (value as { outcome?: unknown } | undefined)?.outcome;
   return outcome === 'done' || outcome === 'skipped' || outcome === 'retry';
+}
+
+/** The stable code of a handler's error: its AppError code, the translated code, or `error`. */
+function errorCodeOf(error: unknown, translatedCode: string | undefined): string {
+  if (error instanceof AppError) return error.code;
+  return translatedCode ?? 'error';
 }
 
 /** A reason becomes a metric label: anything but a code is a bug, counted apart and logged. */

@@ -7,7 +7,7 @@
  *   reason says why, so a skip is visible on a dashboard rather than silent.
  * - `retry`: not now (a send failed, the event came early); it comes back after the consumer's
  *   retry delay and uses up one attempt, as a thrown error would. After the last attempt it is
- *   parked in the dead-letter queue with `detail` (or the reason) as its error.
+ *   parked in the dead-letter queue with the reason code as its error (the detail goes to the log only).
  *
  * A handler that throws is treated like `retry` (counted as `failed`), unless the error is marked
  * untrusted (`AppError.isTrusted === false`): then the message is put back on the queue and the
@@ -33,7 +33,7 @@ export function skipped(reason: ReasonCode): HandlerOutcome {
   return { outcome: 'skipped', reason };
 }
 
-/** `detail` is free text for the log and the dead-letter header (never a label); keep personal data out. */
+/** `detail` is free text for the log only (never a label nor a dead-letter header); keep personal data out. */
 export function retry(reason: ReasonCode, detail?: string): HandlerOutcome {
   return detail === undefined ? { outcome: 'retry', reason } : { outcome: 'retry', reason, detail };
 }

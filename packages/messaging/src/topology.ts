@@ -1,4 +1,4 @@
-import { exchanges } from '@otk/contracts';
+import { exchangeOf, exchanges } from '@otk/contracts';
 import type { Channel } from 'amqplib';
 import { headerNames } from './headers.js';
 
@@ -20,6 +20,7 @@ export function delayQueueOf(target: DelayTarget, delayMs: number): string {
 
 export async function declareExchanges(channel: Channel): Promise<void> {
   await channel.assertExchange(exchanges.events, 'topic', { durable: true });
+  await channel.assertExchange(exchanges.notices, 'direct', { durable: true });
   await channel.assertExchange(exchanges.redeliver, 'direct', { durable: true });
   await channel.assertExchange(exchanges.delay, 'headers', { durable: true });
   await channel.assertExchange(exchanges.occupancy, 'fanout', { durable: true });
@@ -51,7 +52,7 @@ export async function declareDelayQueue(channel: Channel, target: DelayTarget, d
 }
 
 /**
- * A consumer's queue takes its events from `events` and its own retries from `redeliver` (bound
+ * A consumer's queue takes its events from `events` (notices from `notices`) and its own retries from `redeliver` (bound
  * with its own name, so a retry reaches this queue only), next to its dead-letter queue. Declared
  * by the service's migration job too, so that events published before the consumer first runs
  * wait in it rather than being dropped as unroutable.
@@ -62,7 +63,7 @@ export async function declareSubscriptionQueue(
 ): Promise<void> {
   await declareExchanges(channel);
   await channel.assertQueue(spec.queue, { durable: true, arguments: quorum });
-  for (const key of spec.routingKeys) await channel.bindQueue(spec.queue, exchanges.events, key);
+  for (const key of spec.routingKeys) await channel.bindQueue(spec.queue, exchangeOf(key), key);
   await channel.bindQueue(spec.queue, exchanges.redeliver, spec.queue);
   await channel.assertQueue(deadLetterQueueOf(spec.queue), { durable: true, arguments: quorum });
 }

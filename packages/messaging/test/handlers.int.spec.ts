@@ -1,5 +1,12 @@
 import { AppError, exchanges } from '@otk/contracts';
-import { type TestVhost, aBookingConfirmedEvent, createTestVhost, waitFor } from '@otk/test-kit';
+import {
+  type TestVhost,
+  aBookingConfirmedEvent,
+  aBookingConfirmedNotice,
+  aBookingHeldNotice,
+  createTestVhost,
+  waitFor,
+} from '@otk/test-kit';
 import { expect } from 'chai';
 import { done, retry, skipped } from '../src/index.js';
 import { TestBrokers, counterValue } from './support/brokers.js';
@@ -23,22 +30,22 @@ describe('messaging: typed handlers and their outcomes', function () {
     const seen: string[] = [];
     await broker.consumeEvents({
       queue: 'test.typed',
-      routingKeys: ['booking.held', 'booking.confirmed'],
+      routingKeys: ['notice.bookingHeld', 'notice.bookingConfirmed'],
       handlers: {
         // No narrowing: each handler is given its own event type (confirmToken, manageToken).
-        'booking.held': async (event) => {
+        'notice.bookingHeld': async (event) => {
           seen.push(`held ${event.data.confirmToken.length > 0}`);
           return done();
         },
-        'booking.confirmed': async (event) => {
+        'notice.bookingConfirmed': async (event) => {
           seen.push(`confirmed ${event.data.manageToken.length > 0}`);
           return done();
         },
       },
     });
 
-    await broker.publish(bookingHeld());
-    await broker.publish(aBookingConfirmedEvent());
+    await broker.publish(aBookingHeldNotice());
+    await broker.publish(aBookingConfirmedNotice());
 
     await waitFor(() => (seen.length === 2 ? true : undefined), { what: 'both events' });
     expect([...seen].sort()).to.deep.equal(['confirmed true', 'held true']);
@@ -121,7 +128,8 @@ describe('messaging: typed handlers and their outcomes', function () {
     expect(JSON.parse(parked[0]?.content.toString() ?? '')).to.deep.equal(event);
     expect(parked[0]?.properties.headers).to.include({
       'x-otk-dead-letter-reason': 'failed',
-      'x-otk-error': 'the hold is not due yet',
+      // The outcome's code, not its free-text detail.
+      'x-otk-error': 'not-due',
     });
     expect(
       await counterValue(registry, 'messaging_handler_outcomes_total', {

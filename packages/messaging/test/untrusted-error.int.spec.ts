@@ -129,7 +129,7 @@ describe('messaging: untrusted errors end the process', function () {
     expect(JSON.parse(parked[0]?.content.toString() ?? '')).to.deep.equal(event);
     expect(parked[0]?.properties.headers).to.include({
       'x-otk-dead-letter-reason': 'untrusted',
-      'x-otk-error': 'invariant broken',
+      'x-otk-error': 'INTERNAL',
     });
     expect(
       await counterValue(second.registry, 'messaging_dead_lettered_total', { queue, reason: 'untrusted' }),

@@ -37,22 +37,29 @@ export function aBookingSnapshot(overrides: Partial<BookingSnapshot> = {}): Book
 
 /** A valid booking.held event; each call is a new event with a new id. */
 export function aBookingHeldEvent(booking: Partial<BookingSnapshot> = {}): EventOf<'booking.held'> {
-  return anEvent('booking.held', {
-    booking: aBookingSnapshot(booking),
-    confirmToken: randomBytes(32).toString('base64url'),
-  });
+  return anEvent('booking.held', { booking: aBookingSnapshot(booking) });
 }
 
 function aToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
+/** A valid notice.bookingHeld, the held booking with its confirm token, as notification receives it. */
+export function aBookingHeldNotice(booking: Partial<BookingSnapshot> = {}): EventOf<'notice.bookingHeld'> {
+  return anEvent('notice.bookingHeld', { booking: aBookingSnapshot(booking), confirmToken: aToken() });
+}
+
 /** A valid booking.confirmed event; pass the held booking to confirm that one. */
 export function aBookingConfirmedEvent(booking: Partial<BookingSnapshot> = {}): EventOf<'booking.confirmed'> {
   return anEvent('booking.confirmed', {
     booking: aBookingSnapshot({ ...booking, status: 'confirmed', expiresAt: null }),
-    manageToken: aToken(),
   });
+}
+
+/** A valid notice.bookingConfirmed, the confirmed booking with its manage token. */
+export function aBookingConfirmedNotice(booking: Partial<BookingSnapshot> = {}): EventOf<'notice.bookingConfirmed'> {
+  const { data } = aBookingConfirmedEvent(booking);
+  return anEvent('notice.bookingConfirmed', { ...data, manageToken: aToken() });
 }
 
 /** A valid booking.changed event: the booking moved from `previous` (default: one day earlier) to its new slot. */
@@ -74,8 +81,16 @@ export function aBookingChangedEvent(
       occupiedUntil: end,
       occupants: snapshot.occupants,
     },
-    manageToken: aToken(),
   });
+}
+
+/** A valid notice.bookingChanged, the moved booking with its new manage token. */
+export function aBookingChangedNotice(
+  booking: Partial<BookingSnapshot> = {},
+  previous: { start?: string; end?: string; practitionerId?: string } = {},
+): EventOf<'notice.bookingChanged'> {
+  const { data } = aBookingChangedEvent(booking, previous);
+  return anEvent('notice.bookingChanged', { ...data, manageToken: aToken() });
 }
 
 /** A valid booking.cancelled event. */

@@ -38,7 +38,7 @@ describe('hold-manager: booking lifecycle on PostgreSQL', function () {
 
       expect(reply.status).to.equal('held');
       expect(reply.expiresAt).to.equal(new Date(h.clock.now.getTime() + 900_000).toISOString());
-      const [held] = await outboxEvents(h.pool, 'booking.held', reply.bookingId);
+      const [held] = await outboxEvents(h.pool, 'notice.bookingHeld', reply.bookingId);
       expect(held?.data.confirmToken).to.have.length.of.at.least(43); // 256 bits, base64url
       expect(held?.data.booking).to.deep.include({
         status: 'held',
@@ -250,7 +250,7 @@ describe('hold-manager: booking lifecycle on PostgreSQL', function () {
       const reply = await confirmBooking(h.deps, confirmToken);
 
       expect(reply).to.deep.equal({ bookingId, status: 'confirmed', alreadyConfirmed: false });
-      const [event] = await outboxEvents(h.pool, 'booking.confirmed', bookingId);
+      const [event] = await outboxEvents(h.pool, 'notice.bookingConfirmed', bookingId);
       expect(event?.data.booking).to.include({ status: 'confirmed', expiresAt: null });
       expect(event?.data.manageToken).to.have.length.of.at.least(43);
     });
@@ -366,7 +366,7 @@ describe('hold-manager: booking lifecycle on PostgreSQL', function () {
         start: newStart.toISOString(),
         practitionerId: 'dr-b',
       });
-      const [changed] = await outboxEvents(h.pool, 'booking.changed', bookingId);
+      const [changed] = await outboxEvents(h.pool, 'notice.bookingChanged', bookingId);
       expect(changed?.data.previous).to.include({ practitionerId: 'dr-a', start: oldStart.toISOString() });
       expect(changed?.data.booking.occupants).to.deep.include({ kind: 'resource', id: 'room-2' });
       expect(changed?.data.manageToken).to.not.equal(manageToken);

@@ -78,7 +78,7 @@ describe('hold-manager: randomized concurrency of holds, confirms, changes, canc
           );
           const { bookingId } = await placeHold(deps, request);
           bookingIds.push(bookingId);
-          const [held] = await outboxEvents(h.pool, 'booking.held', bookingId);
+          const [held] = await outboxEvents(h.pool, 'notice.bookingHeld', bookingId);
           confirmTokens.push(held!.data.confirmToken);
           return;
         }
@@ -87,7 +87,7 @@ describe('hold-manager: randomized concurrency of holds, confirms, changes, canc
           if (!token) return;
           const { bookingId, alreadyConfirmed } = await confirmBooking(deps, token);
           if (!alreadyConfirmed) {
-            const [confirmed] = await outboxEvents(h.pool, 'booking.confirmed', bookingId);
+            const [confirmed] = await outboxEvents(h.pool, 'notice.bookingConfirmed', bookingId);
             manageTokens.push(confirmed!.data.manageToken);
           }
           return;

@@ -1,4 +1,4 @@
-import { type Event, type EventType, checkSlotReplyV1 } from '@otk/contracts';
+import { type Event, type EventType, checkSlotReplyV1, exchanges } from '@otk/contracts';
 import { createPool, runMigrations } from '@otk/db';
 import { Broker, done, sameHandlerFor } from '@otk/messaging';
 import { type RunningService, startService } from '@otk/runtime';
@@ -13,7 +13,7 @@ import { holdManager } from '../src/service.js';
 import { aPlaceHoldRequest, checkSlotOfTestPractice, setSettings } from './support/practice.js';
 
 const logger = pino({ level: 'silent' });
-const bookingEvents: EventType[] = ['booking.held', 'booking.confirmed', 'booking.expired'];
+const bookingEvents: EventType[] = ['booking.held', 'booking.confirmed', 'booking.expired', 'notice.bookingHeld'];
 
 describe('hold-manager service: commands over RabbitMQ, delayed expiry and the sweep', function () {
   this.timeout(60000);
@@ -23,6 +23,9 @@ describe('hold-manager service: commands over RabbitMQ, delayed expiry and the s
   let client: Broker;
   let service: RunningService | undefined;
   const received: (Event & { at: number })[] = [];
+  /** Every message on the `events` exchange, as bytes: what any consumer could bind to. */
+  const broadcast: string[] = [];
+  let tap: amqp.ChannelModel | undefined;
 
   const startHoldManager = async (sweepIntervalMs: number) => {
     await service?.stop();
@@ -62,21 +65,35 @@ describe('hold-manager service: commands over RabbitMQ, delayed expiry and the s
         return done();
       }),
     });
+    tap = await amqp.connect(vhost.url);
+    const tapChannel = await tap.createChannel();
+    const { queue } = await tapChannel.assertQueue('', { exclusive: true });
+    await tapChannel.bindQueue(queue, exchanges.events, '#');
+    await tapChannel.consume(queue, (message) => message && broadcast.push(message.content.toString()), {
+      noAck: true,
+    });
     await startHoldManager(600000);
   });
 
   after(async () => {
     await service?.stop();
     await client?.close();
+    await tap?.close();
     await pool?.end();
     await Promise.allSettled([db?.drop(), vhost?.remove()]);
   });
 
-  it('when a hold is placed over RPC, then booking.held is published with the confirm token and hold.listActive lists it', async () => {
+  it('when a hold is placed over RPC, then booking.held is published without a token, the confirm token goes in a notice, and hold.listActive lists it', async () => {
     const request = aPlaceHoldRequest();
     const reply = await client.call('hold.place', request);
     const held = await eventOf('booking.held', reply.bookingId);
-    expect(held.type === 'booking.held' && held.data.confirmToken).to.be.a('string');
+    const notice = await eventOf('notice.bookingHeld', reply.bookingId);
+    expect(held.data).to.not.have.property('confirmToken');
+    const token = notice.type === 'notice.bookingHeld' ? notice.data.confirmToken : '';
+    expect(token).to.have.length.of.at.least(43);
+    // A consumer bound to everything on the broadcast exchange never sees the token.
+    await waitFor(() => broadcast.find((m) => m.includes(reply.bookingId)), { what: 'the broadcast booking.held' });
+    expect(broadcast.filter((m) => m.includes(token))).to.deep.equal([]);
 
     const { bookings } = await client.call('hold.listActive', { from: new Date().toISOString() });
     expect(bookings.map((b) => b.bookingId)).to.include(reply.bookingId);
@@ -86,12 +103,12 @@ describe('hold-manager service: commands over RabbitMQ, delayed expiry and the s
     await setSettings(pool, { confirmation_window_seconds: 3 });
     const request = aPlaceHoldRequest();
     const reply = await client.call('hold.place', request);
-    const held = await eventOf('booking.held', reply.bookingId);
+    const held = await eventOf('notice.bookingHeld', reply.bookingId);
     const deadline = Date.parse(reply.expiresAt);
 
     const expired = await eventOf('booking.expired', reply.bookingId);
     expect(expired.at - deadline).to.be.lessThan(1000);
-    const token = held.type === 'booking.held' ? held.data.confirmToken : '';
+    const token = held.type === 'notice.bookingHeld' ? held.data.confirmToken : '';
     const confirm = await client.call('booking.confirm', { token }).catch((e: unknown) => e);
     expect(confirm).to.have.property('code', 'HOLD_EXPIRED');
     const again = await client.call('hold.place', { ...aPlaceHoldRequest(), start: request.start });

@@ -1,4 +1,4 @@
-import { aBookingConfirmedEvent, aBookingHeldEvent, waitFor } from '@otk/test-kit';
+import { aBookingConfirmedNotice, aBookingHeldNotice, waitFor } from '@otk/test-kit';
 import { expect } from 'chai';
 import {
   type NotificationHarness,
@@ -39,7 +39,7 @@ describe('notification when sending fails', function () {
     });
     await harness.stopSmtp();
     const patients = Array.from({ length: 6 }, () => aPatient());
-    for (const patient of patients) await harness.publish(aBookingHeldEvent({ patient }));
+    for (const patient of patients) await harness.publish(aBookingHeldNotice({ patient }));
     await waitFor(
       async () =>
         counterValue(await harness.metrics(), 'notifications_failed_total', {
@@ -69,7 +69,7 @@ describe('notification when sending fails', function () {
       audience: 'patient',
       permanent: 'true',
     });
-    const event = aBookingConfirmedEvent({ patient: { ...aPatient(), email: `unknown.${Date.now()}@example.org` } });
+    const event = aBookingConfirmedNotice({ patient: { ...aPatient(), email: `unknown.${Date.now()}@example.org` } });
     await harness.publish(event);
 
     await waitFor(() => harness.mailsTo('empfang@praxis-muster.example')[staffBefore], { what: 'the staff copy' });
@@ -101,7 +101,7 @@ describe('notification when sending fails', function () {
     await harness.useSettings();
     await harness.stopSmtp();
     try {
-      const event = aBookingHeldEvent({ patient: aPatient() });
+      const event = aBookingHeldNotice({ patient: aPatient() });
       await harness.publish(event);
       await waitFor(
         async () =>
@@ -147,7 +147,7 @@ describe('notification when the database goes away during a send', function () {
 
   it('when the database is unreachable right after the mail server took an e-mail, then the e-mail is recorded as sent once the database is back and never sent again', async () => {
     const patient = aPatient();
-    const event = aBookingHeldEvent({ patient });
+    const event = aBookingHeldNotice({ patient });
     cutOnNextMessage = true;
 
     await harness.publish(event);

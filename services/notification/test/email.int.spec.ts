@@ -2,10 +2,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { Language } from '@otk/contracts';
 import {
   aBookingCancelledEvent,
-  aBookingChangedEvent,
-  aBookingConfirmedEvent,
+  aBookingChangedNotice,
+  aBookingConfirmedNotice,
   aBookingExpiredEvent,
-  aBookingHeldEvent,
+  aBookingHeldNotice,
   aBookingSnapshot,
   waitFor,
 } from '@otk/test-kit';
@@ -72,7 +72,7 @@ describe('notification e-mail on the real broker, database and SMTP server', fun
   for (const language of ['de', 'fr', 'it', 'en'] as const) {
     it(`when a hold in ${language} is published, then the patient gets the request in ${language} with the confirm link of the event and local times`, async () => {
       const patient = aPatient();
-      const event = aBookingHeldEvent({ language, patient });
+      const event = aBookingHeldNotice({ language, patient });
       await harness.publish(event);
 
       const mail = await oneMailTo(patient.email, 'the provisional-request e-mail');
@@ -92,14 +92,14 @@ describe('notification e-mail on the real broker, database and SMTP server', fun
   it('when a booking is confirmed, changed and cancelled, then each e-mail carries the .ics with one UID, rising SEQUENCE and the right METHOD', async () => {
     const patient = aPatient();
     const booking = aBookingSnapshot({ patient, language: 'de' });
-    const confirmed = aBookingConfirmedEvent(booking);
+    const confirmed = aBookingConfirmedNotice(booking);
     await harness.publish(confirmed);
     const confirmation = await oneMailTo(patient.email, 'the confirmation');
     expect(confirmation.subject).to.equal('Ihr Termin ist bestätigt: Montag, 7. Januar 2030');
     expect(confirmation.text).to.include(`${siteUrl}/manage?token=${confirmed.data.manageToken}`);
 
     const moved = { start: '2030-01-08T13:00:00.000Z', end: '2030-01-08T13:30:00.000Z' };
-    const changed = aBookingChangedEvent({ ...booking, ...moved }, { start: booking.start, end: booking.end });
+    const changed = aBookingChangedNotice({ ...booking, ...moved }, { start: booking.start, end: booking.end });
     await harness.publish(changed);
     await waitFor(() => (harness.mailsTo(patient.email).length === 2 ? true : undefined), { what: 'the change' });
     const change = harness.mailsTo(patient.email)[1]!;
@@ -130,14 +130,14 @@ describe('notification e-mail on the real broker, database and SMTP server', fun
   it('when the same event is delivered twice, then each recipient gets exactly one e-mail', async () => {
     await harness.useSettings({ staffCopies: true, staffAddresses: ['empfang@praxis-muster.example'] });
     const patient = aPatient();
-    const event = aBookingConfirmedEvent({ patient });
+    const event = aBookingConfirmedNotice({ patient });
     const staffBefore = harness.mailsTo('empfang@praxis-muster.example').length;
     await harness.publish(event);
     await oneMailTo(patient.email, 'the confirmation');
     await harness.publish(event);
     // A marker event published after the duplicate: once it is handled, the duplicate has been too.
     const marker = aPatient();
-    await harness.publish(aBookingHeldEvent({ patient: marker }));
+    await harness.publish(aBookingHeldNotice({ patient: marker }));
     await oneMailTo(marker.email, 'the marker e-mail');
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(harness.mailsTo(patient.email)).to.have.length(1);
@@ -150,7 +150,7 @@ describe('notification e-mail on the real broker, database and SMTP server', fun
     const patient = aPatient();
     const booking = aBookingSnapshot({ patient, language: 'fr' });
     const before = staff.map((a) => harness.mailsTo(a).length);
-    const events = [aBookingConfirmedEvent(booking), aBookingChangedEvent(booking), aBookingCancelledEvent(booking)];
+    const events = [aBookingConfirmedNotice(booking), aBookingChangedNotice(booking), aBookingCancelledEvent(booking)];
     for (const event of events) await harness.publish(event);
     await waitFor(() => (staff.every((a, i) => harness.mailsTo(a).length === before[i]! + 3) ? true : undefined), {
       what: 'three copies for each staff address',
@@ -178,10 +178,10 @@ describe('notification e-mail on the real broker, database and SMTP server', fun
   it('when staff copies are off, then no copy goes to the internal addresses', async () => {
     await harness.useSettings({ staffCopies: false, staffAddresses: ['aus@praxis-muster.example'] });
     const patient = aPatient();
-    await harness.publish(aBookingConfirmedEvent({ patient }));
+    await harness.publish(aBookingConfirmedNotice({ patient }));
     await oneMailTo(patient.email, 'the confirmation');
     const marker = aPatient();
-    await harness.publish(aBookingConfirmedEvent({ patient: marker }));
+    await harness.publish(aBookingConfirmedNotice({ patient: marker }));
     await oneMailTo(marker.email, 'the marker e-mail');
     expect(harness.mailsTo('aus@praxis-muster.example')).to.have.length(0);
   });

@@ -1,4 +1,4 @@
-import { aBookingHeldEvent, waitFor } from '@otk/test-kit';
+import { aBookingHeldNotice, waitFor } from '@otk/test-kit';
 import { expect } from 'chai';
 import {
   type NotificationHarness,
@@ -22,13 +22,13 @@ describe('notification: what its event handlers did, on /metrics', function () {
   const outcomes = async (labels: Record<string, string>) =>
     counterValue(await harness.metrics(), 'messaging_handler_outcomes_total', {
       queue: 'notification.events',
-      event: 'booking.held',
+      event: 'notice.bookingHeld',
       ...labels,
     });
 
   it('when an event is delivered twice, then the first is counted done and the second skipped as duplicate, with one e-mail', async () => {
     const patient = aPatient();
-    const event = aBookingHeldEvent({ patient });
+    const event = aBookingHeldNotice({ patient });
 
     await harness.publish(event);
     await waitFor(async () => ((await outcomes({ outcome: 'done' })) >= 1 ? true : undefined), {
@@ -44,7 +44,7 @@ describe('notification: what its event handlers did, on /metrics', function () {
   });
 
   it('when a booking has no contact to write to, then its event is counted skipped as no-recipient', async () => {
-    await harness.publish(aBookingHeldEvent({ patient: { firstName: 'Anna', lastName: 'Beispiel' } }));
+    await harness.publish(aBookingHeldNotice({ patient: { firstName: 'Anna', lastName: 'Beispiel' } }));
 
     await waitFor(
       async () => ((await outcomes({ outcome: 'skipped', reason: 'no-recipient' })) === 1 ? true : undefined),

@@ -1,4 +1,4 @@
-import { aBookingConfirmedEvent, aBookingHeldEvent, waitFor } from '@otk/test-kit';
+import { aBookingConfirmedNotice, aBookingHeldNotice, waitFor } from '@otk/test-kit';
 import { expect } from 'chai';
 import { SegmentedMessage } from 'sms-segments-calculator';
 import { type NotificationHarness, counterValue, startNotificationHarness } from './support/notification-harness.js';
@@ -39,7 +39,7 @@ describe('SMS through the Twilio adapter, against a server implementing its Mess
 
   it('when a patient who chose SMS places a hold, then one request in Twilio’s documented shape carries a two-segment text with the confirm link', async () => {
     const patient = anSmsPatient();
-    const event = aBookingHeldEvent({ channel: 'sms', language: 'fr', patient });
+    const event = aBookingHeldNotice({ channel: 'sms', language: 'fr', patient });
     await harness.publish(event);
     const [request] = await waitFor(() => (requestsTo(patient.phone).length ? requestsTo(patient.phone) : undefined), {
       what: 'the SMS request',
@@ -78,7 +78,7 @@ describe('SMS through the Twilio adapter, against a server implementing its Mess
   it('when the provider answers 5xx, then the SMS is retried until it is accepted, and sent once', async () => {
     const patient = anSmsPatient();
     provider.answerWith(patient.phone, 503, 500);
-    await harness.publish(aBookingConfirmedEvent({ channel: 'sms', patient }));
+    await harness.publish(aBookingConfirmedNotice({ channel: 'sms', patient }));
     await waitFor(() => (requestsTo(patient.phone).length === 3 ? true : undefined), {
       what: 'two refused attempts and an accepted one',
     });
@@ -92,7 +92,7 @@ describe('SMS through the Twilio adapter, against a server implementing its Mess
   it('when the provider answers 4xx, then the SMS is recorded as rejected and not retried', async () => {
     const patient = anSmsPatient();
     provider.answerWith(patient.phone, 400);
-    const event = aBookingHeldEvent({ channel: 'sms', patient });
+    const event = aBookingHeldNotice({ channel: 'sms', patient });
     await harness.publish(event);
     await waitFor(() => (requestsTo(patient.phone).length === 1 ? true : undefined), { what: 'the refused attempt' });
     await new Promise((resolve) => setTimeout(resolve, 1500)); // retries come after 300 ms here
@@ -111,7 +111,7 @@ describe('SMS through the Twilio adapter, against a server implementing its Mess
     await harness.useSettings({ smsEnabled: false });
     try {
       const patient = { ...anSmsPatient(), email: `sms.off.${phoneCounter}@example.org` };
-      await harness.publish(aBookingHeldEvent({ channel: 'sms', patient }));
+      await harness.publish(aBookingHeldNotice({ channel: 'sms', patient }));
       await waitFor(() => harness.mailsTo(patient.email)[0], { what: 'the e-mail instead of the SMS' });
       expect(requestsTo(patient.phone)).to.have.length(0);
     } finally {
@@ -142,7 +142,7 @@ describe('SMS through the generic JSON adapter', function () {
   it('when an SMS goes out, then it is POSTed as JSON with a bearer token and a stable reference; a 5xx is retried with the same reference', async () => {
     const patient = anSmsPatient();
     provider.answerWith(patient.phone, 502);
-    const event = aBookingConfirmedEvent({ channel: 'sms', language: 'it', patient });
+    const event = aBookingConfirmedNotice({ channel: 'sms', language: 'it', patient });
     await harness.publish(event);
     await waitFor(() => (provider.requests.length === 2 ? true : undefined), {
       what: 'a refused and an accepted request',

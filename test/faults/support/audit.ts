@@ -28,8 +28,8 @@ export interface AuditDeps {
 
 /**
  * Checks every invariant against the stores themselves: each accepted hold exists once, no hold
- * exists for a request answered 5xx, every `booking.held` reached availability, notification (one
- * e-mail per patient) and the practice system (one calendar entry per booking), the outboxes are
+ * exists for a request answered 5xx, every `booking.held` reached availability, its notice reached
+ * notification (one e-mail per patient) and the practice system (one calendar entry per booking), the outboxes are
  * empty and no held slot is offered.
  */
 export async function audit(deps: AuditDeps, attempts: HoldAttempt[]): Promise<AuditResult> {
@@ -55,16 +55,23 @@ export async function audit(deps: AuditDeps, attempts: HoldAttempt[]): Promise<A
   const carriedOut = refused5xx.filter((a) => byKey.has(a.idempotencyKey));
   if (carriedOut.length) findings.push(`${carriedOut.length} requests answered 5xx were carried out`);
 
-  const held = (
-    await pool.query<{ event_id: string; booking_id: string }>(
-      `SELECT event_id, envelope->'data'->'booking'->>'bookingId' AS booking_id
-         FROM hold_manager.outbox WHERE event_type = 'booking.held'`,
-    )
-  ).rows.filter((row) => accepted.some((a) => a.bookingId === row.booking_id));
+  // Published rows keep only the event's id, type and subject (the booking), not its data.
+  const eventsOfAccepted = async (type: string) =>
+    (
+      await pool.query<{ event_id: string; booking_id: string }>(
+        `SELECT event_id, subject_id AS booking_id FROM hold_manager.outbox WHERE event_type = $1`,
+        [type],
+      )
+    ).rows.filter((row) => accepted.some((a) => a.bookingId === row.booking_id));
+  const held = await eventsOfAccepted('booking.held');
   const heldEventIds = held.map((row) => row.event_id);
   const missingEvents = accepted.length - held.length;
   losses += Math.max(0, missingEvents);
   if (missingEvents > 0) findings.push(`${missingEvents} accepted holds without a booking.held event`);
+  const heldNoticeIds = (await eventsOfAccepted('notice.bookingHeld')).map((row) => row.event_id);
+  const missingNotices = accepted.length - heldNoticeIds.length;
+  losses += Math.max(0, missingNotices);
+  if (missingNotices > 0) findings.push(`${missingNotices} accepted holds without a notice.bookingHeld`);
 
   const atAvailability = await countWhere(
     pool,
@@ -79,11 +86,11 @@ export async function audit(deps: AuditDeps, attempts: HoldAttempt[]): Promise<A
     pool,
     `SELECT count(*)::int AS n FROM notification.message_log
       WHERE kind = 'provisional-request' AND status = 'sent' AND event_id = ANY($1::uuid[])`,
-    heldEventIds,
+    heldNoticeIds,
   );
-  losses += heldEventIds.length - markedSent;
-  if (markedSent < heldEventIds.length)
-    findings.push(`${heldEventIds.length - markedSent} provisional-request e-mails not recorded as sent`);
+  losses += heldNoticeIds.length - markedSent;
+  if (markedSent < heldNoticeIds.length)
+    findings.push(`${heldNoticeIds.length - markedSent} provisional-request e-mails not recorded as sent`);
 
   const received = deps.mails();
   const mails = countBy(received.map((m) => m.to));
@@ -130,6 +137,14 @@ export async function audit(deps: AuditDeps, attempts: HoldAttempt[]): Promise<A
     unpublishedOutboxRows += rows[0]?.n ?? 0;
   }
   if (unpublishedOutboxRows) findings.push(`${unpublishedOutboxRows} outbox rows not published`);
+  let publishedWithData = 0;
+  for (const schema of ['hold_manager', 'pixelmedics_sync', 'availability']) {
+    const { rows } = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${schema}.outbox WHERE published_at IS NOT NULL AND envelope ? 'data'`,
+    );
+    publishedWithData += rows[0]?.n ?? 0;
+  }
+  if (publishedWithData) findings.push(`${publishedWithData} published outbox rows still hold their data`);
 
   const heldButOffered = await countOffered(deps.gatewayUrl, accepted);
   if (heldButOffered) findings.push(`${heldButOffered} held slots still offered`);

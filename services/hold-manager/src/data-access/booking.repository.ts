@@ -116,7 +116,7 @@ function transaction(client: pg.PoolClient): BookingTransaction {
       await client.query(`UPDATE ${occupancy} SET active = false WHERE booking_id = $1 AND active`, [id]);
     },
     moveBooking: (id, slot, changeableUntil, now) => moveBooking(client, id, slot, changeableUntil, now),
-    record: (event) => appendToOutbox(client, schema, event),
+    record: (event, bookingId) => appendToOutbox(client, schema, event, { subjectId: bookingId }),
   };
 }
 

@@ -1,6 +1,6 @@
 import { AppError, type CommandReply } from '@otk/contracts';
 import { toSnapshot } from './booking.js';
-import { announce } from './booking-events.js';
+import { announceWithLink } from './booking-events.js';
 import { nextStatus } from './booking-rules.js';
 import { lockUnlessLapsed } from './expire-hold.js';
 import type { HoldManagerDeps } from './ports.js';
@@ -28,10 +28,11 @@ export async function confirmBooking(deps: HoldManagerDeps, token: string): Prom
       purpose: 'manage',
       expiresAt: booking.slot.start,
     });
-    await announce(
+    await announceWithLink(
       tx,
       'booking.confirmed',
-      { booking: toSnapshot({ ...booking, status }), manageToken: manageToken.value },
+      { booking: toSnapshot({ ...booking, status }) },
+      { manageToken: manageToken.value },
       now,
     );
     return 'confirmed';

@@ -1,6 +1,6 @@
 import { AppError, type CommandReply, type CommandRequestParsed } from '@otk/contracts';
 import { type Booking, toSnapshot, toView } from './booking.js';
-import { announce } from './booking-events.js';
+import { announce, announceWithLink } from './booking-events.js';
 import { assertBeforeCancellationDeadline, assertInFuture, changeableUntil, nextStatus } from './booking-rules.js';
 import { expireOverdueHoldsInTheWay } from './expire-overdue-holds-in-the-way.js';
 import { offeredSlot } from './offered-slot.js';
@@ -66,7 +66,7 @@ export async function changeBooking(
     await tx.insertToken({ hash: manageToken.hash, bookingId, purpose: 'manage', expiresAt: slot.start });
     const moved: Booking = { ...booking, status, slot, changeableUntil: newChangeableUntil };
     const { slot: previous } = booking;
-    await announce(
+    await announceWithLink(
       tx,
       'booking.changed',
       {
@@ -79,8 +79,8 @@ export async function changeBooking(
           occupiedUntil: previous.occupiedUntil.toISOString(),
           occupants: previous.occupants,
         },
-        manageToken: manageToken.value,
       },
+      { manageToken: manageToken.value },
       now,
     );
     return toView(moved, now);

@@ -27,7 +27,10 @@ describe('placing a hold', () => {
     expect(reply).to.include({ status: 'held', expiresAt: '2026-06-01T08:15:00.000Z' });
     const [held] = h.bookings.events('booking.held', reply.bookingId);
     expect(held?.booking).to.include({ status: 'held', practitionerId: 'dr-a', timeZone: 'Europe/Zurich' });
-    expect(held?.confirmToken).to.have.length.of.at.least(43);
+    expect(held).to.not.have.property('confirmToken');
+    const [notice] = h.bookings.events('notice.bookingHeld', reply.bookingId);
+    expect(notice?.booking).to.deep.equal(held?.booking);
+    expect(notice?.confirmToken).to.have.length.of.at.least(43);
     expect(h.scheduled).to.deep.equal([{ bookingId: reply.bookingId, delayMs: 900_000 }]);
   });
 

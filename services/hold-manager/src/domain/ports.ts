@@ -78,8 +78,8 @@ export interface BookingTransaction extends Pick<BookingReads, 'settings' | 'isT
    * the old one is fine, and one taken by anyone else is SLOT_TAKEN.
    */
   moveBooking(id: string, slot: Slot, changeableUntil: Date, now: Date): Promise<void>;
-  /** Records an event in the outbox of this transaction, published after the commit. */
-  record(event: Envelope): Promise<void>;
+  /** Records an event about one booking in the outbox of this transaction, published after the commit. */
+  record(event: Envelope, bookingId: string): Promise<void>;
 }
 
 /** hold-manager's bookings, tokens and settings: the single source of truth for "taken". */

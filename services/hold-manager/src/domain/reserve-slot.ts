@@ -1,6 +1,6 @@
 import type { NewHold } from './booking.js';
 import { toSnapshot } from './booking.js';
-import { announce } from './booking-events.js';
+import { announceWithLink } from './booking-events.js';
 import { type PracticeSettings, assertBelowHoldLimits, slotTaken } from './booking-rules.js';
 import { expireOverdueHoldsInTheWay } from './expire-overdue-holds-in-the-way.js';
 import type { BookingRepository } from './ports.js';
@@ -12,7 +12,8 @@ import { newToken } from './token.js';
  * refused without writing anything. Holds overdue in the way lapse; the open-hold limits are
  * counted under a lock per contact and per client key, so parallel requests cannot overrun them
  * (D4); then the exclusion constraint, the judge, accepts the booking or answers SLOT_TAKEN.
- * `booking.held` with the confirm token goes to the outbox in the same transaction.
+ * `booking.held`, and the confirm token's notice for notification, go to the outbox in the same
+ * transaction.
  *
  * Locks are taken in one order — occupation, then limits, then booking rows — so two reserving
  * transactions never wait for each other in a circle.
@@ -37,10 +38,11 @@ export async function reserveSlot(
       purpose: 'confirm',
       expiresAt: hold.expiresAt,
     });
-    await announce(
+    await announceWithLink(
       tx,
       'booking.held',
-      { booking: toSnapshot({ ...hold, status: 'held' }), confirmToken: confirmToken.value },
+      { booking: toSnapshot({ ...hold, status: 'held' }) },
+      { confirmToken: confirmToken.value },
       now,
     );
     return 'held';

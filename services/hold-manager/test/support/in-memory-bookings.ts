@@ -184,7 +184,7 @@ export class InMemoryBookings implements BookingRepository {
         assertFree(slot, id);
         update(id, { slot, changeableUntil });
       },
-      record: async (event) => {
+      record: async (event, _bookingId) => {
         state().outbox.push(event);
       },
     };
@@ -236,8 +236,8 @@ export async function heldWithToken(
 ): Promise<{ bookingId: string; confirmToken: string; start: string }> {
   const request = placeHoldRequestV1.parse(aPlaceHoldRequest(overrides));
   const { bookingId } = await placeHold(h.deps, request);
-  const [held] = h.bookings.events('booking.held', bookingId);
-  if (!held) throw new Error(`no booking.held for ${bookingId}`);
+  const [held] = h.bookings.events('notice.bookingHeld', bookingId);
+  if (!held) throw new Error(`no notice.bookingHeld for ${bookingId}`);
   return { bookingId, confirmToken: held.confirmToken, start: request.start };
 }
 
@@ -253,8 +253,8 @@ export async function confirmedWithToken(
 
 export function latestManageToken(h: ReturnType<typeof inMemoryHarness>, bookingId: string): string {
   const tokens = [
-    ...h.bookings.events('booking.confirmed', bookingId),
-    ...h.bookings.events('booking.changed', bookingId),
+    ...h.bookings.events('notice.bookingConfirmed', bookingId),
+    ...h.bookings.events('notice.bookingChanged', bookingId),
   ].map((e) => e.manageToken);
   const last = tokens.at(-1);
   if (!last) throw new Error(`no manage token for ${bookingId}`);

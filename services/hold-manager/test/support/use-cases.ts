@@ -72,16 +72,16 @@ export async function holdWithToken(
   request: CommandRequest<'hold.place'>,
 ): Promise<{ bookingId: string; confirmToken: string }> {
   const { bookingId } = await placeHold(deps, placeHoldRequestV1.parse(request));
-  const [held] = await outboxEvents(deps.pool, 'booking.held', bookingId);
-  if (!held) throw new Error(`no booking.held event for ${bookingId}`);
+  const [held] = await outboxEvents(deps.pool, 'notice.bookingHeld', bookingId);
+  if (!held) throw new Error(`no notice.bookingHeld for ${bookingId}`);
   return { bookingId, confirmToken: held.data.confirmToken };
 }
 
-/** The manage token of the latest booking.confirmed or booking.changed event of a booking. */
+/** The manage token of the latest confirmation or change notice of a booking. */
 export async function latestManageToken(pool: pg.Pool, bookingId: string): Promise<string> {
   const events = [
-    ...(await outboxEvents(pool, 'booking.confirmed', bookingId)),
-    ...(await outboxEvents(pool, 'booking.changed', bookingId)),
+    ...(await outboxEvents(pool, 'notice.bookingConfirmed', bookingId)),
+    ...(await outboxEvents(pool, 'notice.bookingChanged', bookingId)),
   ];
   const last = events.at(-1);
   if (!last) throw new Error(`no manage token for ${bookingId}`);

@@ -1,4 +1,4 @@
-import { aBookingCancelledEvent, aBookingConfirmedEvent, aBookingHeldEvent } from '@otk/test-kit';
+import { aBookingCancelledEvent, aBookingConfirmedNotice, aBookingHeldNotice } from '@otk/test-kit';
 import { expect } from 'chai';
 import { aPracticeSettings } from '../../test/practice-settings.factory.js';
 import { planDeliveries } from './notice.js';
@@ -10,7 +10,7 @@ const staff = {
 
 describe('who is notified', () => {
   it('when a booking is confirmed and staff copies are on, then the patient and each distinct staff address get one', () => {
-    const deliveries = planDeliveries(aBookingConfirmedEvent({ language: 'fr' }), aPracticeSettings(staff), false);
+    const deliveries = planDeliveries(aBookingConfirmedNotice({ language: 'fr' }), aPracticeSettings(staff), false);
     expect(deliveries.map((d) => [d.audience, d.recipient, d.language])).to.deep.equal([
       ['patient', 'anna.beispiel@example.org', 'fr'],
       ['staff', 'empfang@praxis.example', 'de'],
@@ -19,7 +19,7 @@ describe('who is notified', () => {
   });
 
   it('when a staff address is the patient address, then that address gets the original only', () => {
-    const event = aBookingConfirmedEvent({
+    const event = aBookingConfirmedNotice({
       patient: { firstName: 'A', lastName: 'B', email: 'Empfang@praxis.example' },
     });
     const deliveries = planDeliveries(event, aPracticeSettings(staff), false);
@@ -30,7 +30,7 @@ describe('who is notified', () => {
   });
 
   it('when a hold is placed, then staff get no copy of the request', () => {
-    const deliveries = planDeliveries(aBookingHeldEvent(), aPracticeSettings(staff), false);
+    const deliveries = planDeliveries(aBookingHeldNotice(), aPracticeSettings(staff), false);
     expect(deliveries.map((d) => d.audience)).to.deep.equal(['patient']);
   });
 
@@ -44,7 +44,7 @@ describe('who is notified', () => {
   });
 
   it('when the patient chose SMS, then SMS goes only if the practice enabled it and a provider is configured', () => {
-    const event = aBookingHeldEvent({
+    const event = aBookingHeldNotice({
       channel: 'sms',
       patient: { firstName: 'A', lastName: 'B', phone: '+41791234567' },
     });
@@ -57,7 +57,7 @@ describe('who is notified', () => {
   });
 
   it('when SMS is not possible but the patient gave an e-mail address, then e-mail goes instead', () => {
-    const event = aBookingHeldEvent({
+    const event = aBookingHeldNotice({
       channel: 'sms',
       patient: { firstName: 'A', lastName: 'B', phone: '+41791234567', email: 'a@example.org' },
     });
@@ -68,7 +68,7 @@ describe('who is notified', () => {
   });
 
   it('when the practice does not write in the patient language, then its default language is used', () => {
-    const event = aBookingHeldEvent({ language: 'it' });
+    const event = aBookingHeldNotice({ language: 'it' });
     const settings = aPracticeSettings({ languages: ['de', 'fr'], defaultLanguage: 'fr' });
     expect(planDeliveries(event, settings, false)[0]?.language).to.equal('fr');
   });

@@ -1,11 +1,14 @@
 import type { Channel, EventOf, EventType, Language } from '@otk/contracts';
 import type { PracticeSettings } from './practice-settings.js';
 
-/** The booking events a message is written for (booking.withdrawn has none: the patient ended it on the site). */
+/**
+ * The booking events a message is written for (booking.withdrawn has none: the patient ended it
+ * on the site). Those that give the patient a link come as notices, which carry the link's token.
+ */
 export const noticeEventTypes = [
-  'booking.held',
-  'booking.confirmed',
-  'booking.changed',
+  'notice.bookingHeld',
+  'notice.bookingConfirmed',
+  'notice.bookingChanged',
   'booking.cancelled',
   'booking.expired',
 ] as const satisfies readonly EventType[];
@@ -25,9 +28,9 @@ export interface Delivery {
 }
 
 const kindOfEvent: Record<NoticeEvent['type'], NoticeKind> = {
-  'booking.held': 'provisional-request',
-  'booking.confirmed': 'confirmation',
-  'booking.changed': 'change',
+  'notice.bookingHeld': 'provisional-request',
+  'notice.bookingConfirmed': 'confirmation',
+  'notice.bookingChanged': 'change',
   'booking.cancelled': 'cancellation',
   'booking.expired': 'expiry',
 };

@@ -1,9 +1,9 @@
 import {
   aBookingCancelledEvent,
-  aBookingChangedEvent,
-  aBookingConfirmedEvent,
+  aBookingChangedNotice,
+  aBookingConfirmedNotice,
   aBookingExpiredEvent,
-  aBookingHeldEvent,
+  aBookingHeldNotice,
 } from '@otk/test-kit';
 import { expect } from 'chai';
 import {
@@ -20,7 +20,7 @@ const staffCopies = { staffCopies: true, staffAddresses: ['empfang@praxis-muster
 describe('notifying about a booking event (use case, in memory)', () => {
   it('when a hold is placed, then the patient gets the provisional request once, and the log records it as sent', async () => {
     const app = inMemoryNotification();
-    const event = aBookingHeldEvent();
+    const event = aBookingHeldNotice();
 
     const result = await notifyBookingEvent(event, app.deps);
 
@@ -36,7 +36,7 @@ describe('notifying about a booking event (use case, in memory)', () => {
 
   it('when the same event is delivered again, then nothing is sent again and the result says already notified', async () => {
     const app = inMemoryNotification();
-    const event = aBookingHeldEvent();
+    const event = aBookingHeldNotice();
     await notifyBookingEvent(event, app.deps);
 
     const again = await notifyBookingEvent(event, app.deps);
@@ -49,7 +49,7 @@ describe('notifying about a booking event (use case, in memory)', () => {
     const app = inMemoryNotification();
 
     const result = await notifyBookingEvent(
-      aBookingHeldEvent({ patient: { firstName: 'Anna', lastName: 'Beispiel' } }),
+      aBookingHeldNotice({ patient: { firstName: 'Anna', lastName: 'Beispiel' } }),
       app.deps,
     );
 
@@ -60,7 +60,7 @@ describe('notifying about a booking event (use case, in memory)', () => {
 
   it('when a booking is confirmed with staff copies on, then the patient gets the calendar file (REQUEST, SEQUENCE 0) and the staff copy has none', async () => {
     const app = inMemoryNotification({ settings: staffCopies });
-    const event = aBookingConfirmedEvent();
+    const event = aBookingConfirmedNotice();
 
     expect(await notifyBookingEvent(event, app.deps)).to.deep.equal({ result: 'notified' });
 
@@ -75,11 +75,11 @@ describe('notifying about a booking event (use case, in memory)', () => {
 
   it('when a confirmed booking is changed and then cancelled, then each calendar file carries the next SEQUENCE and the last one cancels', async () => {
     const app = inMemoryNotification();
-    const confirmed = aBookingConfirmedEvent();
+    const confirmed = aBookingConfirmedNotice();
     const { bookingId } = confirmed.data.booking;
 
     await notifyBookingEvent(confirmed, app.deps);
-    await notifyBookingEvent(aBookingChangedEvent({ bookingId }), app.deps);
+    await notifyBookingEvent(aBookingChangedNotice({ bookingId }), app.deps);
     await notifyBookingEvent(aBookingCancelledEvent({ bookingId }), app.deps);
 
     const files = app.mailer.to(patient).map((email) => email.calendar);
@@ -90,7 +90,7 @@ describe('notifying about a booking event (use case, in memory)', () => {
   it('when sending to the patient fails for now, then the staff copy still goes, the failure is logged and counted, and the event is to be tried again', async () => {
     const app = inMemoryNotification({ settings: staffCopies });
     app.mailer.refuse = (to) => (to === patient ? temporarily() : undefined);
-    const event = aBookingConfirmedEvent();
+    const event = aBookingConfirmedNotice();
 
     const result = await notifyBookingEvent(event, app.deps);
 
@@ -109,7 +109,7 @@ describe('notifying about a booking event (use case, in memory)', () => {
   it('when the event is delivered again after a temporary failure, then only the unsent message goes out', async () => {
     const app = inMemoryNotification({ settings: staffCopies });
     app.mailer.refuse = (to) => (to === patient ? temporarily() : undefined);
-    const event = aBookingConfirmedEvent();
+    const event = aBookingConfirmedNotice();
     await notifyBookingEvent(event, app.deps);
     app.mailer.refuse = () => undefined;
 
@@ -147,7 +147,7 @@ describe('notifying about a booking event (use case, in memory)', () => {
 
   it('when another delivery of the event is sending the message right now, then nothing is sent and the event is to be tried again', async () => {
     const app = inMemoryNotification();
-    const event = aBookingHeldEvent();
+    const event = aBookingHeldNotice();
     app.messageLog.rows.set(
       InMemoryMessageLog.keyOf({ eventId: event.id, recipient: patient, kind: 'provisional-request' }),
       {
@@ -164,7 +164,7 @@ describe('notifying about a booking event (use case, in memory)', () => {
 
   it('when the patient chose SMS and the practice sends SMS, then the request goes by SMS with a reference per message', async () => {
     const app = inMemoryNotification({ settings: { smsEnabled: true } });
-    const event = aBookingHeldEvent({
+    const event = aBookingHeldNotice({
       channel: 'sms',
       patient: { firstName: 'Anna', lastName: 'Beispiel', phone: '+41791234567' },
     });
@@ -182,7 +182,7 @@ describe('notifying about a booking event (use case, in memory)', () => {
 
   it('when the patient chose SMS but no SMS provider is configured, then the request goes by e-mail', async () => {
     const app = inMemoryNotification({ settings: { smsEnabled: true }, sms: false });
-    const event = aBookingHeldEvent({
+    const event = aBookingHeldNotice({
       channel: 'sms',
       patient: { firstName: 'Anna', lastName: 'Beispiel', phone: '+41791234567', email: patient },
     });

@@ -26,7 +26,7 @@ export interface OutgoingEmail {
  */
 export function calendarMethodFor(event: NoticeEvent, delivery: Delivery): 'REQUEST' | 'CANCEL' | undefined {
   if (delivery.audience !== 'patient' || delivery.channel !== 'email') return undefined;
-  if (event.type === 'booking.confirmed' || event.type === 'booking.changed') return 'REQUEST';
+  if (event.type === 'notice.bookingConfirmed' || event.type === 'notice.bookingChanged') return 'REQUEST';
   if (event.type === 'booking.cancelled') return 'CANCEL';
   return undefined;
 }

@@ -26,9 +26,9 @@ export async function consumeBookingEvents(
     ...bookingEventsSubscription,
     ...retries,
     handlers: {
-      'booking.held': notify,
-      'booking.confirmed': notify,
-      'booking.changed': notify,
+      'notice.bookingHeld': notify,
+      'notice.bookingConfirmed': notify,
+      'notice.bookingChanged': notify,
       'booking.cancelled': notify,
       'booking.expired': notify,
     },

@@ -1,5 +1,5 @@
 import type { Language } from '@otk/contracts';
-import { aBookingConfirmedEvent, aBookingHeldEvent } from '@otk/test-kit';
+import { aBookingConfirmedNotice, aBookingHeldNotice } from '@otk/test-kit';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { mailOptions } from '../../src/data-access/mailer.js';
 import type { NoticeEvent } from '../../src/domain/notice.js';
@@ -24,9 +24,9 @@ const booking = {
 };
 
 function examples(language: Language): { file: string; event: NoticeEvent; sequence?: number }[] {
-  const held = aBookingHeldEvent({ ...booking, language });
+  const held = aBookingHeldNotice({ ...booking, language });
   held.data.confirmToken = 'EXAMPLE-confirm-token-not-valid-anywhere';
-  const confirmed = aBookingConfirmedEvent({ ...booking, language });
+  const confirmed = aBookingConfirmedNotice({ ...booking, language });
   confirmed.data.manageToken = 'EXAMPLE-manage-token-not-valid-anywhere';
   return [
     { file: `provisional-request.${language}.eml`, event: fixed(held, '7d0f4c1e-2b3a-4c5d-8e9f-0a1b2c3d4e01') },
@@ -44,7 +44,7 @@ export async function renderExampleEmails(): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const language of ['de', 'fr'] as const) {
     for (const { file, event, sequence } of examples(language)) {
-      const kind = event.type === 'booking.held' ? 'provisional-request' : 'confirmation';
+      const kind = event.type === 'notice.bookingHeld' ? 'provisional-request' : 'confirmation';
       const email = composeOutgoingEmail(
         event,
         { kind, audience: 'patient', channel: 'email', recipient: booking.patient.email, language },

@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { type BookingSnapshot, type Envelope, type EventType, createEvent } from '@otk/contracts';
 import { aBookingSnapshot } from '@otk/test-kit';
 
 let clock = Date.UTC(2030, 0, 1);
-const token = () => randomBytes(32).toString('base64url');
 
 /**
  * The events of one booking's life, each a moment after the previous one, as hold-manager emits
@@ -41,8 +39,8 @@ export function aBookingLife(booking: Partial<BookingSnapshot> = {}) {
     get booking() {
       return snapshot;
     },
-    held: () => next('booking.held', { status: 'held' }, { confirmToken: token() }),
-    confirmed: () => next('booking.confirmed', { status: 'confirmed', expiresAt: null }, { manageToken: token() }),
+    held: () => next('booking.held', { status: 'held' }),
+    confirmed: () => next('booking.confirmed', { status: 'confirmed', expiresAt: null }),
     expired: () => next('booking.expired', { status: 'expired', expiresAt: null }),
     cancelled: () => next('booking.cancelled', { status: 'cancelled' }),
     changed: (start: string, end: string) => {
@@ -54,11 +52,7 @@ export function aBookingLife(booking: Partial<BookingSnapshot> = {}) {
         occupiedUntil: snapshot.occupiedUntil,
         occupants: snapshot.occupants,
       };
-      return next(
-        'booking.changed',
-        { start, end, occupiedFrom: start, occupiedUntil: end },
-        { previous, manageToken: token() },
-      );
+      return next('booking.changed', { start, end, occupiedFrom: start, occupiedUntil: end }, { previous });
     },
   };
 }

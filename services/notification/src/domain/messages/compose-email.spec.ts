@@ -1,10 +1,10 @@
 import type { Language } from '@otk/contracts';
 import {
   aBookingCancelledEvent,
-  aBookingChangedEvent,
-  aBookingConfirmedEvent,
+  aBookingChangedNotice,
+  aBookingConfirmedNotice,
   aBookingExpiredEvent,
-  aBookingHeldEvent,
+  aBookingHeldNotice,
 } from '@otk/test-kit';
 import { expect } from 'chai';
 import { aPracticeSettings } from '../../../test/practice-settings.factory.js';
@@ -52,7 +52,7 @@ const expected: Record<Language, { subject: RegExp; zone: string; date: string; 
 describe('composing e-mails', () => {
   for (const language of ['de', 'fr', 'it', 'en'] as const) {
     it(`when a hold is e-mailed in ${language}, then subject, local time with zone name, deadline and confirm link are there`, () => {
-      const event = aBookingHeldEvent({ language });
+      const event = aBookingHeldNotice({ language });
       const content = composeEmail(event, toPatient('provisional-request', language), settings);
       const text = renderText(content);
 
@@ -70,14 +70,14 @@ describe('composing e-mails', () => {
   }
 
   it('when a booking is confirmed, then the e-mail has the manage link and the cancellation deadline', () => {
-    const event = aBookingConfirmedEvent({ changeableUntil: '2030-01-06T08:00:00.000Z' });
+    const event = aBookingConfirmedNotice({ changeableUntil: '2030-01-06T08:00:00.000Z' });
     const text = renderText(composeEmail(event, toPatient('confirmation', 'de'), settings));
     expect(text).to.include(`/manage?token=${event.data.manageToken}`);
     expect(text).to.include('bis Sonntag, 6. Januar 2030, 09:00 (Mitteleuropäische Normalzeit) online ändern');
   });
 
   it('when a booking moved, then the e-mail shows the new and the previous time', () => {
-    const event = aBookingChangedEvent({}, { start: '2030-01-03T13:00:00.000Z', end: '2030-01-03T13:30:00.000Z' });
+    const event = aBookingChangedNotice({}, { start: '2030-01-03T13:00:00.000Z', end: '2030-01-03T13:30:00.000Z' });
     const text = renderText(composeEmail(event, toPatient('change', 'en'), settings));
     expect(text).to.match(/Appointment: +Monday, 7 January 2030, 09:00–09:30/);
     expect(text).to.match(/Previous appointment: +Thursday, 3 January 2030, 14:00–14:30/);
@@ -98,7 +98,7 @@ describe('composing e-mails', () => {
   });
 
   it('when a staff copy is composed, then it is marked as a copy, in the practice language, without the token', () => {
-    const event = aBookingConfirmedEvent({ language: 'fr' });
+    const event = aBookingConfirmedNotice({ language: 'fr' });
     const content = composeEmail(
       event,
       { ...toPatient('confirmation', 'de'), audience: 'staff', recipient: 'empfang@praxis.example' },
@@ -113,7 +113,7 @@ describe('composing e-mails', () => {
   });
 
   it('when a value contains markup, then the HTML escapes it and loads nothing from outside', () => {
-    const event = aBookingHeldEvent({
+    const event = aBookingHeldNotice({
       patient: { firstName: '<b>Anna</b>', lastName: "O'Brien", email: 'a@example.org' },
     });
     const html = renderHtml(composeEmail(event, toPatient('provisional-request', 'de'), settings));

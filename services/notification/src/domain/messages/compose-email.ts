@@ -33,10 +33,10 @@ export function manageLink(settings: PracticeSettings, token: string): string {
 /** The link with the patient's token, if this notice has one. Staff copies never get it. */
 export function patientLink(event: NoticeEvent, settings: PracticeSettings): string | undefined {
   switch (event.type) {
-    case 'booking.held':
+    case 'notice.bookingHeld':
       return confirmLink(settings, event.data.confirmToken);
-    case 'booking.confirmed':
-    case 'booking.changed':
+    case 'notice.bookingConfirmed':
+    case 'notice.bookingChanged':
       return manageLink(settings, event.data.manageToken);
     default:
       return undefined;
@@ -69,7 +69,7 @@ export function composeEmail(event: NoticeEvent, delivery: Delivery, settings: P
     booking.appointmentTypeName.de;
 
   const details = [{ label: t.labels.when, value: formatSpan(booking.start, booking.end, zone, locale) }];
-  if (event.type === 'booking.changed') {
+  if (event.type === 'notice.bookingChanged') {
     const { previous } = event.data;
     details.push({ label: t.labels.previous, value: formatSpan(previous.start, previous.end, zone, locale) });
   }
@@ -78,7 +78,7 @@ export function composeEmail(event: NoticeEvent, delivery: Delivery, settings: P
     { label: t.labels.practitioner, value: booking.practitionerName },
     { label: t.labels.practice, value: practiceLine(settings, ', ') },
   );
-  if (event.type === 'booking.held' && booking.expiresAt)
+  if (event.type === 'notice.bookingHeld' && booking.expiresAt)
     details.push({ label: t.labels.deadline, value: values.deadline! });
 
   const isCopy = delivery.audience === 'staff';

@@ -1,9 +1,9 @@
 import {
   aBookingCancelledEvent,
-  aBookingChangedEvent,
-  aBookingConfirmedEvent,
+  aBookingChangedNotice,
+  aBookingConfirmedNotice,
   aBookingExpiredEvent,
-  aBookingHeldEvent,
+  aBookingHeldNotice,
 } from '@otk/test-kit';
 import { expect } from 'chai';
 import { aPracticeSettings } from '../../../test/practice-settings.factory.js';
@@ -22,7 +22,7 @@ const bySms = (delivery: Partial<Delivery> = {}): Delivery => ({
 describe('SMS text', () => {
   for (const language of ['de', 'fr', 'it', 'en'] as const) {
     it(`when a hold is sent by SMS in ${language}, then it fits two GSM-7 segments with the whole confirm link and the local time`, () => {
-      const event = aBookingHeldEvent({
+      const event = aBookingHeldNotice({
         language,
         channel: 'sms',
         patient: { firstName: 'A', lastName: 'B', phone: '+41791234567' },
@@ -37,9 +37,9 @@ describe('SMS text', () => {
 
   it('when any notice goes by SMS in any language, then it fits two segments in GSM-7', () => {
     const events = [
-      aBookingHeldEvent(),
-      aBookingConfirmedEvent(),
-      aBookingChangedEvent(),
+      aBookingHeldNotice(),
+      aBookingConfirmedNotice(),
+      aBookingChangedNotice(),
       aBookingCancelledEvent(),
       aBookingExpiredEvent(),
     ];
@@ -63,7 +63,7 @@ describe('SMS text', () => {
   });
 
   it('when the practice name is very long, then the zone goes, then the name is shortened, and the link stays whole', () => {
-    const event = aBookingConfirmedEvent({ channel: 'sms' });
+    const event = aBookingConfirmedNotice({ channel: 'sms' });
     const settings = aPracticeSettings({ practiceName: 'Gemeinschaftspraxis '.repeat(12).trim() });
     const text = composeSms(event, bySms({ kind: 'confirmation' }), settings);
     expect(segmentsOf(text).segments).to.be.at.most(2);
