@@ -25,9 +25,39 @@ type Db = Pick<pg.ClientBase, 'query'>;
 
 /** hold-manager's bookings in PostgreSQL: the exclusion constraint on booking_occupancy is the judge of "taken". */
 export function bookingRepository(pool: pg.Pool): BookingRepository {
+  const poolReads = reads(pool);
   return {
-    ...reads(pool),
+    ...poolReads,
+    isPractitionerTakenAt: lookedUpOncePerTurn(poolReads.isPractitionerTakenAt),
     inTransaction: (work) => inTransaction(pool, (client) => work(transaction(client))),
+  };
+}
+
+type PractitionerTakenAt = BookingReads['isPractitionerTakenAt'];
+
+/**
+ * The look whether a practitioner is booked at a start, asked once for everyone who asks the same
+ * within one turn of the event loop. Under contention hundreds of requests for one slot arrive
+ * together; they wait for the next turn and share one query, which is sent after the last of them
+ * arrived — so no answer is older than the request that gets it — and judges "overdue" by the
+ * latest `now` among them. A look that fails fails for each of them.
+ */
+function lookedUpOncePerTurn(look: PractitionerTakenAt): PractitionerTakenAt {
+  const gathering = new Map<string, { practitionerId: string; start: Date; now: Date; answer: Promise<boolean> }>();
+  return (practitionerId, start, now) => {
+    const key = `${practitionerId}|${start.getTime()}`;
+    const joined = gathering.get(key);
+    if (joined) {
+      if (now > joined.now) joined.now = now;
+      return joined.answer;
+    }
+    const batch = { practitionerId, start, now, answer: Promise.resolve(false) };
+    batch.answer = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      gathering.delete(key);
+      return look(batch.practitionerId, batch.start, batch.now);
+    });
+    gathering.set(key, batch);
+    return batch.answer;
   };
 }
 
