@@ -24,12 +24,16 @@
  * BENCH_SERVICE_NODE_OPTIONS is passed to the stack's services as NODE_OPTIONS, e.g.
  * `--cpu-prof --cpu-prof-dir=/tmp/profiles` for a CPU profile of each service (written when it stops).
  *
+ * BENCH_IDEMPOTENCY_KEYS=true sends an Idempotency-Key with every hold through the gateway, as the
+ * site does (without, as other API clients may, by default).
+ *
  * BENCH_PHASES picks the phases (comma-separated: in-process, uncontended, funnel, contention; all by
  * default), e.g. `BENCH_PHASES=contention` for the service level of contention alone. The machine's
  * load average (`/proc/loadavg`) is printed at the start and the end, since figures from a busy
  * machine mean little. The run fails (exit 1) when a contention round is not exactly one 201 and
  * the rest 409 SLOT_TAKEN, or any request got a 5xx or no answer.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { AppError, placeHoldRequestV1 } from '@otk/contracts';
@@ -51,6 +55,7 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
 const inProcessHolds = Number(process.env.BENCH_HOLDS ?? 1000);
 const funnelFlows = Number(process.env.BENCH_FUNNEL ?? 40);
 const funnelClients = Number(process.env.BENCH_FUNNEL_CLIENTS ?? 5);
+const idempotencyKeys = process.env.BENCH_IDEMPOTENCY_KEYS === 'true';
 const phases = new Set(
   (process.env.BENCH_PHASES ?? 'in-process,uncontended,funnel,contention').split(',').map((p) => p.trim()),
 );
@@ -67,7 +72,9 @@ async function timedHold(
 ): Promise<{ ms: number; status: number; outcome: string }> {
   const started = performance.now();
   try {
-    const answer = await postJsonKeptAlive(url, body);
+    // Each request a key of its own, as the site sends one with every hold.
+    const headers: Record<string, string> = idempotencyKeys ? { 'idempotency-key': randomUUID() } : {};
+    const answer = await postJsonKeptAlive(url, body, headers);
     const status = answer.status;
     return {
       ms: performance.now() - started,

@@ -8,10 +8,11 @@ import { Agent, request } from 'node:http';
 
 const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
 
-/** POSTs a JSON body; the answer's status and its parsed body (`{}` when it is not JSON). */
+/** POSTs a JSON body with `headers`; the answer's status and its parsed body (`{}` when it is not JSON). */
 export function postJsonKeptAlive(
   url: string,
   body: unknown,
+  headers: Record<string, string> = {},
 ): Promise<{ status: number; body: Record<string, unknown> }> {
   const payload = Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
@@ -20,7 +21,7 @@ export function postJsonKeptAlive(
       {
         method: 'POST',
         agent,
-        headers: { 'content-type': 'application/json', 'content-length': payload.length },
+        headers: { ...headers, 'content-type': 'application/json', 'content-length': payload.length },
       },
       (res) => {
         const chunks: Buffer[] = [];
