@@ -35,7 +35,7 @@ export const gateway: ServiceDefinition<typeof configSchema> = {
     api.use(httpSemantics(api));
     // Compressed bodies are refused (415): the site never sends one, and inflating is work for nothing.
     api.use(express.json({ limit: config.BODY_LIMIT_BYTES, inflate: false }));
-    api.use(holdsRoutes(broker, config.RPC_TIMEOUT_MS));
+    api.use(holdsRoutes(broker, config));
     api.use(bookingsRoutes(broker, config.RPC_TIMEOUT_MS));
     api.use(availabilityRoutes(broker, config));
     api.use('/admin', adminRoutes({ pool, broker, config }));
