@@ -46,15 +46,8 @@ export interface BrokerOptions {
   logger: Logger;
   /** The service's own registry; its default labels add `service` to the messaging metrics. */
   registry: Registry;
-  /** Unacked deliveries per consumer channel of an event queue; default 20. */
+  /** Unacked deliveries per consumer channel; default 20. */
   prefetch?: number;
-  /**
-   * Unacked deliveries on a command (RPC) queue; default 100. A command holds its delivery until
-   * its reply is confirmed by the broker, so with few in hand a burst of short commands (hundreds
-   * of patients wanting one slot) waits for round trips to the broker rather than for the handler.
-   * The handlers' own limits (the database pool) still bound the work done at once.
-   */
-  rpcPrefetch?: number;
   /**
    * Recognises errors of the service's own dependencies (e.g. an unreachable database): a command
    * that fails with one is answered with the translated code (UNAVAILABLE) instead of INTERNAL,
@@ -87,7 +80,6 @@ export class Broker {
   private readonly logger: Logger;
   private readonly metrics: MessagingMetrics;
   private readonly prefetch: number;
-  private readonly rpcPrefetch: number;
   private readonly translateError: ErrorTranslator;
   private readonly publisher: Publisher;
   private readonly consumers: QueueConsumer[] = [];
@@ -107,7 +99,6 @@ export class Broker {
     this.logger = options.logger.child({ component: 'messaging' });
     this.metrics = messagingMetrics(options.registry);
     this.prefetch = options.prefetch ?? 20;
-    this.rpcPrefetch = options.rpcPrefetch ?? 100;
     this.translateError = options.translateError ?? (() => undefined);
     this.onUntrustedError =
       options.onUntrustedError ??
@@ -220,7 +211,6 @@ export class Broker {
         server,
         started: this.consume({
           queue,
-          prefetch: this.rpcPrefetch,
           declare: (channel) => declareCommandQueue(channel, queue),
           handle: (message) => server.handle(message),
         }),
@@ -342,13 +332,11 @@ export class Broker {
     return depths;
   }
 
-  private async consume(
-    options: Pick<QueueConsumerOptions, 'queue' | 'declare' | 'handle'> & { prefetch?: number },
-  ): Promise<void> {
+  private async consume(options: Pick<QueueConsumerOptions, 'queue' | 'declare' | 'handle'>): Promise<void> {
     this.watchedQueues.push(options.queue);
     const consumer = new QueueConsumer(this.manager, {
       ...options,
-      prefetch: options.prefetch ?? this.prefetch,
+      prefetch: this.prefetch,
       logger: this.logger,
       onBroken: (error) => this.recover(error),
       onUntrusted: (error) => this.untrusted(error),
