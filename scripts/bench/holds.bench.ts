@@ -19,7 +19,15 @@
  * with its exclusion constraint and outbox event.
  * Prints holds/s with p50/p95/p99 for the uncontended holds; per contention round the answers by
  * status and code, the 5xx apart, p50/p99 per request and the round's time; then how many rounds
- * ended with exactly one 201 and the rest 409 SLOT_TAKEN, and p50/p99 per request and per round.
+ * ended with exactly one 201 and the rest 409 SLOT_TAKEN, and p50/p99 per request and per round;
+ * then hold-manager's own time per hold.place, and the CPU time each process (the bench, each
+ * service, the stack's PostgreSQL backends) spent during the rounds, per request.
+ *
+ * BENCH_SERVICE_NODE_OPTIONS is passed to the stack's services as NODE_OPTIONS, e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/profiles` for a CPU profile of each service (written when it stops).
+ *
+ * BENCH_IDEMPOTENCY_KEYS=true sends an Idempotency-Key with every hold through the gateway, as the
+ * site does (without, as other API clients may, by default).
  *
  * BENCH_PHASES picks the phases (comma-separated: in-process, uncontended, funnel, contention; all by
  * default), e.g. `BENCH_PHASES=contention` for the service level of contention alone. The machine's
@@ -27,15 +35,19 @@
  * machine mean little. The run fails (exit 1) when a contention round is not exactly one 201 and
  * the rest 409 SLOT_TAKEN, or any request got a 5xx or no answer.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { AppError, placeHoldRequestV1 } from '@otk/contracts';
+import { createPool } from '@otk/db';
 import { placeHold } from '../../services/hold-manager/src/domain/place-hold.use-case.js';
 import { aPlaceHoldRequest, setSettings } from '../../services/hold-manager/test/support/practice.js';
 import { useCaseHarness } from '../../services/hold-manager/test/support/use-cases.js';
 import { startDemoStack } from '../../test/support/demo-stack.js';
 import { type OfferedSlot, aHoldRequest, offeredSlots, postJson } from '../../test/support/factories.js';
-import type { Stack } from '../../test/support/stack.js';
+import { type Stack, serviceNames } from '../../test/support/stack.js';
+import { type Accounted, startCpuAccount } from './support/cpu-time.js';
+import { postJsonKeptAlive } from './support/http-client.js';
 import { Inbox, tokenOf } from './support/inbox.js';
 import { ms, percentile, summary, tally } from './support/latency.js';
 
@@ -45,6 +57,7 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
 const inProcessHolds = Number(process.env.BENCH_HOLDS ?? 1000);
 const funnelFlows = Number(process.env.BENCH_FUNNEL ?? 40);
 const funnelClients = Number(process.env.BENCH_FUNNEL_CLIENTS ?? 5);
+const idempotencyKeys = process.env.BENCH_IDEMPOTENCY_KEYS === 'true';
 const phases = new Set(
   (process.env.BENCH_PHASES ?? 'in-process,uncontended,funnel,contention').split(',').map((p) => p.trim()),
 );
@@ -61,18 +74,18 @@ async function timedHold(
 ): Promise<{ ms: number; status: number; outcome: string }> {
   const started = performance.now();
   try {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    const answer = (await response.json().catch(() => ({}))) as { code?: string };
-    const status = response.status;
-    return { ms: performance.now() - started, status, outcome: status === 201 ? '201' : `${status} ${answer.code}` };
+    // Each request a key of its own, as the site sends one with every hold.
+    const headers: Record<string, string> = idempotencyKeys ? { 'idempotency-key': randomUUID() } : {};
+    const answer = await postJsonKeptAlive(url, body, headers);
+    const status = answer.status;
+    return {
+      ms: performance.now() - started,
+      status,
+      outcome: status === 201 ? '201' : `${status} ${String(answer.body.code)}`,
+    };
   } catch (error) {
     // No answer at all (connection reset or refused): counted with the 5xx.
-    const cause = (error as { cause?: { code?: string } }).cause;
-    const why = cause?.code ?? (error as Error).message;
+    const why = (error as { code?: string }).code ?? (error as Error).message;
     return { ms: performance.now() - started, status: 0, outcome: `no answer ${why}` };
   }
 }
@@ -132,7 +145,8 @@ if (failed) process.exitCode = 1;
 /** The phases through the gateway, on a stack of their own. */
 async function gatewayPhases(): Promise<void> {
   // The gateway's own RPC timeout (5 s): a 504 a patient would get is counted, not hidden.
-  const stack = await startDemoStack();
+  const nodeOptions = process.env.BENCH_SERVICE_NODE_OPTIONS;
+  const stack = await startDemoStack(nodeOptions ? { env: { NODE_OPTIONS: nodeOptions } } : {});
   try {
     const holdsUrl = holdsUrlOf(stack);
     const slots: { slot: OfferedSlot; type: string }[] = [];
@@ -153,11 +167,14 @@ async function gatewayPhases(): Promise<void> {
     if (phases.has('funnel') && funnelFlows > 0) await funnel(stack, funnelSlots);
     if (phases.has('contention')) {
       const before = await holdPlaceDurations(stack);
+      const cpu = await startCpuAccount(stackProcesses(stack));
       failed = !(await contention(holdsUrl, contended));
+      const spent = await cpu.stop();
       const after = await holdPlaceDurations(stack);
       process.stdout.write(
         `hold-manager's own time per hold.place during contention (its histogram): ${describeHistogram(before, after)}\n`,
       );
+      process.stdout.write(`CPU time during contention: ${describeCpu(spent, contended.length * contenders)}\n`);
     }
   } finally {
     await stack.stop();
@@ -300,6 +317,43 @@ function describeHistogram(before: Map<number, number>, after: Map<number, numbe
     return index < 0 ? '–' : `≤ ${ms(bounds[index]! * 1000)}`;
   };
   return `${total} requests, p50 ${bound(50)}, p99 ${bound(99)}`;
+}
+
+/**
+ * The processes a contention round keeps busy: the bench itself (its HTTP client), each service,
+ * and the PostgreSQL backends serving the stack's database. RabbitMQ is shared with whatever else
+ * runs on the machine, so its part cannot be told apart and is not counted.
+ */
+function stackProcesses(stack: Stack): Accounted[] {
+  const services = serviceNames.map((name) => ({
+    name,
+    pids: async () => [stack.services[name].child.pid ?? 0],
+  }));
+  const postgres = {
+    name: 'postgres',
+    pids: async () => {
+      const pool = createPool({ connectionString: stack.env.DATABASE_URL!, applicationName: 'bench' });
+      try {
+        const { rows } = await pool.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+          [stack.db.name],
+        );
+        return rows.map((row) => row.pid);
+      } finally {
+        await pool.end();
+      }
+    },
+  };
+  return [{ name: 'bench client', pids: async () => [process.pid] }, ...services, postgres];
+}
+
+/** `gateway 1.23 s (2.5 ms/request), …` for each part, then the total. */
+function describeCpu(spent: Map<string, number>, requests: number): string {
+  const total = [...spent.values()].reduce((sum, ms) => sum + ms, 0);
+  const parts = [...spent, ['total', total] as const].map(
+    ([name, cpuMs]) => `${name} ${ms(cpuMs)} (${(cpuMs / requests).toFixed(2)} ms/request)`,
+  );
+  return parts.join(', ');
 }
 
 function holdsUrlOf(stack: Stack): string {

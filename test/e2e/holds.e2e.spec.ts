@@ -11,6 +11,7 @@ import type { Stack } from '../support/stack.js';
 
 const CONCURRENT = 200;
 const SWEEP_INTERVAL_MS = 2000;
+const TAKEN_SLOT_MEMORY_MS = 5000;
 
 describe('holds and double opt-in through the gateway on the real stack', function () {
   this.timeout(180000);
@@ -22,7 +23,12 @@ describe('holds and double opt-in through the gateway on the real stack', functi
   before(async () => {
     stack = await startDemoStack({
       // 200 requests at once queue up behind each other; none may time out while waiting.
-      env: { RPC_TIMEOUT_MS: '30000', HOLD_EXPIRY_SWEEP_INTERVAL_MS: String(SWEEP_INTERVAL_MS) },
+      env: {
+        RPC_TIMEOUT_MS: '30000',
+        HOLD_EXPIRY_SWEEP_INTERVAL_MS: String(SWEEP_INTERVAL_MS),
+        // Long enough that a busy machine cannot let it lapse between two requests of one test.
+        TAKEN_SLOT_MEMORY_MS: String(TAKEN_SLOT_MEMORY_MS),
+      },
     });
     pool = createPool({ connectionString: stack.env.DATABASE_URL!, applicationName: 'test' });
     links = await listenForLinkTokens(stack.env.AMQP_URL!);
@@ -58,6 +64,14 @@ describe('holds and double opt-in through the gateway on the real stack', functi
   const untilBusy = (slot: OfferedSlot) =>
     waitFor(async () => ((await isOffered(slot)) ? undefined : true), { what: 'the held slot to be busy' });
   const hold = (body: Record<string, unknown>, headers: Record<string, string> = {}) => post('/holds', body, headers);
+  /** How many hold.place commands hold-manager has served (its duration histogram's count). */
+  const holdPlaceCount = async () => {
+    const text = await (await fetch(`${stack.services['hold-manager'].managementUrl}/metrics`)).text();
+    const line = text
+      .split('\n')
+      .find((l) => /^booking_command_duration_seconds_count\{[^}]*command="hold\.place"/.test(l));
+    return Number(line?.split(' ').at(-1) ?? 0);
+  };
   /** The confirm token that went to the patient with the hold (heard where notification gets it). */
   const confirmTokenOf = (bookingId: string) => links.confirmTokenOf(bookingId);
   const manageTokenOf = (bookingId: string) => links.manageTokenOf(bookingId);
@@ -286,6 +300,27 @@ describe('holds and double opt-in through the gateway on the real stack', functi
       expect([other.status, other.body.code]).to.deep.equal([422, 'IDEMPOTENCY_KEY_REUSED']);
       const malformed = await hold(aHoldRequest(nextCheckup()), { 'idempotency-key': 'has spaces in it' });
       expect([malformed.status, malformed.body.code]).to.deep.equal([400, 'VALIDATION_FAILED']);
+    });
+
+    it('when a slot was just refused as taken, then a request without a key gets that refusal without reaching hold-manager, and the winner retrying with its key gets its hold', async () => {
+      const slot = nextCheckup();
+      const winner = aHoldRequest(slot);
+      const key = `winner-${Date.now()}`;
+      const won = await hold(winner, { 'idempotency-key': key });
+      expect(won.status).to.equal(201);
+      const refused = await hold(aHoldRequest(slot));
+      expect([refused.status, refused.body.code]).to.deep.equal([409, 'SLOT_TAKEN']);
+
+      const asked = await holdPlaceCount();
+      const again = await hold(aHoldRequest(slot));
+      expect(again).to.deep.equal(refused);
+      expect(await holdPlaceCount(), 'hold.place commands served').to.equal(asked);
+
+      const retried = await hold(winner, { 'idempotency-key': key });
+      expect(retried).to.deep.equal(won);
+      const otherKey = await hold(aHoldRequest(slot), { 'idempotency-key': `${key}-other` });
+      expect([otherKey.status, otherKey.body.code]).to.deep.equal([409, 'SLOT_TAKEN']);
+      expect(await holdPlaceCount(), 'hold.place commands served').to.equal(asked + 2);
     });
 
     it('when a text field holds NUL, CR/LF, ESC, BEL, a direction override or a lone surrogate, then 400 VALIDATION_FAILED names the field', async () => {

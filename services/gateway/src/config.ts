@@ -9,6 +9,11 @@ export const configSchema = z.object({
   RPC_TIMEOUT_MS: env.positiveInt(5000),
   /** How long the same practice, catalogue or availability answer is reused (0: only shared while in flight). */
   AVAILABILITY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(250),
+  /**
+   * How long a SLOT_TAKEN refusal of hold-manager is given again to requests without an
+   * Idempotency-Key for the same slot, without asking again (ADR 25; 0: always ask).
+   */
+  TAKEN_SLOT_MEMORY_MS: z.coerce.number().int().min(0).default(1000),
   /** How many reverse proxies (ingress, load balancer) stand before the gateway and add X-Forwarded-For. */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
   /** A console session ends after this long without a request… */

@@ -37,7 +37,7 @@ export const gateway: ServiceDefinition<typeof configSchema> = {
     api.use(httpSemantics(api));
     // Compressed bodies are refused (415): the site never sends one, and inflating is work for nothing.
     api.use(express.json({ limit: config.BODY_LIMIT_BYTES, inflate: false }));
-    api.use(holdsRoutes(broker, config.RPC_TIMEOUT_MS));
+    api.use(holdsRoutes(broker, config));
     api.use(bookingsRoutes(broker, config.RPC_TIMEOUT_MS));
     const answers = new SharedAnswers(config.AVAILABILITY_CACHE_TTL_MS);
     await forgetAnswersOnOccupancy(broker, answers);

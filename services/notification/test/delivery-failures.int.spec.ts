@@ -201,7 +201,7 @@ describe('notification when the database goes away while an SMS is accepted', fu
 
   it('when the database is unreachable right after the provider accepted an SMS, then the SMS is recorded as sent once the database is back and never sent again', async () => {
     const patient = { firstName: 'Anna', lastName: 'Beispiel', phone: '+41791234567' };
-    const event = aBookingHeldEvent({ channel: 'sms', patient });
+    const event = aBookingHeldNotice({ channel: 'sms', patient });
     cutOnNextSms = true;
 
     await harness.publish(event);

@@ -1,6 +1,7 @@
 import { AppError, holdBodyV1 } from '@otk/contracts';
 import type { Broker } from '@otk/messaging';
 import { Router } from 'express';
+import { RecentlyTakenSlots } from '../domain/recently-taken-slots.js';
 import { parseInput } from './validate.js';
 
 /** Printable ASCII, as clients put UUIDs or similar keys into the header. */
@@ -9,10 +10,12 @@ const idempotencyKeyPattern = /^[\x21-\x7e]{1,200}$/;
 /**
  * Patient-facing hold API: a provisional request holds a slot (F7). A client that retries after a
  * lost answer sends the same Idempotency-Key and gets the same hold back. The client's address
- * travels along for the open-hold limits per address (D4).
+ * travels along for the open-hold limits per address (D4). A request without a key for a slot
+ * hold-manager refused as taken a moment ago gets that refusal again at once (ADR 25).
  */
-export function holdsRoutes(broker: Broker, rpcTimeoutMs: number): Router {
+export function holdsRoutes(broker: Broker, config: { RPC_TIMEOUT_MS: number; TAKEN_SLOT_MEMORY_MS: number }): Router {
   const router = Router();
+  const recentlyTaken = new RecentlyTakenSlots(config.TAKEN_SLOT_MEMORY_MS);
   router.post('/holds', async (req, res) => {
     const body = parseInput(holdBodyV1, req.body);
     const idempotencyKey = req.get('idempotency-key');
@@ -21,11 +24,16 @@ export function holdsRoutes(broker: Broker, rpcTimeoutMs: number): Router {
         fields: [{ path: 'Idempotency-Key', message: 'invalid' }],
       });
     }
-    const reply = await broker.call(
-      'hold.place',
-      { ...body, idempotencyKey, clientAddress: req.ip },
-      { timeoutMs: rpcTimeoutMs },
-    );
+    if (idempotencyKey === undefined) {
+      const refusal = recentlyTaken.refusalFor(body);
+      if (refusal) throw refusal;
+    }
+    const reply = await broker
+      .call('hold.place', { ...body, idempotencyKey, clientAddress: req.ip }, { timeoutMs: config.RPC_TIMEOUT_MS })
+      .catch((error: unknown) => {
+        if (error instanceof AppError && error.code === 'SLOT_TAKEN') recentlyTaken.remember(body, error);
+        throw error;
+      });
     res.status(201).json(reply);
   });
   return router;

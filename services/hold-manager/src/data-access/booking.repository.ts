@@ -25,9 +25,40 @@ type Db = Pick<pg.ClientBase, 'query'>;
 
 /** hold-manager's bookings in PostgreSQL: the exclusion constraint on booking_occupancy is the judge of "taken". */
 export function bookingRepository(pool: pg.Pool): BookingRepository {
+  const poolReads = reads(pool);
   return {
-    ...reads(pool),
+    ...poolReads,
+    isPractitionerTakenAt: lookedUpOncePerTurn(poolReads.isPractitionerTakenAt),
+    findByIdempotencyKey: keysLookedUpTogetherPerTurn(pool),
     inTransaction: (work) => inTransaction(pool, (client) => work(transaction(client))),
+  };
+}
+
+type PractitionerTakenAt = BookingReads['isPractitionerTakenAt'];
+
+/**
+ * The look whether a practitioner is booked at a start, asked once for everyone who asks the same
+ * within one turn of the event loop. Under contention hundreds of requests for one slot arrive
+ * together; they wait for the next turn and share one query, which is sent after the last of them
+ * arrived — so no answer is older than the request that gets it — and judges "overdue" by the
+ * latest `now` among them. A look that fails fails for each of them.
+ */
+function lookedUpOncePerTurn(look: PractitionerTakenAt): PractitionerTakenAt {
+  const gathering = new Map<string, { practitionerId: string; start: Date; now: Date; answer: Promise<boolean> }>();
+  return (practitionerId, start, now) => {
+    const key = `${practitionerId}|${start.getTime()}`;
+    const joined = gathering.get(key);
+    if (joined) {
+      if (now > joined.now) joined.now = now;
+      return joined.answer;
+    }
+    const batch = { practitionerId, start, now, answer: Promise.resolve(false) };
+    batch.answer = nextTurn().then(() => {
+      gathering.delete(key);
+      return look(batch.practitionerId, batch.start, batch.now);
+    });
+    gathering.set(key, batch);
+    return batch.answer;
   };
 }
 
@@ -197,6 +228,49 @@ async function findToken(db: Db, hash: string): Promise<StoredToken | undefined>
   );
   const row = rows[0];
   return row && { bookingId: row.booking_id, purpose: row.purpose, expiresAt: row.expires_at };
+}
+
+/**
+ * Idempotency keys looked up within one turn of the event loop are looked up together, in one
+ * query sent after the last of them arrived (so no answer is older than its request): a crowd of
+ * patients who all send an Idempotency-Key, as the site does, costs one read per turn, not one each.
+ */
+function keysLookedUpTogetherPerTurn(db: Db): BookingReads['findByIdempotencyKey'] {
+  let batch: { answers: Map<string, Promise<IdempotentHold | undefined>>; holds: Promise<Map<string, IdempotentHold>> };
+  let gathering = false;
+  return (key) => {
+    if (!gathering) {
+      gathering = true;
+      const answers = new Map<string, Promise<IdempotentHold | undefined>>();
+      const holds = nextTurn().then(() => {
+        gathering = false;
+        return findByIdempotencyKeys(db, [...answers.keys()]);
+      });
+      batch = { answers, holds };
+    }
+    const { answers, holds } = batch;
+    let answer = answers.get(key);
+    if (!answer) {
+      answer = holds.then((found) => found.get(key));
+      answers.set(key, answer);
+    }
+    return answer;
+  };
+}
+
+/** Resolves in the next turn of the event loop, once what arrived in this one has been taken up. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+async function findByIdempotencyKeys(db: Db, keys: string[]): Promise<Map<string, IdempotentHold>> {
+  const { rows } = await db.query<{ key: string; id: string; request_hash: string | null; expires_at: Date }>(
+    `SELECT idempotency_key AS key, id, request_hash, expires_at FROM ${bookings} WHERE idempotency_key = ANY($1::text[])`,
+    [keys],
+  );
+  return new Map(
+    rows.map((row) => [row.key, { id: row.id, requestHash: row.request_hash, expiresAt: row.expires_at }]),
+  );
 }
 
 async function findByIdempotencyKey(db: Db, key: string): Promise<IdempotentHold | undefined> {

@@ -27,8 +27,8 @@ export function noticingOccupancy(
         notices = [];
         return work({
           ...tx,
-          record: async (event) => {
-            await tx.record(event);
+          record: async (event, bookingId) => {
+            await tx.record(event, bookingId);
             const notice = occupancyNoticeOf(event);
             if (notice) notices.push(notice);
           },

@@ -34,9 +34,9 @@ export async function placeHold(deps: HoldManagerDeps, request: PlaceHoldRequest
   const earlier = await replayOf(deps, request, requestHash);
   if (earlier) return earlier;
   assertInFuture(new Date(request.start), deps.now());
+  if (await isPractitionerBookedAtStart(deps, request)) return answerTaken(deps, request, requestHash, undefined);
   let slot: Slot | undefined;
   try {
-    await refuseIfPractitionerBookedAtStart(deps, request);
     slot = await offeredSlot(deps, slotWanted(request));
     const hold = await reserve(deps, request, slot, requestHash);
     if (hold === 'duplicate') return await twinOf(deps, request, requestHash);
@@ -48,11 +48,12 @@ export async function placeHold(deps: HoldManagerDeps, request: PlaceHoldRequest
   }
 }
 
-/** Any slot starting at `start` occupies its practitioner then: if a booking does, the slot is taken. */
-async function refuseIfPractitionerBookedAtStart(deps: HoldManagerDeps, request: PlaceHoldRequest): Promise<void> {
-  if (await deps.bookings.isPractitionerTakenAt(request.practitionerId, new Date(request.start), deps.now())) {
-    throw slotTaken();
-  }
+/**
+ * Any slot starting at `start` occupies its practitioner then: if a booking does, the slot is
+ * taken. The refusal is answered straight away, without an error thrown and caught on the way.
+ */
+function isPractitionerBookedAtStart(deps: HoldManagerDeps, request: PlaceHoldRequest): Promise<boolean> {
+  return deps.bookings.isPractitionerTakenAt(request.practitionerId, new Date(request.start), deps.now());
 }
 
 function slotWanted(request: PlaceHoldRequest): CommandRequest<'availability.checkSlot'> {
