@@ -11,6 +11,19 @@ export async function notifyCatalogueChanged(client: pg.ClientBase): Promise<voi
   await client.query(`SELECT pg_notify($1, '')`, [catalogueChannel]);
 }
 
+/** A row of availability.appointment_types. */
+export interface AppointmentTypeRow {
+  id: string;
+  name: LocalizedText;
+  duration_minutes: number;
+  buffer_before_minutes: number;
+  buffer_after_minutes: number;
+  visit_kinds: VisitKind[];
+  group_id: string | null;
+  online_bookable: boolean;
+  sort_order: number;
+}
+
 /** Reads the whole catalogue; undefined while the practice itself is not set up yet. */
 export async function loadCatalogue(pool: pg.Pool): Promise<Catalogue | undefined> {
   const [practiceRows, practitioners, links, hours, groups, types, offers, resources, absences] = await Promise.all([
@@ -29,16 +42,7 @@ export async function loadCatalogue(pool: pg.Pool): Promise<Catalogue | undefine
     pool.query<{ id: string; name: LocalizedText }>(
       `SELECT id, name FROM availability.appointment_groups ORDER BY sort_order, id`,
     ),
-    pool.query<{
-      id: string;
-      name: LocalizedText;
-      duration_minutes: number;
-      buffer_before_minutes: number;
-      buffer_after_minutes: number;
-      visit_kinds: VisitKind[];
-      group_id: string | null;
-      online_bookable: boolean;
-    }>(`SELECT * FROM availability.appointment_types ORDER BY sort_order, id`),
+    pool.query<AppointmentTypeRow>(`SELECT * FROM availability.appointment_types ORDER BY sort_order, id`),
     pool.query<{ appointment_type_id: string; practitioner_id: string }>(
       `SELECT appointment_type_id, practitioner_id FROM availability.appointment_type_practitioners ORDER BY practitioner_id`,
     ),
@@ -76,6 +80,7 @@ export async function loadCatalogue(pool: pg.Pool): Promise<Catalogue | undefine
   const toInstant = (local: string) => DateTime.fromISO(local, { zone }).toMillis();
   const activeIds = new Set(practitioners.rows.map((p) => p.id));
   const holidays = publicHolidays(practice.holidayCountry, practice.holidayRegion);
+  const closedOnHolidays = row.closed_on_holidays as boolean;
 
   return {
     practice,
@@ -113,6 +118,6 @@ export async function loadCatalogue(pool: pg.Pool): Promise<Catalogue | undefine
         practitionerId: a.practitioner_id,
         interval: { from: toInstant(a.starts_at), until: toInstant(a.ends_at) },
       })),
-    isHoliday: (date) => holidays(date),
+    isHoliday: (date) => closedOnHolidays && holidays(date),
   };
 }
