@@ -7,6 +7,7 @@ import {
   syncSettingsSchema,
   updateBookingRulesRequestV1,
 } from '@otk/contracts';
+import type { Broker } from '@otk/messaging';
 import { Router } from 'express';
 import { z } from 'zod';
 import { readTotpRequiredForAdmin, writeTotpRequiredForAdmin } from '../data-access/staff.repository.js';
