@@ -3,7 +3,7 @@ import type { CatalogueChange, LocalizedText, StaffCatalogue } from '@otk/contra
 import { withTransaction } from '@otk/db';
 import type pg from 'pg';
 import type { CatalogueEditorStore } from '../domain/catalogue-editor.use-case.js';
-import { type AppointmentTypeRow, notifyCatalogueChanged } from './catalogue.repository.js';
+import { type AppointmentTypeRow, appointmentTypeOf, notifyCatalogueChanged } from './catalogue.repository.js';
 import { migrations } from './migrations.js';
 
 const schema = migrations.schema;
@@ -64,14 +64,7 @@ async function readStaffCatalogue(db: Db): Promise<StaffCatalogue | undefined> {
     })),
     groups: groups.rows.map((g) => ({ id: g.id, name: g.name, sortOrder: g.sort_order })),
     appointmentTypes: types.rows.map((t) => ({
-      id: t.id,
-      name: t.name,
-      durationMinutes: t.duration_minutes,
-      bufferBeforeMinutes: t.buffer_before_minutes,
-      bufferAfterMinutes: t.buffer_after_minutes,
-      visitKinds: t.visit_kinds,
-      groupId: t.group_id,
-      onlineBookable: t.online_bookable,
+      ...appointmentTypeOf(t),
       sortOrder: t.sort_order,
       practitionerIds: offers.rows.filter((o) => o.appointment_type_id === t.id).map((o) => o.practitioner_id),
     })),

@@ -1,7 +1,7 @@
 import type { Language, LocalizedText, VisitKind } from '@otk/contracts';
 import { DateTime } from 'luxon';
 import type pg from 'pg';
-import type { Catalogue, PracticeSettings } from '../domain/catalogue.js';
+import type { AppointmentType, Catalogue, PracticeSettings } from '../domain/catalogue.js';
 import { publicHolidays } from './holidays.js';
 
 /** NOTIFY channel: the catalogue changed; every replica reloads it. */
@@ -22,6 +22,20 @@ export interface AppointmentTypeRow {
   group_id: string | null;
   online_bookable: boolean;
   sort_order: number;
+}
+
+/** An appointment type's own fields (without who offers it) from its row. */
+export function appointmentTypeOf(t: AppointmentTypeRow): Omit<AppointmentType, 'practitionerIds'> {
+  return {
+    id: t.id,
+    name: t.name,
+    durationMinutes: t.duration_minutes,
+    bufferBeforeMinutes: t.buffer_before_minutes,
+    bufferAfterMinutes: t.buffer_after_minutes,
+    visitKinds: t.visit_kinds,
+    groupId: t.group_id,
+    onlineBookable: t.online_bookable,
+  };
 }
 
 /** Reads the whole catalogue; undefined while the practice itself is not set up yet. */
@@ -98,14 +112,7 @@ export async function loadCatalogue(pool: pg.Pool): Promise<Catalogue | undefine
     }),
     groups: groups.rows.map((g) => ({ id: g.id, name: g.name })),
     types: types.rows.map((t) => ({
-      id: t.id,
-      name: t.name,
-      durationMinutes: t.duration_minutes,
-      bufferBeforeMinutes: t.buffer_before_minutes,
-      bufferAfterMinutes: t.buffer_after_minutes,
-      visitKinds: t.visit_kinds,
-      groupId: t.group_id,
-      onlineBookable: t.online_bookable,
+      ...appointmentTypeOf(t),
       practitionerIds: offers.rows
         .filter((o) => o.appointment_type_id === t.id && activeIds.has(o.practitioner_id))
         .map((o) => o.practitioner_id),
