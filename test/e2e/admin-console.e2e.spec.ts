@@ -1,13 +1,17 @@
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createPool } from '@otk/db';
+import { waitFor } from '@otk/test-kit';
 import { expect } from 'chai';
+import { generate } from 'otplib';
+import type pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { type SiteServer, startSiteServer } from '../../scripts/dev/site-server.js';
-import { createStaffAccount } from '../support/admin-client.js';
+import { AdminClient, createStaffAccount } from '../support/admin-client.js';
 import { buildSiteIfStale, distDir, launchChromium, seriousAxeViolations } from '../support/browser.js';
 import { startDemoStack } from '../support/demo-stack.js';
-import { aHoldRequest, offeredSlots, postJson } from '../support/factories.js';
+import { type OfferedSlot, aHoldRequest, getJson, offeredSlots, postJson } from '../support/factories.js';
 import type { Stack } from '../support/stack.js';
 
 const artifacts = fileURLToPath(new URL('../../test-artifacts/admin', import.meta.url));
@@ -101,7 +105,8 @@ describe('practice console in a real browser against the real stack', function (
     }
 
     // The bookings view of the hold's day lists it, and the audit log names the change.
-    await page.goto(`${site.url}/admin/#/bookings?date=${new Date(slot.start).toLocaleDateString('sv')}&span=day`);
+    // The slot's start carries the practice's offset: its first ten characters are the practice's date.
+    await page.goto(`${site.url}/admin/#/bookings?date=${slot.start.slice(0, 10)}&span=day`);
     await page.getByRole('heading', { name: 'Termine', exact: true }).waitFor();
     await page.getByRole('cell', { name: 'Beispiel, Anna' }).first().waitFor();
     // The README's picture of the console (test patients only).
@@ -112,5 +117,209 @@ describe('practice console in a real browser against the real stack', function (
     await page.getByRole('cell', { name: 'settings.update' }).first().waitFor();
 
     expect(problems).to.deep.equal([]);
+  });
+
+  async function signIn(page: Page, account: string, secret: string, code?: string): Promise<void> {
+    await page.goto(`${site.url}/admin/`);
+    await page.getByLabel('E-Mail-Adresse').fill(account);
+    await page.getByLabel('Passwort').fill(secret);
+    if (code) await page.getByLabel('Code der Authenticator-App (falls eingerichtet)').fill(code);
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+  }
+
+  describe('what the practice sets takes effect at once', () => {
+    let pool: pg.Pool;
+    before(() => {
+      pool = createPool({ connectionString: stack.env.DATABASE_URL!, applicationName: 'test' });
+    });
+    after(async () => {
+      await pool?.end();
+    });
+
+    /** Holds and confirms a booking of a slot as a patient would; its manage token comes with the confirmation. */
+    async function aConfirmedBooking(slot: OfferedSlot) {
+      const request = aHoldRequest(slot);
+      const hold = await postJson(`${stack.gatewayUrl}/api/v1/holds`, request);
+      expect(hold.status, JSON.stringify(hold.body)).to.equal(201);
+      const bookingId = hold.body.bookingId as string;
+      const tokenOf = async (eventType: string, field: string) => {
+        const { rows } = await pool.query<{ token: string }>(
+          `SELECT envelope->'data'->>'${field}' AS token FROM hold_manager.outbox
+            WHERE event_type = $1 AND envelope->'data'->'booking'->>'bookingId' = $2`,
+          [eventType, bookingId],
+        );
+        return rows[0]!.token;
+      };
+      const confirmed = await postJson(`${stack.gatewayUrl}/api/v1/bookings/confirm`, {
+        token: await tokenOf('booking.held', 'confirmToken'),
+      });
+      expect(confirmed.status).to.equal(200);
+      return {
+        bookingId,
+        patientEmail: request.patient.email,
+        manageToken: await tokenOf('booking.confirmed', 'manageToken'),
+      };
+    }
+
+    const mailsTo = (address: string) =>
+      stack.smtp.messages.filter((mail) =>
+        [mail.to ?? []].flat().some((to) => to.value.some((entry) => entry.address === address)),
+      );
+
+    it('when an admin has a code generator, then signing in in the browser needs its code', async () => {
+      const account = 'totp-admin@practice.test';
+      const secret = await createStaffAccount(stack, account, 'admin');
+      const api = new AdminClient(stack.gatewayUrl, '203.0.113.7');
+      expect((await api.signIn(account, secret)).status).to.equal(200);
+      const enrolment = await api.request('POST', '/account/totp');
+      const totpSecret = enrolment.body.secret as string;
+      const confirmed = await api.request('POST', '/account/totp/confirm', {
+        code: await generate({ secret: totpSecret }),
+      });
+      expect(confirmed.status).to.equal(204);
+
+      const page = await tabletPage();
+      await signIn(page, account, secret);
+      await page.getByText('Bitte geben Sie auch den Code Ihrer Authenticator-App ein.').waitFor();
+      await signIn(page, account, secret, await generate({ secret: totpSecret }));
+      await page.getByRole('heading', { name: 'Einstellungen der Praxis' }).waitFor();
+      await page.getByText(`Angemeldet als ${account} (admin)`).waitFor();
+    });
+
+    it('when staff copies, the cancellation deadline and the online colour change, then the next booking follows all three', async () => {
+      const page = await tabletPage();
+      await signIn(page, email, password);
+      await page.getByRole('heading', { name: 'Einstellungen der Praxis' }).waitFor();
+      await page.getByLabel('Absagefrist vor dem Termin (Stunden, 0–168)').fill('168');
+      await page.getByLabel('Kopie jeder Patientennachricht an die Praxis').check();
+      await page.getByLabel('Adressen für Kopien (eine pro Zeile)').fill('empfang@practice.test\nchefin@practice.test');
+      await page.getByLabel('Farbe der Online-Termine').fill('#123abc');
+      await page.getByRole('button', { name: 'Speichern' }).click();
+      await page.getByRole('status').filter({ hasText: 'Gespeichert' }).waitFor();
+
+      // The earliest slot lies well inside the 168 hours.
+      const [slot] = await offeredSlots(stack.gatewayUrl, { appointmentType: 'checkup', practitioner: 'dr-muster' });
+      expect(Date.parse(slot!.start) - Date.now()).to.be.below(168 * 3600_000);
+      const booking = await aConfirmedBooking(slot!);
+
+      // Both staff addresses get a copy of the confirmation.
+      for (const address of ['empfang@practice.test', 'chefin@practice.test']) {
+        await waitFor(
+          async () => (mailsTo(address).some((m) => /bestätigt/.test(m.subject ?? '')) ? true : undefined),
+          {
+            timeoutMs: 20000,
+            what: `the copy of the confirmation for ${address}`,
+          },
+        );
+      }
+      // The practice system's calendar entry has the online colour.
+      const entry = await waitFor(
+        async () => {
+          const { rows } = await pool.query<{ colour: string; status: string }>(
+            `SELECT colour, status FROM pixelmedics_sync.pms_calendar_entries WHERE booking_id = $1`,
+            [booking.bookingId],
+          );
+          return rows[0]?.status === 'confirmed' ? rows[0] : undefined;
+        },
+        { timeoutMs: 20000, what: 'the calendar entry in the practice system' },
+      );
+      expect(entry.colour.toUpperCase()).to.equal('#123ABC');
+      // The manage page says to call the practice.
+      const patient = await tabletPage();
+      await patient.goto(`${site.url}/manage/?token=${encodeURIComponent(booking.manageToken)}`);
+      await patient.getByText(/Bitte rufen Sie die Praxis an/).waitFor();
+      expect(await patient.getByRole('button', { name: /absagen/i }).count()).to.equal(0);
+    });
+
+    it('when an admin adds an absence in the console, then its day leaves the booking site', async () => {
+      const slots = await offeredSlots(stack.gatewayUrl, { appointmentType: 'checkup', practitioner: 'dr-keller' });
+      const day = slots.at(-1)!.start.slice(0, 10);
+      const nextDay = new Date(Date.parse(`${day}T00:00:00Z`) + 86400_000).toISOString().slice(0, 10);
+      const offeredThatDay = async () =>
+        (await offeredSlots(stack.gatewayUrl, { appointmentType: 'checkup', practitioner: 'dr-keller' })).filter((s) =>
+          s.start.startsWith(day),
+        ).length;
+      expect(await offeredThatDay()).to.be.above(0);
+
+      const page = await tabletPage();
+      await signIn(page, email, password);
+      await page.getByRole('heading', { name: 'Einstellungen der Praxis' }).waitFor();
+      await page.getByRole('link', { name: 'Angebot' }).click();
+      await page.getByRole('heading', { name: 'Abwesenheiten und Schliessungen' }).waitFor();
+      expect(await seriousAxeViolations(page), 'axe on the catalogue').to.deep.equal([]);
+      const keller = (await getJson(`${stack.gatewayUrl}/api/v1/catalogue`)).body.practitioners as {
+        id: string;
+        displayName: string;
+      }[];
+      await page
+        .getByLabel('Wer', { exact: true })
+        .selectOption({ label: keller.find((p) => p.id === 'dr-keller')!.displayName });
+      await page.getByLabel('Von', { exact: true }).fill(`${day}T00:00`);
+      await page.getByLabel('Bis', { exact: true }).fill(`${nextDay}T00:00`);
+      await page.getByLabel('Notiz (freiwillig)').fill('Kongress');
+      await page.getByRole('button', { name: 'Abwesenheit eintragen' }).click();
+      await page.getByRole('cell', { name: 'Kongress' }).waitFor();
+      await waitFor(async () => ((await offeredThatDay()) === 0 ? true : undefined), {
+        timeoutMs: 10000,
+        what: 'the absent day to leave the booking site',
+      });
+    });
+
+    it('when staff cancel a booking in the console, then the patient gets the message, the slot is offered again and the audit log names who did what', async () => {
+      const slots = await offeredSlots(stack.gatewayUrl, { appointmentType: 'checkup', practitioner: 'dr-muster' });
+      const slot = slots[3]!;
+      const booking = await aConfirmedBooking(slot);
+      const isOffered = async () =>
+        (await offeredSlots(stack.gatewayUrl, { appointmentType: 'checkup', practitioner: 'dr-muster' })).some(
+          (s) => s.start === slot.start,
+        );
+      await waitFor(async () => ((await isOffered()) ? undefined : true), {
+        timeoutMs: 10000,
+        what: 'the booked slot to leave the booking site',
+      });
+      const receptionist = 'empfang-konto@practice.test';
+      const secret = await createStaffAccount(stack, receptionist, 'staff');
+
+      const page = await tabletPage();
+      await signIn(page, receptionist, secret);
+      await page.getByRole('heading', { name: 'Termine', exact: true }).waitFor();
+      await page.goto(`${site.url}/admin/#/booking/${booking.bookingId}`);
+      await page.getByLabel('Grund der Absage (nur im Protokoll)').fill('Praxis geschlossen');
+      await page.getByRole('button', { name: 'Termin absagen' }).click();
+      await page.getByRole('status').filter({ hasText: 'Abgesagt' }).waitFor();
+
+      await waitFor(
+        async () => (mailsTo(booking.patientEmail).some((m) => /abgesagt/.test(m.subject ?? '')) ? true : undefined),
+        { timeoutMs: 20000, what: 'the cancellation message to the patient' },
+      );
+      await waitFor(async () => ((await isOffered()) ? true : undefined), {
+        timeoutMs: 10000,
+        what: 'the slot to be offered again',
+      });
+
+      // The audit log: each action of this suite with the acting user.
+      const admin = await tabletPage();
+      await signIn(admin, email, password);
+      await admin.getByRole('heading', { name: 'Einstellungen der Praxis' }).waitFor();
+      await admin.getByRole('link', { name: 'Protokoll' }).click();
+      await admin.getByRole('heading', { name: 'Protokoll' }).waitFor();
+      const rowOf = (action: string, who: string) =>
+        admin
+          .getByRole('row')
+          .filter({ has: admin.getByRole('cell', { name: action, exact: true }) })
+          .filter({
+            has: admin.getByRole('cell', { name: who, exact: true }),
+          });
+      for (const [action, who] of [
+        ['settings.update', email],
+        ['catalogue.addAbsence', email],
+        ['booking.read', receptionist],
+        ['booking.cancel', receptionist],
+        ['session.create', 'totp-admin@practice.test'],
+      ]) {
+        expect(await rowOf(action!, who!).count(), `${action} by ${who}`).to.be.above(0);
+      }
+      expect(problems).to.deep.equal([]);
+    });
   });
 });

@@ -199,6 +199,21 @@ describe('administration console API on the real stack', function () {
       { method: 'GET', path: `/bookings/${someId}`, roles: ['admin', 'staff'] },
       { method: 'POST', path: `/bookings/${someId}/cancel`, body: { reason: 'test' }, roles: ['admin', 'staff'] },
       { method: 'GET', path: '/audit', roles: ['admin'] },
+      { method: 'GET', path: '/catalogue', roles: ['admin'] },
+      {
+        method: 'PUT',
+        path: '/catalogue/resources/room-9',
+        body: { name: 'Raum 9', kind: 'room' },
+        roles: ['admin'],
+      },
+      {
+        method: 'POST',
+        path: '/catalogue/absences',
+        body: { practitionerId: null, startsAt: '2030-01-01T00:00', endsAt: '2030-01-02T00:00', reason: null },
+        roles: ['admin'],
+      },
+      { method: 'DELETE', path: `/catalogue/absences/${someId}`, roles: ['admin'] },
+      { method: 'PUT', path: '/catalogue/holidays', body: { closed: true }, roles: ['admin'] },
     ];
 
     it('when there is no session, then every route answers 401 UNAUTHENTICATED', async () => {
@@ -321,6 +336,120 @@ describe('administration console API on the real stack', function () {
       const answer = await admin.request('PATCH', '/settings', { security: { totpRequiredForAdmin: true } });
       expect(answer.status).to.equal(400);
       expect((await admin.request('GET', '/settings')).body.security).to.deep.equal({ totpRequiredForAdmin: false });
+    });
+  });
+
+  describe('catalogue', () => {
+    let admin: AdminClient;
+    before(async () => {
+      admin = await signedIn(adminEmail, adminPassword);
+    });
+
+    it('when an admin adds an absence, then its slots leave the booking site, and come back when it is removed', async () => {
+      const catalogue = await admin.request('GET', '/catalogue');
+      expect(catalogue.status).to.equal(200);
+      expect(catalogue.body.timeZone).to.equal('Europe/Zurich');
+      const [slot] = await offeredSlots(stack.gatewayUrl, { appointmentType: 'checkup', practitioner: 'dr-keller' });
+      // The slot's local day in the practice's zone (its start carries the practice's offset).
+      const day = slot!.start.slice(0, 10);
+      const nextDay = new Date(Date.parse(`${day}T00:00:00Z`) + 86400_000).toISOString().slice(0, 10);
+      const absence = {
+        practitionerId: 'dr-keller',
+        startsAt: `${day}T00:00`,
+        endsAt: `${nextDay}T00:00`,
+        reason: 'Weiterbildung',
+      };
+      const added = await admin.request('POST', '/catalogue/absences', absence);
+      expect(added.status, JSON.stringify(added.body)).to.equal(201);
+      const stored = (added.body.absences as { id: string; practitionerId: string; startsAt: string }[]).find(
+        (a) => a.practitionerId === 'dr-keller' && a.startsAt === absence.startsAt,
+      );
+      expect(stored).to.include(absence);
+      const slotsOfTheDay = async () =>
+        (await offeredSlots(stack.gatewayUrl, { appointmentType: 'checkup', practitioner: 'dr-keller' })).filter(
+          (s) => s.start.slice(0, 10) === slot!.start.slice(0, 10),
+        );
+      await waitFor(async () => ((await slotsOfTheDay()).length === 0 ? true : undefined), {
+        timeoutMs: 10000,
+        what: 'the absent day to have no slots',
+      });
+      const hold = await postJson(`${stack.gatewayUrl}/api/v1/holds`, aHoldRequest(slot));
+      expect(hold.status, 'a hold inside the absence').to.equal(409);
+
+      const removed = await admin.request('DELETE', `/catalogue/absences/${stored!.id}`);
+      expect(removed.status).to.equal(200);
+      await waitFor(async () => ((await slotsOfTheDay()).length > 0 ? true : undefined), {
+        timeoutMs: 10000,
+        what: 'the day to be offered again',
+      });
+      expect((await admin.request('DELETE', `/catalogue/absences/${stored!.id}`)).body.code).to.equal('NOT_FOUND');
+    });
+
+    it('when an appointment type changes its duration and practitioners, then the slots follow', async () => {
+      const { body } = await admin.request('GET', '/catalogue');
+      const types = body.appointmentTypes as { id: string; practitionerIds: string[]; durationMinutes: number }[];
+      const checkup = types.find((t) => t.id === 'checkup')!;
+      const { id: _id, ...rest } = checkup;
+      const changed = await admin.request('PUT', '/catalogue/appointment-types/checkup', {
+        ...rest,
+        durationMinutes: 50,
+        practitionerIds: ['dr-muster'],
+      });
+      expect(changed.status, JSON.stringify(changed.body)).to.equal(200);
+      await waitFor(
+        async () => {
+          const [slot] = await offeredSlots(stack.gatewayUrl, {
+            appointmentType: 'checkup',
+            practitioner: 'dr-muster',
+          });
+          return slot && Date.parse(slot.end) - Date.parse(slot.start) === 50 * 60_000 ? true : undefined;
+        },
+        { timeoutMs: 10000, what: 'slots of 50 minutes' },
+      );
+      const today = new Date().toISOString().slice(0, 10);
+      const keller = await getJson(
+        `${stack.gatewayUrl}/api/v1/availability?appointmentType=checkup&practitioner=dr-keller&from=${today}&to=${today}`,
+      );
+      expect(keller.body.code, 'dr-keller no longer offers the type').to.equal('PRACTITIONER_NOT_OFFERING_TYPE');
+      expect((await admin.request('PUT', '/catalogue/appointment-types/checkup', checkup)).status).to.equal(200);
+    });
+
+    it('when a change names an unknown practitioner or has a bad time, then 400 VALIDATION_FAILED names it', async () => {
+      const unknown = await admin.request('POST', '/catalogue/absences', {
+        practitionerId: 'dr-nobody',
+        startsAt: '2030-01-01T00:00',
+        endsAt: '2030-01-02T00:00',
+        reason: null,
+      });
+      expect(unknown.status).to.equal(400);
+      expect(unknown.body.code).to.equal('VALIDATION_FAILED');
+      expect(JSON.stringify(unknown.body.details)).to.include('absence.practitionerId');
+      const badHours = await admin.request('PUT', '/catalogue/practitioners/dr-muster', {
+        displayName: 'Dr. Muster',
+        active: true,
+        sortOrder: 0,
+        resourceIds: [],
+        weeklyHours: [{ weekday: 1, start: '12:00', end: '08:00' }],
+      });
+      expect(badHours.status).to.equal(400);
+      expect(JSON.stringify(badHours.body.details)).to.include('weeklyHours.0.end');
+    });
+
+    it('when a practitioner is added with working hours, then the catalogue has them as entered', async () => {
+      const practitioner = {
+        displayName: 'Dr. Neu',
+        active: true,
+        sortOrder: 5,
+        resourceIds: [],
+        weeklyHours: [
+          { weekday: 2, start: '08:00', end: '12:00' },
+          { weekday: 2, start: '13:00', end: '24:00' },
+        ],
+      };
+      const put = await admin.request('PUT', '/catalogue/practitioners/dr-neu', practitioner);
+      expect(put.status, JSON.stringify(put.body)).to.equal(200);
+      const stored = (put.body.practitioners as { id: string }[]).find((p) => p.id === 'dr-neu');
+      expect(stored).to.deep.equal({ id: 'dr-neu', ...practitioner });
     });
   });
 

@@ -72,7 +72,10 @@ export class AdminClient {
       body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
     };
     // Every answer of the console API must be as docs/api/openapi.yaml describes it.
-    const template = `/admin${path.split('?')[0]!.replace(/\/[0-9a-f-]{36}(?=\/|$)/, '/{id}')}`;
+    const template = `/admin${path
+      .split('?')[0]!
+      .replace(/\/[0-9a-f-]{36}(?=\/|$)/, '/{id}')
+      .replace(/^(\/catalogue\/(?:practitioners|groups|appointment-types|resources))\/[^/]+$/, '$1/{id}')}`;
     if (text) matchesOpenApi(method, template, answer.status, answer.body);
     return answer;
   }

@@ -19,6 +19,7 @@ import {
   listSlotsRequestV1,
   practiceViewSchema,
 } from './availability.js';
+import { changeCatalogueRequestV1, staffCatalogueSchema } from './catalogue.js';
 import { queues } from './names.js';
 import { importNowReplyV1, importNowRequestV1 } from './practice.js';
 import {
@@ -274,6 +275,19 @@ export const commands = {
     queue: queues.availabilityRpc,
     request: updateSiteSettingsRequestV1,
     reply: siteSettingsSchema,
+  },
+  // The console's catalogue editor; availability owns the catalogue (ADR 24).
+  'availability.getStaffCatalogue': {
+    version: 1,
+    queue: queues.availabilityRpc,
+    request: getSettingsRequestV1,
+    reply: staffCatalogueSchema,
+  },
+  'availability.changeCatalogue': {
+    version: 1,
+    queue: queues.availabilityRpc,
+    request: changeCatalogueRequestV1,
+    reply: staffCatalogueSchema,
   },
   'notification.getSettings': {
     version: 1,

@@ -1,5 +1,6 @@
 export * from './availability.js';
 export * from './booking.js';
+export * from './catalogue.js';
 export * from './commands.js';
 export * from './envelope.js';
 export * from './errors.js';

@@ -53,7 +53,7 @@ export function errorFromBody(status: number, body: unknown): Extract<ApiResult<
 /** One request to the API on this origin. Never throws: a lost connection is code NETWORK. */
 export async function api<T>(
   path: string,
-  init: { method?: 'GET' | 'POST' | 'PATCH' | 'DELETE'; body?: unknown; headers?: Record<string, string> } = {},
+  init: { method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<ApiResult<T>> {
   let response: Response;
   try {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { addMonths, compareMonths, monthGrid, monthRange, todayIn } from './calendar.js';
+import { addMonths, compareMonths, midnightIn, monthGrid, monthRange, todayIn } from './calendar.js';
 
 describe('site calendar', () => {
   it('when a month starts on a Sunday, then its grid begins with six empty days and ends on a full week', () => {
@@ -24,5 +24,14 @@ describe('site calendar', () => {
     const now = new Date('2026-11-25T23:30:00Z');
     expect(todayIn('Europe/Zurich', now)).to.equal('2026-11-26');
     expect(todayIn('America/New_York', now)).to.equal('2026-11-25');
+  });
+
+  it('when a day begins in the practice zone, then its midnight is the zone one, across offset changes too', () => {
+    expect(midnightIn('2026-01-15', 'Europe/Zurich').toISOString()).to.equal('2026-01-14T23:00:00.000Z');
+    expect(midnightIn('2026-07-15', 'Europe/Zurich').toISOString()).to.equal('2026-07-14T22:00:00.000Z');
+    // The days the clocks change: midnight still has the offset of the night before.
+    expect(midnightIn('2026-03-29', 'Europe/Zurich').toISOString()).to.equal('2026-03-28T23:00:00.000Z');
+    expect(midnightIn('2026-10-25', 'Europe/Zurich').toISOString()).to.equal('2026-10-24T22:00:00.000Z');
+    expect(midnightIn('2026-03-08', 'America/Sao_Paulo').toISOString()).to.equal('2026-03-08T03:00:00.000Z');
   });
 });

@@ -65,3 +65,28 @@ export function todayIn(timeZone: string, now: Date = new Date()): string {
 export function dateAtNoon(date: string): Date {
   return new Date(`${date}T12:00:00Z`);
 }
+
+/** The offset of a zone from UTC at an instant, in milliseconds (Zurich in summer: +2 h). */
+function offsetIn(timeZone: string, at: number): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(new Date(at));
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
+  const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
+  return wall - Math.floor(at / 1000) * 1000;
+}
+
+/** The instant a yyyy-mm-dd date begins in an IANA zone (the practice's, not the browser's). */
+export function midnightIn(date: string, timeZone: string): Date {
+  const wall = Date.parse(`${date}T00:00:00Z`);
+  // The offset at the guess is right unless a change of offset lies between; a second look settles it.
+  const first = wall - offsetIn(timeZone, wall);
+  return new Date(wall - offsetIn(timeZone, first));
+}

@@ -4,6 +4,7 @@ import fr from '../i18n/admin/fr.json';
 import it from '../i18n/admin/it.json';
 import { type ApiResult, api } from '../lib/api.js';
 import { clearAnnouncements, h, showView } from '../lib/dom.js';
+import { midnightIn, todayIn } from '../lib/calendar.js';
 import { type Language, allLanguages, pickLanguage } from '../lib/i18n.js';
 
 /**
@@ -54,10 +55,13 @@ interface Settings {
 }
 
 let csrfToken = '';
+/** The practice's time zone (GET /practice); every date and time of the console is shown in it. */
+let practiceZone = 'Europe/Zurich';
+let practiceZoneKnown = false;
 let user: User | undefined;
 const app = document.getElementById('app')!;
 
-function call<T>(path: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE' = 'GET', body?: unknown) {
+function call<T>(path: string, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' = 'GET', body?: unknown) {
   return api<T>(`/admin${path}`, { method, body, headers: csrfToken ? { 'x-otk-csrf': csrfToken } : {} });
 }
 
@@ -150,7 +154,8 @@ function signInView(message = ''): void {
 
 function navigation(): HTMLElement {
   const links: [string, Key][] = [['#/bookings', 'nav.bookings']];
-  if (user?.role === 'admin') links.push(['#/settings', 'nav.settings'], ['#/audit', 'nav.audit']);
+  if (user?.role === 'admin')
+    links.push(['#/settings', 'nav.settings'], ['#/catalogue', 'nav.catalogue'], ['#/audit', 'nav.audit']);
   const signOut = (path: string) => async () => {
     await call(path, 'DELETE');
     csrfToken = '';
@@ -273,25 +278,28 @@ async function settingsView(): Promise<void> {
   showView(app, navigation(), h('h1', {}, t('settings.heading')), form);
 }
 
-/** Local midnight of a yyyy-mm-dd date in the browser's zone (the reception desk's). */
-const localDay = (date: string) => new Date(`${date}T00:00:00`);
-/** Times of bookings in the practice's zone (the bookings carry it); the audit log in the browser's. */
-const timeFormat = (timeZone?: string) =>
+/** Times in the practice's zone, wherever the browser is (a laptop abroad, a tablet set to UTC). */
+const timeFormat = () =>
   new Intl.DateTimeFormat(language, {
-    ...(timeZone ? { timeZone } : {}),
+    timeZone: practiceZone,
     weekday: 'short',
     day: 'numeric',
     month: 'short',
     hour: '2-digit',
     minute: '2-digit',
   });
+/** A yyyy-mm-dd date some days later. */
+const plusDays = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86400_000).toISOString().slice(0, 10);
 
 async function bookingsView(): Promise<void> {
   const params = new URLSearchParams(location.hash.split('?')[1] ?? '');
-  const date = params.get('date') ?? new Date().toLocaleDateString('sv');
+  const requested = params.get('date') ?? '';
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(requested) ? requested : todayIn(practiceZone);
   const span = params.get('span') === 'week' ? 'week' : 'day';
-  const from = localDay(date);
-  const to = new Date(from.getTime() + (span === 'week' ? 7 : 1) * 86400_000);
+  // The practice's days: from its midnight to its midnight (23 or 25 hours when the clocks change).
+  const from = midnightIn(date, practiceZone);
+  const to = midnightIn(plusDays(date, span === 'week' ? 7 : 1), practiceZone);
   const query = new URLSearchParams({ from: from.toISOString(), to: to.toISOString(), limit: '200' });
   const result = await call<{ bookings: StaffBooking[]; nextCursor: string | null }>(`/bookings?${query.toString()}`);
   const dateInput = h('input', { type: 'date', name: 'date', value: date });
@@ -325,7 +333,7 @@ async function bookingsView(): Promise<void> {
   for (const booking of result.data.bookings) {
     byPractitioner.set(booking.practitionerName, [...(byPractitioner.get(booking.practitionerName) ?? []), booking]);
   }
-  const format = timeFormat(result.data.bookings[0]?.timeZone);
+  const format = timeFormat();
   const tables = [...byPractitioner].map(([name, bookings]) =>
     h(
       'section',
@@ -376,7 +384,7 @@ async function bookingView(id: string): Promise<void> {
   const result = await call<{ booking: StaffBooking; history: { at: string; what: string }[] }>(`/bookings/${id}`);
   if (!result.ok) return showView(app, navigation(), h('p', { class: 'error-text', role: 'alert' }, failure(result)));
   const { booking, history } = result.data;
-  const format = timeFormat(booking.timeZone);
+  const format = timeFormat();
   const reason = h('input', { type: 'text', name: 'reason', required: true, maxlength: 500 });
   const status = h('p', { role: 'status' });
   const cancel =
@@ -429,6 +437,305 @@ async function bookingView(id: string): Promise<void> {
     cancel,
     status,
     h('p', {}, h('a', { href: '#/bookings' }, t('booking.back'))),
+  );
+}
+
+interface WeeklyHours {
+  weekday: number;
+  start: string;
+  end: string;
+}
+interface Practitioner {
+  id: string;
+  displayName: string;
+  active: boolean;
+  sortOrder: number;
+  resourceIds: string[];
+  weeklyHours: WeeklyHours[];
+}
+interface AppointmentType {
+  id: string;
+  name: Partial<Record<Language, string>> & { de: string };
+  durationMinutes: number;
+  bufferBeforeMinutes: number;
+  bufferAfterMinutes: number;
+  visitKinds: ('first' | 'followup')[];
+  groupId: string | null;
+  onlineBookable: boolean;
+  sortOrder: number;
+  practitionerIds: string[];
+}
+interface Absence {
+  id: string;
+  practitionerId: string | null;
+  startsAt: string;
+  endsAt: string;
+  reason: string | null;
+}
+interface Catalogue {
+  timeZone: string;
+  holidays: { country: string; region: string | null; closed: boolean };
+  practitioners: Practitioner[];
+  groups: { id: string; name: { de: string } & Partial<Record<Language, string>>; sortOrder: number }[];
+  appointmentTypes: AppointmentType[];
+  resources: { id: string; name: string; kind: string }[];
+  absences: Absence[];
+}
+
+const weekdays = [1, 2, 3, 4, 5, 6, 7];
+/** A weekday's name; 2024-01-01 was a Monday. */
+const weekdayName = (weekday: number) =>
+  new Intl.DateTimeFormat(language, { weekday: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, weekday)));
+/** "08:00-12:00, 13:00-17:00" ⇄ intervals of one weekday; undefined when a part is not a time range. */
+const hoursText = (hours: WeeklyHours[], weekday: number) =>
+  hours
+    .filter((h) => h.weekday === weekday)
+    .map((h) => `${h.start}-${h.end}`)
+    .join(', ');
+function parseHours(text: string, weekday: number): WeeklyHours[] | undefined {
+  const parts = text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  const hours = parts.map((part) => /^(\d{1,2}:\d{2})\s*[-–]\s*(\d{1,2}:\d{2})$/.exec(part));
+  if (hours.some((match) => !match)) return undefined;
+  const pad = (time: string) => time.padStart(5, '0');
+  return hours.map((match) => ({ weekday, start: pad(match![1]!), end: pad(match![2]!) }));
+}
+const localDateTime = (value: string) => value.replace('T', ' ');
+
+/** The catalogue: absences and closures first (the daily business), then types and practitioners. */
+async function catalogueView(message = ''): Promise<void> {
+  const result = await call<Catalogue>('/catalogue');
+  if (!result.ok) return showView(app, navigation(), h('p', { class: 'error-text', role: 'alert' }, failure(result)));
+  const c = result.data;
+  const status = h('p', { role: 'status' }, message);
+  const send = async (method: 'PUT' | 'POST' | 'DELETE', path: string, body?: unknown) => {
+    const saved = await call<Catalogue>(path, method, body);
+    if (saved.ok) return catalogueView(t('settings.saved'));
+    status.textContent = failure(saved);
+  };
+  const practitionerName = (id: string | null) =>
+    id === null ? t('catalogue.wholePractice') : (c.practitioners.find((p) => p.id === id)?.displayName ?? id);
+  const typeName = (name: AppointmentType['name']) => name[language] ?? name.de;
+
+  // Absences and closures.
+  const who = h(
+    'select',
+    { name: 'absenceWho', id: 'f-absenceWho' },
+    h('option', { value: '' }, t('catalogue.wholePractice')),
+    c.practitioners.filter((p) => p.active).map((p) => h('option', { value: p.id }, p.displayName)),
+  );
+  const from = h('input', { type: 'datetime-local', name: 'absenceFrom', required: true, step: 60 });
+  const until = h('input', { type: 'datetime-local', name: 'absenceUntil', required: true, step: 60 });
+  const reason = h('input', { type: 'text', name: 'absenceReason', maxlength: 200 });
+  const absences = h(
+    'section',
+    {},
+    h('h2', {}, t('catalogue.absences')),
+    h('p', {}, t('catalogue.zone', { zone: c.timeZone })),
+    c.absences.length === 0
+      ? h('p', {}, t('catalogue.noAbsences'))
+      : h(
+          'table',
+          { class: 'admin-table' },
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              [t('catalogue.who'), t('catalogue.from'), t('catalogue.until'), t('catalogue.reason'), ''].map((x) =>
+                h('th', { scope: 'col' }, x),
+              ),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            c.absences.map((a) =>
+              h(
+                'tr',
+                {},
+                h('td', {}, practitionerName(a.practitionerId)),
+                h('td', {}, localDateTime(a.startsAt)),
+                h('td', {}, localDateTime(a.endsAt)),
+                h('td', {}, a.reason ?? ''),
+                h(
+                  'td',
+                  {},
+                  h(
+                    'button',
+                    {
+                      type: 'button',
+                      class: 'button secondary',
+                      'aria-label': `${t('catalogue.remove')}: ${practitionerName(a.practitionerId)} ${localDateTime(a.startsAt)}`,
+                      onclick: () => send('DELETE', `/catalogue/absences/${a.id}`),
+                    },
+                    t('catalogue.remove'),
+                  ),
+                ),
+              ),
+            ),
+          ),
+        ),
+    h(
+      'form',
+      {
+        onsubmit: (event: Event) => {
+          event.preventDefault();
+          void send('POST', '/catalogue/absences', {
+            practitionerId: who.value || null,
+            startsAt: from.value.slice(0, 16),
+            endsAt: until.value.slice(0, 16),
+            reason: reason.value.trim() || null,
+          });
+        },
+      },
+      h('p', { class: 'field' }, h('label', { for: 'f-absenceWho' }, t('catalogue.who')), who),
+      field(t('catalogue.from'), from),
+      field(t('catalogue.until'), until),
+      field(t('catalogue.reason'), reason),
+      h('button', { type: 'submit', class: 'button' }, t('catalogue.addAbsence')),
+    ),
+  );
+
+  const holidays = checkbox(
+    t('catalogue.holidays', { region: c.holidays.region ?? c.holidays.country }),
+    'holidaysClosed',
+    c.holidays.closed,
+  );
+  holidays
+    .querySelector('input')!
+    .addEventListener('change', (event) =>
+      send('PUT', '/catalogue/holidays', { closed: (event.target as HTMLInputElement).checked }),
+    );
+
+  // Appointment types: names, duration, buffers, visit kinds, who offers them.
+  const typeForm = (type: AppointmentType | undefined) => {
+    const key = type ? `t-${type.id}` : 't-new';
+    const id = h('input', { type: 'text', name: `${key}-id`, required: true, pattern: '[a-z0-9][a-z0-9._-]*' });
+    const names = allLanguages.map((code) =>
+      h('input', { type: 'text', name: `${key}-name-${code}`, value: type?.name[code] ?? '', required: code === 'de' }),
+    );
+    const number = (name: string, value: number, min: number, max: number) =>
+      h('input', { type: 'number', name: `${key}-${name}`, value, min, max, required: true });
+    const duration = number('duration', type?.durationMinutes ?? 30, 5, 720);
+    const before = number('before', type?.bufferBeforeMinutes ?? 0, 0, 240);
+    const after = number('after', type?.bufferAfterMinutes ?? 0, 0, 240);
+    const kinds = (['first', 'followup'] as const).map((kind) =>
+      checkbox(t(`catalogue.kind.${kind}`), `${key}-kind-${kind}`, type ? type.visitKinds.includes(kind) : true),
+    );
+    const offeredBy = c.practitioners.map((p) =>
+      checkbox(p.displayName, `${key}-by-${p.id}`, type?.practitionerIds.includes(p.id) ?? false),
+    );
+    const online = checkbox(t('catalogue.online'), `${key}-online`, type?.onlineBookable ?? true);
+    const isChecked = (box: HTMLElement) => box.querySelector('input')!.checked;
+    return h(
+      'form',
+      {
+        onsubmit: (event: Event) => {
+          event.preventDefault();
+          const typeId = type?.id ?? id.value;
+          void send('PUT', `/catalogue/appointment-types/${encodeURIComponent(typeId)}`, {
+            name: Object.fromEntries(
+              allLanguages.map((code, i) => [code, names[i]!.value.trim()]).filter(([, value]) => value),
+            ),
+            durationMinutes: Number(duration.value),
+            bufferBeforeMinutes: Number(before.value),
+            bufferAfterMinutes: Number(after.value),
+            visitKinds: (['first', 'followup'] as const).filter((_, i) => isChecked(kinds[i]!)),
+            groupId: type?.groupId ?? null,
+            onlineBookable: isChecked(online),
+            sortOrder: type?.sortOrder ?? c.appointmentTypes.length,
+            practitionerIds: c.practitioners.filter((_, i) => isChecked(offeredBy[i]!)).map((p) => p.id),
+          });
+        },
+      },
+      type ? null : field(t('catalogue.id'), id),
+      allLanguages.map((code, i) => field(t('catalogue.name', { language: code.toUpperCase() }), names[i]!)),
+      field(t('catalogue.duration'), duration),
+      field(t('catalogue.bufferBefore'), before),
+      field(t('catalogue.bufferAfter'), after),
+      h('fieldset', {}, h('legend', {}, t('catalogue.kinds')), kinds),
+      h('fieldset', {}, h('legend', {}, t('catalogue.offeredBy')), offeredBy),
+      online,
+      h('button', { type: 'submit', class: 'button' }, t('settings.save')),
+    );
+  };
+
+  // Practitioners: name, active, weekly hours per weekday.
+  const practitionerForm = (p: Practitioner | undefined) => {
+    const key = p ? `p-${p.id}` : 'p-new';
+    const id = h('input', { type: 'text', name: `${key}-id`, required: true, pattern: '[a-z0-9][a-z0-9._-]*' });
+    const name = h('input', { type: 'text', name: `${key}-name`, value: p?.displayName ?? '', required: true });
+    const active = checkbox(t('catalogue.active'), `${key}-active`, p?.active ?? true);
+    const days = weekdays.map((weekday) =>
+      h('input', {
+        type: 'text',
+        name: `${key}-day-${weekday}`,
+        value: hoursText(p?.weeklyHours ?? [], weekday),
+        placeholder: '08:00-12:00, 13:00-17:00',
+      }),
+    );
+    return h(
+      'form',
+      {
+        onsubmit: (event: Event) => {
+          event.preventDefault();
+          const hours = weekdays.map((weekday, i) => parseHours(days[i]!.value, weekday));
+          const bad = hours.findIndex((entry) => entry === undefined);
+          if (bad >= 0) {
+            status.textContent = t('catalogue.badHours', { day: weekdayName(weekdays[bad]!) });
+            return;
+          }
+          const practitionerId = p?.id ?? id.value;
+          void send('PUT', `/catalogue/practitioners/${encodeURIComponent(practitionerId)}`, {
+            displayName: name.value.trim(),
+            active: active.querySelector('input')!.checked,
+            sortOrder: p?.sortOrder ?? c.practitioners.length,
+            resourceIds: p?.resourceIds ?? [],
+            weeklyHours: hours.flat(),
+          });
+        },
+      },
+      p ? null : field(t('catalogue.id'), id),
+      field(t('settings.name'), name),
+      active,
+      h(
+        'fieldset',
+        {},
+        h('legend', {}, t('catalogue.hours')),
+        weekdays.map((weekday, i) => field(weekdayName(weekday), days[i]!)),
+      ),
+      h('button', { type: 'submit', class: 'button' }, t('settings.save')),
+    );
+  };
+  const entry = (summary: string, body: HTMLElement) => h('details', {}, h('summary', {}, summary), body);
+
+  showView(
+    app,
+    navigation(),
+    h('h1', {}, t('catalogue.heading')),
+    status,
+    absences,
+    h('section', {}, h('h2', {}, t('catalogue.holidaysHeading')), holidays),
+    h(
+      'section',
+      {},
+      h('h2', {}, t('catalogue.types')),
+      c.appointmentTypes.map((type) => entry(`${typeName(type.name)} · ${type.durationMinutes} min`, typeForm(type))),
+      entry(t('catalogue.newType'), typeForm(undefined)),
+    ),
+    h(
+      'section',
+      {},
+      h('h2', {}, t('catalogue.practitioners')),
+      c.practitioners.map((p) =>
+        entry(p.active ? p.displayName : `${p.displayName} (${t('catalogue.inactive')})`, practitionerForm(p)),
+      ),
+      entry(t('catalogue.newPractitioner'), practitionerForm(undefined)),
+    ),
   );
 }
 
@@ -491,10 +798,18 @@ async function render(): Promise<void> {
     csrfToken = session.data.csrfToken;
     user = session.data.user;
   }
+  if (!practiceZoneKnown) {
+    const practice = await api<{ timeZone: string }>('/practice');
+    if (practice.ok) {
+      practiceZone = practice.data.timeZone;
+      practiceZoneKnown = true;
+    }
+  }
   const route = location.hash;
   if (route.startsWith('#/booking/')) return bookingView(route.slice('#/booking/'.length));
   if (route.startsWith('#/settings') && user.role === 'admin') return settingsView();
   if (route.startsWith('#/audit') && user.role === 'admin') return auditView();
+  if (route.startsWith('#/catalogue') && user.role === 'admin') return catalogueView();
   return bookingsView();
 }
 

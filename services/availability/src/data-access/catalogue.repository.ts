@@ -1,7 +1,7 @@
 import type { Language, LocalizedText, VisitKind } from '@otk/contracts';
 import { DateTime } from 'luxon';
 import type pg from 'pg';
-import type { Catalogue, PracticeSettings } from '../domain/catalogue.js';
+import type { AppointmentType, Catalogue, PracticeSettings } from '../domain/catalogue.js';
 import { publicHolidays } from './holidays.js';
 
 /** NOTIFY channel: the catalogue changed; every replica reloads it. */
@@ -9,6 +9,33 @@ export const catalogueChannel = 'availability_catalogue';
 
 export async function notifyCatalogueChanged(client: pg.ClientBase): Promise<void> {
   await client.query(`SELECT pg_notify($1, '')`, [catalogueChannel]);
+}
+
+/** A row of availability.appointment_types. */
+export interface AppointmentTypeRow {
+  id: string;
+  name: LocalizedText;
+  duration_minutes: number;
+  buffer_before_minutes: number;
+  buffer_after_minutes: number;
+  visit_kinds: VisitKind[];
+  group_id: string | null;
+  online_bookable: boolean;
+  sort_order: number;
+}
+
+/** An appointment type's own fields (without who offers it) from its row. */
+export function appointmentTypeOf(t: AppointmentTypeRow): Omit<AppointmentType, 'practitionerIds'> {
+  return {
+    id: t.id,
+    name: t.name,
+    durationMinutes: t.duration_minutes,
+    bufferBeforeMinutes: t.buffer_before_minutes,
+    bufferAfterMinutes: t.buffer_after_minutes,
+    visitKinds: t.visit_kinds,
+    groupId: t.group_id,
+    onlineBookable: t.online_bookable,
+  };
 }
 
 /** Reads the whole catalogue; undefined while the practice itself is not set up yet. */
@@ -29,16 +56,7 @@ export async function loadCatalogue(pool: pg.Pool): Promise<Catalogue | undefine
     pool.query<{ id: string; name: LocalizedText }>(
       `SELECT id, name FROM availability.appointment_groups ORDER BY sort_order, id`,
     ),
-    pool.query<{
-      id: string;
-      name: LocalizedText;
-      duration_minutes: number;
-      buffer_before_minutes: number;
-      buffer_after_minutes: number;
-      visit_kinds: VisitKind[];
-      group_id: string | null;
-      online_bookable: boolean;
-    }>(`SELECT * FROM availability.appointment_types ORDER BY sort_order, id`),
+    pool.query<AppointmentTypeRow>(`SELECT * FROM availability.appointment_types ORDER BY sort_order, id`),
     pool.query<{ appointment_type_id: string; practitioner_id: string }>(
       `SELECT appointment_type_id, practitioner_id FROM availability.appointment_type_practitioners ORDER BY practitioner_id`,
     ),
@@ -76,6 +94,7 @@ export async function loadCatalogue(pool: pg.Pool): Promise<Catalogue | undefine
   const toInstant = (local: string) => DateTime.fromISO(local, { zone }).toMillis();
   const activeIds = new Set(practitioners.rows.map((p) => p.id));
   const holidays = publicHolidays(practice.holidayCountry, practice.holidayRegion);
+  const closedOnHolidays = row.closed_on_holidays as boolean;
 
   return {
     practice,
@@ -93,14 +112,7 @@ export async function loadCatalogue(pool: pg.Pool): Promise<Catalogue | undefine
     }),
     groups: groups.rows.map((g) => ({ id: g.id, name: g.name })),
     types: types.rows.map((t) => ({
-      id: t.id,
-      name: t.name,
-      durationMinutes: t.duration_minutes,
-      bufferBeforeMinutes: t.buffer_before_minutes,
-      bufferAfterMinutes: t.buffer_after_minutes,
-      visitKinds: t.visit_kinds,
-      groupId: t.group_id,
-      onlineBookable: t.online_bookable,
+      ...appointmentTypeOf(t),
       practitionerIds: offers.rows
         .filter((o) => o.appointment_type_id === t.id && activeIds.has(o.practitioner_id))
         .map((o) => o.practitioner_id),
@@ -113,6 +125,6 @@ export async function loadCatalogue(pool: pg.Pool): Promise<Catalogue | undefine
         practitionerId: a.practitioner_id,
         interval: { from: toInstant(a.starts_at), until: toInstant(a.ends_at) },
       })),
-    isHoliday: (date) => holidays(date),
+    isHoliday: (date) => closedOnHolidays && holidays(date),
   };
 }

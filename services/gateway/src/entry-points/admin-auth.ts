@@ -1,4 +1,5 @@
 import { AppError } from '@otk/contracts';
+import type { Broker } from '@otk/messaging';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type pg from 'pg';
 import { type AuditEntry, appendAudit } from '../data-access/audit.repository.js';
@@ -7,6 +8,14 @@ import { csrfTokenOf, sameSecret, sha256 } from '../domain/secrets.js';
 import type { SignedInUser, StaffRole } from '../domain/staff-ports.js';
 
 export const CSRF_HEADER = 'x-otk-csrf';
+
+/** What a console router that asks the owning services over RPC needs. */
+export interface ConsoleRpcDeps {
+  pool: pg.Pool;
+  broker: Broker;
+  rpcTimeoutMs: number;
+  guard: (access: RouteAccess) => RequestHandler;
+}
 
 export interface CookieSettings {
   secure: boolean;

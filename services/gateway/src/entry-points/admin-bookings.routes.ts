@@ -1,9 +1,7 @@
 import { bookingStatusSchema } from '@otk/contracts';
-import type { Broker } from '@otk/messaging';
-import { type RequestHandler, Router } from 'express';
-import type pg from 'pg';
+import { Router } from 'express';
 import { z } from 'zod';
-import { type RouteAccess, auditFor } from './admin-auth.js';
+import { type ConsoleRpcDeps, auditFor } from './admin-auth.js';
 import { parseInput } from './validate.js';
 
 const idSchema = z.string().trim().min(1).max(100);
@@ -31,12 +29,7 @@ const cancelBody = z.object({ reason: z.string().trim().min(1).max(500) });
  * The practice's bookings for admin and staff: a page of them, one with its history, and the
  * practice's cancel. Every read of patient data and every cancel goes to the audit log.
  */
-export function adminBookingsRoutes(deps: {
-  pool: pg.Pool;
-  broker: Broker;
-  rpcTimeoutMs: number;
-  guard: (access: RouteAccess) => RequestHandler;
-}): Router {
+export function adminBookingsRoutes(deps: ConsoleRpcDeps): Router {
   const { broker } = deps;
   const options = { timeoutMs: deps.rpcTimeoutMs };
   const audit = auditFor(deps.pool);

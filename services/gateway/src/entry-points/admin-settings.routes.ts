@@ -8,11 +8,10 @@ import {
   updateBookingRulesRequestV1,
 } from '@otk/contracts';
 import type { Broker } from '@otk/messaging';
-import { type RequestHandler, Router } from 'express';
-import type pg from 'pg';
+import { Router } from 'express';
 import { z } from 'zod';
 import { readTotpRequiredForAdmin, writeTotpRequiredForAdmin } from '../data-access/staff.repository.js';
-import { type RouteAccess, auditFor, staffOf } from './admin-auth.js';
+import { type ConsoleRpcDeps, auditFor, staffOf } from './admin-auth.js';
 import { parseInput } from './validate.js';
 
 const profile = practiceProfileSchema.pick({ name: true, address: true, phone: true, logoUrl: true, colour: true });
@@ -41,12 +40,7 @@ type SettingsPatch = z.infer<typeof settingsPatch>;
  * reads each part from its owner and sends each change to it, and never touches their tables.
  * Only the console's own security policy is the gateway's.
  */
-export function adminSettingsRoutes(deps: {
-  pool: pg.Pool;
-  broker: Broker;
-  rpcTimeoutMs: number;
-  guard: (access: RouteAccess) => RequestHandler;
-}): Router {
+export function adminSettingsRoutes(deps: ConsoleRpcDeps): Router {
   const { pool, broker, guard } = deps;
   const options = { timeoutMs: deps.rpcTimeoutMs };
   const audit = auditFor(pool);

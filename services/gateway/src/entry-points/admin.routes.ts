@@ -8,6 +8,7 @@ import { totpMatches } from '../domain/totp.js';
 import { staffGuard } from './admin-auth.js';
 import { adminAuditRoutes } from './admin-audit.routes.js';
 import { adminBookingsRoutes } from './admin-bookings.routes.js';
+import { adminCatalogueRoutes } from './admin-catalogue.routes.js';
 import { adminSessionRoutes } from './admin-session.routes.js';
 import { adminSettingsRoutes } from './admin-settings.routes.js';
 
@@ -45,6 +46,7 @@ export function adminRoutes(deps: { pool: pg.Pool; broker: Broker; config: Confi
   );
   const rpc = { pool, broker: deps.broker, rpcTimeoutMs: config.RPC_TIMEOUT_MS, guard };
   router.use(adminSettingsRoutes(rpc));
+  router.use(adminCatalogueRoutes(rpc));
   router.use(adminBookingsRoutes(rpc));
   router.use(adminAuditRoutes({ pool, guard }));
   return router;
