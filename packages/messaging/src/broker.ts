@@ -203,17 +203,15 @@ export class Broker {
    */
   async followNotices(follow: (notice: OccupancyNotice) => void): Promise<void> {
     const queue = `${exchanges.occupancy}.${this.service}.${randomUUID()}`;
-    const consumer = new QueueConsumer(this.manager, {
-      queue,
-      declare: (channel) => declareNoticeQueue(channel, queue),
-      handle: noticeHandler(follow, { metrics: this.metrics, logger: this.logger }),
-      prefetch: this.prefetch,
-      logger: this.logger,
-      onBroken: (error) => this.recover(error),
-      onUntrusted: (error) => this.untrusted(error),
-    });
-    this.consumers.push(consumer);
-    await consumer.started;
+    // Not watched: the queue's name is this replica's own, no label for a metric.
+    await this.consume(
+      {
+        queue,
+        declare: (channel) => declareNoticeQueue(channel, queue),
+        handle: noticeHandler(follow, { metrics: this.metrics, logger: this.logger }),
+      },
+      { watched: false },
+    );
   }
 
   /**
@@ -381,8 +379,11 @@ export class Broker {
     return depths;
   }
 
-  private async consume(options: Pick<QueueConsumerOptions, 'queue' | 'declare' | 'handle'>): Promise<void> {
-    this.watchedQueues.push(options.queue);
+  private async consume(
+    options: Pick<QueueConsumerOptions, 'queue' | 'declare' | 'handle'>,
+    { watched = true } = {},
+  ): Promise<void> {
+    if (watched) this.watchedQueues.push(options.queue);
     const consumer = new QueueConsumer(this.manager, {
       ...options,
       prefetch: this.prefetch,
