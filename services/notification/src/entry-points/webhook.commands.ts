@@ -60,34 +60,28 @@ export const webhookCommands: Record<string, OperatorCommand> = {
       print({ id, secret, previousSecretUntil: previousSecretUntil.toISOString() });
     },
   },
-  'webhook-retire-secret': {
-    summary: "ends a rotation now: the endpoint's previous secret no longer signs",
-    options: { id: { type: 'string', description: 'the endpoint id' } },
-    async run({ values, pool, print }) {
-      const id = endpointId(values);
-      found(await webhookEndpointRepository(pool()).retirePreviousSecret(id), id);
-      print({ id, previousSecretRetired: true });
-    },
-  },
-  'webhook-enable': {
-    summary: 'enables an endpoint; deliveries that waited go out at once',
-    options: { id: { type: 'string', description: 'the endpoint id' } },
-    run: (context) => setEnabled(context, true),
-  },
-  'webhook-disable': {
-    summary: 'disables an endpoint; new events are not recorded for it until it is enabled',
-    options: { id: { type: 'string', description: 'the endpoint id' } },
-    run: (context) => setEnabled(context, false),
-  },
-  'webhook-remove': {
-    summary: 'removes an endpoint and its delivery log',
-    options: { id: { type: 'string', description: 'the endpoint id' } },
-    async run({ values, pool, print }) {
-      const id = endpointId(values);
-      found(await webhookEndpointRepository(pool()).remove(id), id);
-      print({ id, removed: true });
-    },
-  },
+  'webhook-retire-secret': endpointCommand(
+    "ends a rotation now: the endpoint's previous secret no longer signs",
+    async (pool, id) => ({
+      found: await webhookEndpointRepository(pool).retirePreviousSecret(id),
+      previousSecretRetired: true,
+    }),
+  ),
+  'webhook-enable': endpointCommand('enables an endpoint; deliveries that waited go out at once', async (pool, id) => ({
+    found: await webhookEndpointRepository(pool).setEnabled(id, true, new Date()),
+    enabled: true,
+  })),
+  'webhook-disable': endpointCommand(
+    'disables an endpoint; new events are not recorded for it until it is enabled',
+    async (pool, id) => ({
+      found: await webhookEndpointRepository(pool).setEnabled(id, false, new Date()),
+      enabled: false,
+    }),
+  ),
+  'webhook-remove': endpointCommand('removes an endpoint and its delivery log', async (pool, id) => ({
+    found: await webhookEndpointRepository(pool).remove(id),
+    removed: true,
+  })),
   'webhook-deliveries': {
     summary: "prints an endpoint's delivery log, newest first (states and codes, no payloads)",
     options: {
@@ -106,10 +100,21 @@ export const webhookCommands: Record<string, OperatorCommand> = {
 
 type Context = Parameters<OperatorCommand['run']>[0];
 
-async function setEnabled({ values, pool, print }: Context, enabled: boolean): Promise<void> {
-  const id = endpointId(values);
-  found(await webhookEndpointRepository(pool()).setEnabled(id, enabled, new Date()), id);
-  print({ id, enabled });
+/** A command that does one thing to one endpoint, named by `--id`, and prints what it did. */
+function endpointCommand(
+  summary: string,
+  act: (pool: ReturnType<Context['pool']>, id: string) => Promise<{ found: boolean } & Record<string, unknown>>,
+): OperatorCommand {
+  return {
+    summary,
+    options: { id: { type: 'string', description: 'the endpoint id' } },
+    async run({ values, pool, print }) {
+      const id = endpointId(values);
+      const { found: changed, ...done } = await act(pool(), id);
+      found(changed, id);
+      print({ id, ...done });
+    },
+  };
 }
 
 function endpointId(values: Context['values']): string {

@@ -1,14 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { EventType } from '@otk/contracts';
+import { noticeEventTypes } from '../notice.js';
 
-/** The events an endpoint may subscribe to (waitlist.offered joins them once the waiting list exists). */
-export const webhookEventTypes = [
-  'booking.held',
-  'booking.confirmed',
-  'booking.changed',
-  'booking.cancelled',
-  'booking.expired',
-] as const satisfies readonly EventType[];
+/**
+ * The events an endpoint may subscribe to: for now the booking events a patient hears about
+ * (waitlist.offered joins them once the waiting list exists).
+ */
+export const webhookEventTypes = noticeEventTypes;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 
 /**
