@@ -5,12 +5,15 @@ import type { EventOf, EventType } from '@otk/contracts';
 import {
   aBookingCancelledEvent,
   aBookingConfirmedEvent,
+  aBookingExpiredEvent,
   aBookingHeldEvent,
   aBookingSnapshot,
   waitFor,
 } from '@otk/test-kit';
 import { expect } from 'chai';
+import { startService } from '@otk/runtime';
 import { Webhook } from 'standardwebhooks';
+import { notification } from '../src/service.js';
 import { webhookEndpointRepository } from '../src/data-access/webhook-endpoint.repository.js';
 import {
   type PersonalDataLevel,
@@ -185,6 +188,36 @@ describe('webhooks', function () {
     await new Promise((resolve) => setTimeout(resolve, 800));
     expect(receiver.received.filter((r) => r.path === '/down')).to.have.length(6);
     expect(harness.mailsTo(staffAddress)).to.have.length(1);
+    await removeEndpoint(endpoint.id);
+  });
+
+  it('when a second process sends too and stops while deliveries wait, then every event arrives exactly once', async () => {
+    const endpoint = await anEndpoint('/two-processes', { eventTypes: ['booking.expired'] });
+    const second = await startService(notification, {
+      DATABASE_URL: harness.db.url,
+      AMQP_URL: harness.vhost.url,
+      SMTP_URL: harness.smtp.url,
+      PORT: '0',
+      MANAGEMENT_PORT: '0',
+      LOG_LEVEL: 'silent',
+      WEBHOOK_POLL_INTERVAL_MS: '50',
+      WEBHOOK_RETRY_DELAYS_MS: '300',
+    });
+    // Five failures: one fewer than disable the endpoint here.
+    receiver.failNext('/two-processes', 5);
+    const events = Array.from({ length: 12 }, () => aBookingExpiredEvent({ patient: aPatient() }));
+    for (const event of events) await harness.publish(event);
+    await waitFor(() => (receiver.received.filter((r) => r.path === '/two-processes').length >= 5 ? true : undefined), {
+      what: 'the failed attempts',
+    });
+    await second.stop();
+
+    await waitFor(() => (receiver.accepted('/two-processes').length >= events.length ? true : undefined), {
+      what: 'every event',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 800)); // time for a duplicate to show up, if any
+    const accepted = receiver.accepted('/two-processes').map((r) => r.headers['webhook-id']);
+    expect([...accepted].sort()).to.deep.equal(events.map((e) => e.id).sort());
     await removeEndpoint(endpoint.id);
   });
 
