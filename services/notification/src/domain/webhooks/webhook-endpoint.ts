@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { AppError } from '@otk/contracts';
 import { noticeEventTypes } from '../notice.js';
 
 /**
@@ -35,13 +36,9 @@ export interface SigningSecrets {
   previous: { secret: string; until: Date } | null;
 }
 
-export class WebhookInputError extends Error {
-  constructor(
-    readonly code: 'INVALID_URL' | 'INVALID_EVENT_TYPE' | 'INVALID_PERSONAL_DATA_LEVEL',
-    message: string,
-  ) {
-    super(message);
-  }
+/** A bad endpoint setting: VALIDATION_FAILED (400), naming the field. */
+function invalid(field: 'url' | 'events' | 'personalData', message: string): AppError {
+  return new AppError('VALIDATION_FAILED', message, { field });
 }
 
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -56,14 +53,13 @@ export function parseEndpointUrl(raw: string): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new WebhookInputError('INVALID_URL', 'the URL is not a valid absolute URL');
+    throw invalid('url', 'the URL is not a valid absolute URL');
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopbackHosts.has(url.hostname)))
-    throw new WebhookInputError('INVALID_URL', 'the URL must use https (http only to 127.0.0.1 or localhost)');
-  if (url.username || url.password)
-    throw new WebhookInputError('INVALID_URL', 'the URL must not contain a user name or password');
-  if (url.hash) throw new WebhookInputError('INVALID_URL', 'the URL must not contain a fragment');
-  if (url.href.length > 2000) throw new WebhookInputError('INVALID_URL', 'the URL is longer than 2000 characters');
+    throw invalid('url', 'the URL must use https (http only to 127.0.0.1 or localhost)');
+  if (url.username || url.password) throw invalid('url', 'the URL must not contain a user name or password');
+  if (url.hash) throw invalid('url', 'the URL must not contain a fragment');
+  if (url.href.length > 2000) throw invalid('url', 'the URL is longer than 2000 characters');
   return url.href;
 }
 
@@ -73,20 +69,14 @@ export function parseEventTypes(raw: string | undefined): WebhookEventType[] {
   const types = [...new Set(raw.split(',').map((t) => t.trim()))];
   for (const type of types)
     if (!(webhookEventTypes as readonly string[]).includes(type))
-      throw new WebhookInputError(
-        'INVALID_EVENT_TYPE',
-        `unknown event type "${type.slice(0, 40)}": one of ${webhookEventTypes.join(', ')}`,
-      );
+      throw invalid('events', `unknown event type "${type.slice(0, 40)}": one of ${webhookEventTypes.join(', ')}`);
   return types as WebhookEventType[];
 }
 
 export function parsePersonalDataLevel(raw: string | undefined): PersonalDataLevel {
   if (raw === undefined) return 'none';
   if (!(personalDataLevels as readonly string[]).includes(raw))
-    throw new WebhookInputError(
-      'INVALID_PERSONAL_DATA_LEVEL',
-      `personal-data level must be one of ${personalDataLevels.join(', ')}`,
-    );
+    throw invalid('personalData', `personal-data level must be one of ${personalDataLevels.join(', ')}`);
   return raw as PersonalDataLevel;
 }
 
