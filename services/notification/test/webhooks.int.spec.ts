@@ -221,6 +221,26 @@ describe('webhooks', function () {
     await removeEndpoint(endpoint.id);
   });
 
+  it('when the database is unreachable for a while, then the service keeps running and the event arrives once it is back', async () => {
+    const endpoint = await anEndpoint('/database-outage', { eventTypes: ['booking.held'] });
+    harness.databaseLink.cut();
+    const event = aBookingHeldEvent({ patient: aPatient() });
+    await harness.publish(event);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(receiver.received.filter((r) => r.path === '/database-outage')).to.have.length(0);
+    harness.databaseLink.restore();
+
+    await waitFor(() => receiver.accepted('/database-outage')[0], {
+      timeoutMs: 20000,
+      what: 'the event after the outage',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 800)); // time for a duplicate to show up, if any
+    expect(
+      receiver.received.filter((r) => r.path === '/database-outage').map((r) => r.headers['webhook-id']),
+    ).to.deep.equal([event.id]);
+    await removeEndpoint(endpoint.id);
+  });
+
   it('when an operator adds an endpoint and rotates its secret, then both secrets sign until the old one is retired', async () => {
     const env = { ...process.env, DATABASE_URL: harness.db.url, AMQP_URL: harness.vhost.url };
     const command = async (...args: string[]) =>
