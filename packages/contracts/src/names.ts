@@ -30,6 +30,8 @@ export const queues = {
   holdManagerEvents: 'hold-manager.events',
   availabilityRpc: 'availability.rpc',
   notificationEvents: 'notification.events',
+  /** notification's copy of the booking events for the practice's webhook endpoints, apart from its messages. */
+  notificationWebhooks: 'notification.webhooks',
   /** notification's commands: the console reads and changes its message settings. */
   notificationRpc: 'notification.rpc',
   /** notification follows the practice profile that availability owns. */

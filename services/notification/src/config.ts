@@ -28,6 +28,20 @@ export const configSchema = z
     NOTIFICATION_MAX_ATTEMPTS: env.positiveInt(10),
     /** Waits between attempts; the last one repeats. The default rides out an hour-long mail outage. */
     NOTIFICATION_RETRY_DELAYS_MS: retryDelays.default([5000, 30000, 120000, 600000]),
+    /** How often the webhook sender looks for due deliveries (ADR 34). */
+    WEBHOOK_POLL_INTERVAL_MS: env.positiveInt(1000),
+    /** Deliveries sent at the same time by one process. */
+    WEBHOOK_CONCURRENCY: env.positiveInt(4),
+    /** How long an endpoint has to answer. */
+    WEBHOOK_TIMEOUT_MS: env.positiveInt(10_000),
+    /** Waits after each failed attempt; the last one repeats. Default: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h. */
+    WEBHOOK_RETRY_DELAYS_MS: retryDelays.default([5000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000]),
+    /** Attempts of one delivery before it is given up (default: 8, over about 28 hours). */
+    WEBHOOK_MAX_ATTEMPTS: env.positiveInt(8),
+    /** An endpoint is disabled after this many failed attempts in a row … */
+    WEBHOOK_DISABLE_AFTER_FAILURES: env.positiveInt(10),
+    /** … spanning at least this long (default 24 h), so a short outage never disables it. */
+    WEBHOOK_DISABLE_AFTER_MS: env.positiveInt(86_400_000),
     /** How often the message log is trimmed (ADR 71). */
     RETENTION_INTERVAL_MS: env.positiveInt(3600_000),
     /** How long a message's log row (recipient, provider id, error) is kept. */

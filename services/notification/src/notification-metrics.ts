@@ -33,3 +33,25 @@ export function notificationMetrics(registry: Registry): NotificationMetrics {
     }),
   };
 }
+
+export interface WebhookMetrics {
+  attempts: Counter<'outcome'>;
+  endpointsDisabled: Counter;
+}
+
+/** `outcome` is delivered, failed (to be tried again) or given-up; never an endpoint's URL. */
+export function webhookMetrics(registry: Registry): WebhookMetrics {
+  return {
+    attempts: new Counter({
+      name: 'webhook_attempts_total',
+      help: 'Webhook delivery attempts by outcome: delivered, failed (tried again later) or given-up',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    endpointsDisabled: new Counter({
+      name: 'webhook_endpoints_disabled_total',
+      help: 'Webhook endpoints disabled after failing repeatedly',
+      registers: [registry],
+    }),
+  };
+}

@@ -10,20 +10,29 @@ import type { SmsGateway } from './domain/ports.js';
 import { bookingEventsSubscription, consumeBookingEvents } from './entry-points/booking-events.consumer.js';
 import { consumePracticeProfile, practiceProfileSubscription } from './entry-points/practice-profile.consumer.js';
 import { serveSettingsCommands } from './entry-points/settings.rpc.js';
-import { notificationMetrics } from './notification-metrics.js';
 import { startRetention } from './entry-points/retention.timer.js';
+import { startWebhookDelivery } from './entry-points/webhook-delivery.worker.js';
+import { consumeWebhookEvents, webhookEventsSubscription } from './entry-points/webhook-events.consumer.js';
+import { webhookCommands } from './entry-points/webhook.commands.js';
+import { httpWebhookSender } from './data-access/webhook-sender.js';
+import { webhookDeliveryRepository } from './data-access/webhook-delivery.repository.js';
+import { webhookEndpointRepository } from './data-access/webhook-endpoint.repository.js';
+import { notificationMetrics, webhookMetrics } from './notification-metrics.js';
 
 export const notification: ServiceDefinition<typeof configSchema> = {
   name: 'notification',
   configSchema,
   migrations,
-  subscriptions: [bookingEventsSubscription, practiceProfileSubscription],
+  subscriptions: [bookingEventsSubscription, practiceProfileSubscription, webhookEventsSubscription],
+  operatorCommands: webhookCommands,
   async start({ broker, pool, logger, config, metrics }) {
     const mailer = createMailer(config.SMTP_URL, { dkimPrivateKey: config.DKIM_PRIVATE_KEY });
+    const settings = practiceSettingsRepository(pool);
+    const now = () => new Date();
     await consumeBookingEvents(
       broker,
       {
-        settings: practiceSettingsRepository(pool),
+        settings,
         messageLog: messageLogRepository(pool, logger),
         calendarSequences: calendarSequenceRepository(pool),
         mailer,
@@ -33,15 +42,39 @@ export const notification: ServiceDefinition<typeof configSchema> = {
       },
       { maxAttempts: config.NOTIFICATION_MAX_ATTEMPTS, retryDelaysMs: config.NOTIFICATION_RETRY_DELAYS_MS },
     );
+    const webhookEndpoints = webhookEndpointRepository(pool);
+    const webhookDeliveries = webhookDeliveryRepository(pool);
+    await consumeWebhookEvents(broker, { endpoints: webhookEndpoints, deliveries: webhookDeliveries, now });
+    const stopWebhooks = startWebhookDelivery(
+      {
+        deliveries: webhookDeliveries,
+        endpoints: webhookEndpoints,
+        sender: httpWebhookSender({ timeoutMs: config.WEBHOOK_TIMEOUT_MS, userAgent: 'OTK-Webhooks/1' }),
+        policy: {
+          retryDelaysMs: config.WEBHOOK_RETRY_DELAYS_MS,
+          maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+          disableAfterFailures: config.WEBHOOK_DISABLE_AFTER_FAILURES,
+          disableAfterMs: config.WEBHOOK_DISABLE_AFTER_MS,
+        },
+        settings,
+        mailer,
+        metrics: webhookMetrics(metrics.registry),
+        logger,
+        now,
+      },
+      logger,
+      { intervalMs: config.WEBHOOK_POLL_INTERVAL_MS, concurrency: config.WEBHOOK_CONCURRENCY },
+    );
     await consumePracticeProfile(broker, pool);
     await serveSettingsCommands(broker, pool);
-    const stopRetention = startRetention({ pool, now: () => new Date() }, logger, {
+    const stopRetention = startRetention({ pool, now }, logger, {
       intervalMs: config.RETENTION_INTERVAL_MS,
       days: config.RETENTION_MESSAGE_LOG_DAYS,
     });
     return {
       stop: async () => {
         await stopRetention();
+        await stopWebhooks();
         mailer.close();
       },
     };

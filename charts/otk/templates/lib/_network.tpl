@@ -112,6 +112,9 @@ spec:
     {{- if ne $v.sms.provider "none" }}
     {{- include "otk.egressRule" (dict "rule" $v.networkPolicy.egress.sms) | nindent 4 }}
     {{- end }}
+    {{- with $v.networkPolicy.egress.webhooks }}
+    {{- include "otk.egressRule" (dict "rule" .) | nindent 4 }}
+    {{- end }}
     {{- end }}
     {{- if and (eq .key "pixelmedicsSync") (eq $v.practiceSystem.adapter "http") }}
     {{- include "otk.egressRule" (dict "rule" $v.networkPolicy.egress.practiceSystem) | nindent 4 }}

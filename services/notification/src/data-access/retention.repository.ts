@@ -5,7 +5,15 @@ import type pg from 'pg';
  * before `before` (ADR 71). A redelivery of so old an event does not happen; the rows only served
  * to send each message once.
  */
-export async function eraseOldMessageLog(pool: pg.Pool, before: Date): Promise<{ messageLog: number }> {
+export async function eraseOldMessageLog(
+  pool: pg.Pool,
+  before: Date,
+): Promise<{ messageLog: number; webhookDeliveries: number }> {
   const { rowCount } = await pool.query('DELETE FROM notification.message_log WHERE created_at < $1', [before]);
-  return { messageLog: rowCount ?? 0 };
+  // Finished deliveries only (their payloads are gone already): a pending one is still owed.
+  const webhooks = await pool.query(
+    `DELETE FROM notification.webhook_deliveries WHERE status <> 'pending' AND finished_at < $1`,
+    [before],
+  );
+  return { messageLog: rowCount ?? 0, webhookDeliveries: webhooks.rowCount ?? 0 };
 }
