@@ -48,7 +48,11 @@ describe('migrations', () => {
       'schema_migrations',
       'widgets',
     ]);
-    expect(await recorded(set.schema, 'platform_migrations')).to.deep.equal(['0001_outbox', '0002_processed_events']);
+    expect(await recorded(set.schema, 'platform_migrations')).to.deep.equal([
+      '0001_outbox',
+      '0002_processed_events',
+      '0003_outbox_subject',
+    ]);
     expect(await recorded(set.schema, 'schema_migrations')).to.deep.equal([
       '0001_create_widgets',
       '0002_add_widget_size',
@@ -63,7 +67,7 @@ describe('migrations', () => {
 
     expect(applied).to.deep.equal([]);
     expect(await recorded(set.schema, 'schema_migrations')).to.have.length(2);
-    expect(await recorded(set.schema, 'platform_migrations')).to.have.length(2);
+    expect(await recorded(set.schema, 'platform_migrations')).to.have.length(3);
   });
 
   it('when two runs start at once, then both succeed and each migration is applied exactly once', async () => {
@@ -79,7 +83,11 @@ describe('migrations', () => {
       '0001_create_widgets',
       '0002_add_widget_size',
     ]);
-    expect(await recorded(set.schema, 'platform_migrations')).to.deep.equal(['0001_outbox', '0002_processed_events']);
+    expect(await recorded(set.schema, 'platform_migrations')).to.deep.equal([
+      '0001_outbox',
+      '0002_processed_events',
+      '0003_outbox_subject',
+    ]);
   });
 
   it('when a service migration fails, then none of that run is applied and the error names the cause', async () => {

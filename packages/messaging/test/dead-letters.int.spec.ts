@@ -58,9 +58,10 @@ describe('messaging: dead-letter queues and their metrics', function () {
     });
     expect(await gaugeValue(registry, 'messaging_queue_messages', { queue: `${queue}.dlq` })).to.equal(1);
 
+    // Listed by the error's code: its message may quote personal data, so the header never carries it.
     const listed = await processDeadLetters(vhost.url, queue, { mode: 'list' });
     expect(listed.messages).to.deep.equal([
-      { messageId: event.id, type: 'booking.held', reason: 'failed', error: 'the mail server is down', attempts: 1 },
+      { messageId: event.id, type: 'booking.held', reason: 'failed', error: 'error', attempts: 1 },
     ]);
     expect(await depth(vhost.url, `${queue}.dlq`)).to.equal(1);
 
