@@ -7,7 +7,7 @@ import {
   isUntrustedError,
   parseEvent,
 } from '@otk/contracts';
-import { SpanKind } from '@opentelemetry/api';
+import { SpanKind, context } from '@opentelemetry/api';
 import type { ConsumeMessage, MessagePropertyHeaders, Options } from 'amqplib';
 import type { Logger } from 'pino';
 import type { HandlerContext } from './handler-context.js';
@@ -171,7 +171,12 @@ export function eventHandler(
       );
       return deadLetter(message, 'invalid', parsed.reason);
     }
-    const event = parsed.value;
+    // Within the producer's trace, so that what is logged about the event after its handler's
+    // span ended (skipped, retried, parked) carries the trace id too.
+    return context.with(contextFromHeaders(message.properties.headers), () => handle(message, parsed.value));
+  };
+
+  async function handle(message: ConsumeMessage, event: Event): Promise<Outcome | Fatal> {
     observeEventLag(metrics.eventLag, queue, event.occurredAt, message.properties.headers);
     const attempt = attemptOf(message.properties.headers);
     const handlerLogger = logger.child({ messageId: event.id, eventType: event.type, attempt });
@@ -225,7 +230,7 @@ export function eventHandler(
     }
     handlerLogger.error({ err: error }, 'event handler failed on its last attempt; parking the event');
     return deadLetter(message, 'failed', errorCodeOf(error, translated?.code));
-  };
+  }
 
   /**
    * Practica's rule: after an untrusted error the process's state is unknown, so it ends. The
