@@ -25,7 +25,8 @@ import { type NotificationHarness, aPatient, startNotificationHarness } from './
 import { type ReceivedWebhook, type WebhookReceiver, startWebhookReceiver } from './support/webhook-receiver.js';
 
 const run = promisify(execFile);
-const mainJs = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+/** The service's entry point, run from its source as the other tests run the services (no build needed). */
+const main = ['--conditions=development', '--import', 'tsx', fileURLToPath(new URL('../src/main.ts', import.meta.url))];
 
 /** The same event at `secondsLater`: the events of one booking happen one after another. */
 function later<T extends EventType>(event: EventOf<T>, secondsLater: number): EventOf<T> {
@@ -243,7 +244,7 @@ describe('webhooks', function () {
   it('when an operator adds an endpoint and rotates its secret, then both secrets sign until the old one is retired', async () => {
     const env = { ...process.env, DATABASE_URL: harness.db.url, AMQP_URL: harness.vhost.url };
     const command = async (...args: string[]) =>
-      (await run(process.execPath, [mainJs, ...args], { env })).stdout
+      (await run(process.execPath, [...main, ...args], { env })).stdout
         .trim()
         .split('\n')
         .map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -284,7 +285,7 @@ describe('webhooks', function () {
 
   it('when an operator registers a plain-http URL to another host, then the command refuses it', async () => {
     const env = { ...process.env, DATABASE_URL: harness.db.url, AMQP_URL: harness.vhost.url };
-    const refused = await run(process.execPath, [mainJs, 'webhook-add', '--url', 'http://receiver.example/hook'], {
+    const refused = await run(process.execPath, [...main, 'webhook-add', '--url', 'http://receiver.example/hook'], {
       env,
     }).then(
       () => undefined,
