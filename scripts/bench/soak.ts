@@ -13,9 +13,12 @@
  *   specific practitioners and `any`, and nine weeks (answers the gateway has cached and not).
  * Both rates rise linearly over the first SOAK_RAMP_SECONDS (default 60), so that a cold stack
  * (first connections, code paths not yet compiled) is not judged by its first seconds.
- * - Every SOAK_SAMPLE_SECONDS (default 60): each service's resident memory (VmRSS of its process
- *   in /proc), every queue's depth in the stack's vhost (`rabbitmqctl list_queues`), and the
- *   minute's latencies and errors.
+ * - Every SOAK_SAMPLE_SECONDS (default 60): each service's resident memory, every queue's depth in
+ *   the stack's vhost (`rabbitmqctl list_queues`), and the minute's latencies and errors. Memory is
+ *   VmRSS of the process in /proc, read every 5 s: a service's RSS rises and falls with its garbage
+ *   collector by a quarter or more within a minute, so one reading a minute says more about when
+ *   it was taken than about growth. Each minute keeps its floor (the lowest reading, after the
+ *   collector has run) and its peak; a leak raises the floor.
  * The practice's confirmation window is SOAK_CONFIRMATION_WINDOW_SECONDS (default 120, the demo
  * practice's own is 900): every hold puts an expiry message into a delay queue for that long, so
  * the delay queue settles at rate × window; with 900 s it would still be filling at minute 15.
@@ -23,8 +26,8 @@
  * Traces are not exported: the receiver would be this process, which also makes the load. SIGINT
  * or SIGTERM ends the soak early with a last sample and the verdict so far.
  *
- * At the end: the table and a verdict — every service's RSS at the end within 10 % of minute 5
- * (SOAK_BASELINE_MINUTE), no error (an unexpected answer, a 5xx, a missing e-mail, an error line
+ * At the end: the table and a verdict — every service's RSS floor in the last minute within 10 % of
+ * its floor in minute 5 (SOAK_BASELINE_MINUTE), its peak shown beside it, no error (an unexpected answer, a 5xx, a missing e-mail, an error line
  * in a service's log), no growing queue (depth at the end at most 10 % + 50 messages above minute
  * 5). Exit code 1 when the verdict is FAIL.
  */
@@ -69,7 +72,10 @@ class Period {
 
 interface Sample {
   minute: number;
+  /** The lowest of the period's RSS readings: what stays after the garbage collector ran. */
   rssMiB: Record<ServiceName, number>;
+  /** The highest of the period's RSS readings. */
+  peakMiB: Record<ServiceName, number>;
   queues: Record<string, number>;
   period: Period;
   inFlight: number;
@@ -254,6 +260,11 @@ try {
   }
 
   const collector = setInterval(() => inbox.collect(), 50);
+  let readings = new Map<ServiceName, number[]>(serviceNames.map((name) => [name, []]));
+  async function readRss(): Promise<void> {
+    for (const name of serviceNames) readings.get(name)!.push(await rssMiB(stack.services[name].child.pid));
+  }
+  const rssReader = setInterval(() => void readRss(), 5_000);
   const samples: Sample[] = [];
   let errorLines = 0;
   const logErrors: Record<string, number> = {};
@@ -268,17 +279,23 @@ try {
         }
       }
     }
+    await readRss();
+    const periodReadings = readings;
+    readings = new Map(serviceNames.map((name) => [name, []]));
     const rss = Object.fromEntries(
-      await Promise.all(serviceNames.map(async (name) => [name, await rssMiB(stack.services[name].child.pid)])),
+      serviceNames.map((name) => [name, Math.min(...periodReadings.get(name)!)]),
+    ) as Record<ServiceName, number>;
+    const peak = Object.fromEntries(
+      serviceNames.map((name) => [name, Math.max(...periodReadings.get(name)!)]),
     ) as Record<ServiceName, number>;
     const queues = await queueDepths(stack.vhost.name);
     const done = period;
     period = new Period();
-    samples.push({ minute, rssMiB: rss, queues, period: done, inFlight, load: loadavg()[0]! });
+    samples.push({ minute, rssMiB: rss, peakMiB: peak, queues, period: done, inFlight, load: loadavg()[0]! });
     const deepest = Object.entries(queues).sort((a, b) => b[1] - a[1])[0];
     out(
       `minute ${String(Math.round(minute * 10) / 10).padStart(4)}: ` +
-        serviceNames.map((name) => `${name} ${rss[name].toFixed(0)} MiB`).join(', ') +
+        serviceNames.map((name) => `${name} ${rss[name].toFixed(0)}–${peak[name].toFixed(0)} MiB`).join(', ') +
         ` | deepest queue ${deepest ? `${deepest[0]}=${deepest[1]}` : '–'}` +
         ` | ${done.flows} flows, hold ${summary(done.holdLatencies, [50, 99])}, availability p95=${ms(
           percentile(
@@ -307,15 +324,22 @@ try {
   stopping = true;
   await Promise.all(loads);
   clearInterval(collector);
+  clearInterval(rssReader);
 
   // The verdict.
   const baseline =
     samples.find((s) => s.minute >= baselineMinute) ?? samples[Math.min(1, samples.length - 1)] ?? samples[0]!;
   const last = samples.at(-1)!;
-  out(`\nRSS in MiB per service (minute ${baseline.minute} is the baseline)`);
+  out(`\nRSS in MiB per service, floor–peak of each minute (minute ${baseline.minute} is the baseline)`);
   out(['minute', ...serviceNames, 'load'].join('\t'));
   for (const s of samples)
-    out([s.minute, ...serviceNames.map((n) => s.rssMiB[n].toFixed(1)), s.load.toFixed(1)].join('\t'));
+    out(
+      [
+        s.minute,
+        ...serviceNames.map((n) => `${s.rssMiB[n].toFixed(1)}–${s.peakMiB[n].toFixed(1)}`),
+        s.load.toFixed(1),
+      ].join('\t'),
+    );
   const queueNames = [...new Set(samples.flatMap((s) => Object.keys(s.queues)))].sort();
   out('\nqueue depths (messages)');
   out(['minute', ...queueNames].join('\t'));
@@ -339,7 +363,7 @@ try {
   for (const name of serviceNames) {
     const change = last.rssMiB[name] / baseline.rssMiB[name] - 1;
     if (!(Math.abs(change) <= 0.1))
-      failures.push(`${name} RSS ${baseline.rssMiB[name].toFixed(0)} → ${last.rssMiB[name].toFixed(0)} MiB`);
+      failures.push(`${name} RSS floor ${baseline.rssMiB[name].toFixed(0)} → ${last.rssMiB[name].toFixed(0)} MiB`);
   }
   for (const queue of queueNames) {
     const from = baseline.queues[queue] ?? 0;
@@ -351,7 +375,7 @@ try {
   if (errorLines > 0) failures.push(`error log lines ${JSON.stringify(logErrors)}`);
   if (all.flows === 0) failures.push('no flow completed');
   out(
-    `\nverdict: ${failures.length === 0 ? 'PASS' : 'FAIL'}${interrupted ? ' (interrupted)' : ''} — RSS at minute ${last.minute} against minute ` +
+    `\nverdict: ${failures.length === 0 ? 'PASS' : 'FAIL'}${interrupted ? ' (interrupted)' : ''} — RSS floor at minute ${last.minute} against minute ` +
       `${baseline.minute} (max change ${(
         Math.max(...serviceNames.map((n) => Math.abs(last.rssMiB[n] / baseline.rssMiB[n] - 1))) * 100
       ).toFixed(1)} %), ${errorCount} errors, ${errorLines} error log lines` +

@@ -63,9 +63,15 @@ export function alternativesFinder(broker: Broker, timeoutMs: number): FindAlter
   };
 }
 
+/** Made once per zone: a new `Intl.DateTimeFormat` for each hold costs native memory (see notification's local-time). */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** yyyy-MM-dd of an instant in the practice's zone. */
 function localDate(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    instant,
-  );
+  let format = dateFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dateFormats.set(timeZone, format);
+  }
+  return format.format(instant);
 }
