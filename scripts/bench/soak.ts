@@ -17,8 +17,8 @@
  *   the stack's vhost (`rabbitmqctl list_queues`), and the minute's latencies and errors. Memory is
  *   VmRSS of the process in /proc, read every 5 s: a service's RSS rises and falls with its garbage
  *   collector by a quarter or more within a minute, so one reading a minute says more about when
- *   it was taken than about growth. Each minute keeps its floor (the lowest reading, after the
- *   collector has run) and its peak; a leak raises the floor.
+ *   it was taken than about growth. Each minute keeps the median of its readings, its floor and
+ *   its peak; a leak raises all three, one collection at the wrong moment moves only floor or peak.
  * The practice's confirmation window is SOAK_CONFIRMATION_WINDOW_SECONDS (default 120, the demo
  * practice's own is 900): every hold puts an expiry message into a delay queue for that long, so
  * the delay queue settles at rate × window; with 900 s it would still be filling at minute 15.
@@ -26,8 +26,8 @@
  * Traces are not exported: the receiver would be this process, which also makes the load. SIGINT
  * or SIGTERM ends the soak early with a last sample and the verdict so far.
  *
- * At the end: the table and a verdict — every service's RSS floor in the last minute within 10 % of
- * its floor in minute 5 (SOAK_BASELINE_MINUTE), its peak shown beside it, no error (an unexpected answer, a 5xx, a missing e-mail, an error line
+ * At the end: the table and a verdict — every service's median RSS in the last minute within 10 % of
+ * its median in minute 5 (SOAK_BASELINE_MINUTE), floor and peak shown beside it, no error (an unexpected answer, a 5xx, a missing e-mail, an error line
  * in a service's log), no growing queue (depth at the end at most 10 % + 50 messages above minute
  * 5). Exit code 1 when the verdict is FAIL.
  */
@@ -72,8 +72,10 @@ class Period {
 
 interface Sample {
   minute: number;
-  /** The lowest of the period's RSS readings: what stays after the garbage collector ran. */
+  /** The median of the period's RSS readings (one every 5 s). */
   rssMiB: Record<ServiceName, number>;
+  /** The lowest of the period's RSS readings: what stays after the garbage collector ran. */
+  floorMiB: Record<ServiceName, number>;
   /** The highest of the period's RSS readings. */
   peakMiB: Record<ServiceName, number>;
   queues: Record<string, number>;
@@ -81,6 +83,12 @@ interface Sample {
   inFlight: number;
   /** The machine's 1-minute load average: the soak shares it with whatever else runs. */
   load: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  return sorted.length % 2 ? sorted[Math.floor(middle)]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 async function rssMiB(pid: number | undefined): Promise<number> {
@@ -282,7 +290,11 @@ try {
     await readRss();
     const periodReadings = readings;
     readings = new Map(serviceNames.map((name) => [name, []]));
-    const rss = Object.fromEntries(
+    const rss = Object.fromEntries(serviceNames.map((name) => [name, median(periodReadings.get(name)!)])) as Record<
+      ServiceName,
+      number
+    >;
+    const floor = Object.fromEntries(
       serviceNames.map((name) => [name, Math.min(...periodReadings.get(name)!)]),
     ) as Record<ServiceName, number>;
     const peak = Object.fromEntries(
@@ -291,11 +303,22 @@ try {
     const queues = await queueDepths(stack.vhost.name);
     const done = period;
     period = new Period();
-    samples.push({ minute, rssMiB: rss, peakMiB: peak, queues, period: done, inFlight, load: loadavg()[0]! });
+    samples.push({
+      minute,
+      rssMiB: rss,
+      floorMiB: floor,
+      peakMiB: peak,
+      queues,
+      period: done,
+      inFlight,
+      load: loadavg()[0]!,
+    });
     const deepest = Object.entries(queues).sort((a, b) => b[1] - a[1])[0];
     out(
       `minute ${String(Math.round(minute * 10) / 10).padStart(4)}: ` +
-        serviceNames.map((name) => `${name} ${rss[name].toFixed(0)}–${peak[name].toFixed(0)} MiB`).join(', ') +
+        serviceNames
+          .map((name) => `${name} ${rss[name].toFixed(0)} (${floor[name].toFixed(0)}–${peak[name].toFixed(0)}) MiB`)
+          .join(', ') +
         ` | deepest queue ${deepest ? `${deepest[0]}=${deepest[1]}` : '–'}` +
         ` | ${done.flows} flows, hold ${summary(done.holdLatencies, [50, 99])}, availability p95=${ms(
           percentile(
@@ -330,13 +353,15 @@ try {
   const baseline =
     samples.find((s) => s.minute >= baselineMinute) ?? samples[Math.min(1, samples.length - 1)] ?? samples[0]!;
   const last = samples.at(-1)!;
-  out(`\nRSS in MiB per service, floor–peak of each minute (minute ${baseline.minute} is the baseline)`);
+  out(`\nRSS in MiB per service, median (floor–peak) of each minute (minute ${baseline.minute} is the baseline)`);
   out(['minute', ...serviceNames, 'load'].join('\t'));
   for (const s of samples)
     out(
       [
         s.minute,
-        ...serviceNames.map((n) => `${s.rssMiB[n].toFixed(1)}–${s.peakMiB[n].toFixed(1)}`),
+        ...serviceNames.map(
+          (n) => `${s.rssMiB[n].toFixed(1)} (${s.floorMiB[n].toFixed(1)}–${s.peakMiB[n].toFixed(1)})`,
+        ),
         s.load.toFixed(1),
       ].join('\t'),
     );
@@ -363,7 +388,7 @@ try {
   for (const name of serviceNames) {
     const change = last.rssMiB[name] / baseline.rssMiB[name] - 1;
     if (!(Math.abs(change) <= 0.1))
-      failures.push(`${name} RSS floor ${baseline.rssMiB[name].toFixed(0)} → ${last.rssMiB[name].toFixed(0)} MiB`);
+      failures.push(`${name} median RSS ${baseline.rssMiB[name].toFixed(0)} → ${last.rssMiB[name].toFixed(0)} MiB`);
   }
   for (const queue of queueNames) {
     const from = baseline.queues[queue] ?? 0;
@@ -375,7 +400,7 @@ try {
   if (errorLines > 0) failures.push(`error log lines ${JSON.stringify(logErrors)}`);
   if (all.flows === 0) failures.push('no flow completed');
   out(
-    `\nverdict: ${failures.length === 0 ? 'PASS' : 'FAIL'}${interrupted ? ' (interrupted)' : ''} — RSS floor at minute ${last.minute} against minute ` +
+    `\nverdict: ${failures.length === 0 ? 'PASS' : 'FAIL'}${interrupted ? ' (interrupted)' : ''} — median RSS at minute ${last.minute} against minute ` +
       `${baseline.minute} (max change ${(
         Math.max(...serviceNames.map((n) => Math.abs(last.rssMiB[n] / baseline.rssMiB[n] - 1))) * 100
       ).toFixed(1)} %), ${errorCount} errors, ${errorLines} error log lines` +
