@@ -3,7 +3,12 @@ import { expect } from 'chai';
 import type pg from 'pg';
 import type { MigratedTestDatabase } from '@otk/test-kit';
 import { createMigratedDatabase } from './support/migrated-database.js';
-import { claimNextJob, enqueueSyncJob, retryJobLater } from '../src/data-access/sync-job.repository.js';
+import {
+  claimNextJob,
+  claimNextJobSql,
+  enqueueSyncJob,
+  retryJobLater,
+} from '../src/data-access/sync-job.repository.js';
 import { aBookingLife } from './support/booking-lifecycle.js';
 
 describe('sync jobs: order per booking', () => {
@@ -49,5 +54,26 @@ describe('sync jobs: order per booking', () => {
       held.id,
     ]);
     expect(rows[0].n).to.equal(1);
+  });
+
+  it('when thousands of jobs wait, then claiming the next one walks them in order instead of sorting them all', async () => {
+    // 5,000 pending jobs of 2,500 bookings, as a practice system outage or a burst leaves behind.
+    await pool.query(
+      `INSERT INTO pixelmedics_sync.sync_jobs (event_id, event_type, booking_id, occurred_at, event)
+       SELECT gen_random_uuid(), 'booking.held', gen_random_uuid(), now() - make_interval(secs => n), '{}'::jsonb
+         FROM generate_series(1, 2500) AS n
+       UNION ALL
+       SELECT gen_random_uuid(), 'booking.confirmed', gen_random_uuid(), now() - make_interval(secs => n), '{}'::jsonb
+         FROM generate_series(1, 2500) AS n`,
+    );
+    await pool.query('ANALYZE pixelmedics_sync.sync_jobs');
+
+    const plan = await withTransaction(pool, async (client) => {
+      const explained = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${claimNextJobSql}`);
+      return explained.rows.map((row) => row['QUERY PLAN']).join('\n');
+    });
+
+    expect(plan).to.include('sync_jobs_pending_in_order');
+    expect(plan).not.to.match(/\bSort\b/);
   });
 });
