@@ -458,12 +458,13 @@ function download(data: unknown, filename: string): void {
   document.body.append(link);
   link.click();
   link.remove();
-  URL.revokeObjectURL(url);
+  // Some browsers read the file only after the click has returned.
+  window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 /**
  * The patient's export (admin, staff) and erasure (admin) from one of their bookings (ADR 73).
- * Erasure asks first in a modal dialog; the dialog's own cancel button is first in focus order.
+ * Erasure asks first in a modal dialog, which opens with the focus on keeping the data.
  */
 function patientDataSection(bookingId: string): HTMLElement {
   const status = h('p', { role: 'status' });
@@ -512,7 +513,11 @@ function patientDataSection(bookingId: string): HTMLElement {
     h(
       'p',
       { class: 'admin-controls' },
-      h('button', { type: 'button', class: 'button secondary', onclick: () => dialog.close() }, t('patientData.keep')),
+      h(
+        'button',
+        { type: 'button', class: 'button secondary', autofocus: true, onclick: () => dialog.close() },
+        t('patientData.keep'),
+      ),
       h('button', { type: 'button', class: 'button danger', onclick: () => void erase() }, t('patientData.confirm')),
     ),
   );
