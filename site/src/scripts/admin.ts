@@ -489,7 +489,9 @@ function patientDataSection(bookingId: string): HTMLElement {
     dialog.close();
     const result = await call<PatientErasure>(`/bookings/${bookingId}/patient/erase`, 'POST', { confirm: 'erase' });
     if (!result.ok) {
-      status.textContent = result.code === 'ERASURE_BLOCKED' ? t('patientData.blocked') : failure(result);
+      const waiting = result.details?.reason === 'events-pending';
+      status.textContent =
+        result.code === 'ERASURE_BLOCKED' ? t(waiting ? 'patientData.wait' : 'patientData.blocked') : failure(result);
       return;
     }
     const { erased, pending } = result.data;
