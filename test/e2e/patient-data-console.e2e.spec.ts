@@ -56,7 +56,11 @@ describe("patient data in the console: staff export a booking's patient and an a
   });
 
   async function signedIn(account: string, secret: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: 'de-CH', acceptDownloads: true });
+    const context = await browser.newContext({
+      viewport: { width: 1024, height: 768 },
+      locale: 'de-CH',
+      acceptDownloads: true,
+    });
     const page = await context.newPage();
     page.on('pageerror', (error) => problems.push(error.message));
     page.setDefaultTimeout(20000);
@@ -94,7 +98,7 @@ describe("patient data in the console: staff export a booking's patient and an a
     await dialog.waitFor();
     expect(await seriousAxeViolations(page), 'axe on the dialog').to.deep.equal([]);
     // The safe choice has the focus.
-    expect(await page.evaluate(() => document.activeElement?.textContent)).to.equal('Daten behalten');
+    expect(await page.evaluate('document.activeElement?.textContent')).to.equal('Daten behalten');
     await dialog.getByRole('button', { name: 'Daten behalten' }).click();
     await dialog.waitFor({ state: 'hidden' });
     const stored = async () =>

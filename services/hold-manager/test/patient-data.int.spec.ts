@@ -17,7 +17,10 @@ describe("hold-manager: a patient's bookings exported and erased on request", fu
   const erika = { firstName: 'Erika', lastName: 'Muster', birthDate: '1970-01-02' };
 
   /** A booking of `patient`: held, and confirmed and cancelled as `steps` says. */
-  const aBooking = async (patient: CommandRequest<'hold.place'>['patient'], steps: ('confirm' | 'cancel' | 'withdraw')[] = []) => {
+  const aBooking = async (
+    patient: CommandRequest<'hold.place'>['patient'],
+    steps: ('confirm' | 'cancel' | 'withdraw')[] = [],
+  ) => {
     const { bookingId, confirmToken } = await holdWithToken(h.deps, aPlaceHoldRequest({ patient }));
     for (const step of steps) {
       if (step === 'confirm') await confirmBooking(h.deps, confirmToken);
@@ -71,9 +74,7 @@ describe("hold-manager: a patient's bookings exported and erased on request", fu
   it('when an event of the patient is not yet published, then erasure waits; once published, their bookings, tokens and event data go, and asking again names the same bookings', async () => {
     const nobody = { firstName: 'Hans', lastName: 'Ohnedatum' };
     const first = await aBooking({ ...nobody, email: 'hans@example.ch' }, ['confirm', 'cancel']);
-    const second = await aBooking({ firstName: 'HANS', lastName: 'ohnedatum', email: 'hans@example.ch' }, [
-      'withdraw',
-    ]);
+    const second = await aBooking({ firstName: 'HANS', lastName: 'ohnedatum', email: 'hans@example.ch' }, ['withdraw']);
     const otherContact = await aBooking({ ...nobody, email: 'hans.other@example.ch' }, ['withdraw']);
     expect((await exportPatient(store, first)).matchedBy).to.equal('name-and-contact');
 
@@ -93,9 +94,10 @@ describe("hold-manager: a patient's bookings exported and erased on request", fu
     expect(await exists(first)).to.equal(false);
     expect(await exists(second)).to.equal(false);
     expect(await exists(otherContact)).to.equal(true);
-    const { rows: tokens } = await h.pool.query('SELECT 1 FROM hold_manager.booking_tokens WHERE booking_id = ANY($1)', [
-      [first, second],
-    ]);
+    const { rows: tokens } = await h.pool.query(
+      'SELECT 1 FROM hold_manager.booking_tokens WHERE booking_id = ANY($1)',
+      [[first, second]],
+    );
     expect(tokens).to.have.length(0);
     const { rows: events } = await h.pool.query<{ envelope: Record<string, unknown> }>(
       'SELECT envelope FROM hold_manager.outbox WHERE subject_id = ANY($1)',

@@ -484,7 +484,14 @@ function patientDataSection(bookingId: string): HTMLElement {
     t('patientData.export'),
   );
   if (user?.role !== 'admin') {
-    return h('section', {}, h('h2', {}, t('patientData.heading')), h('p', {}, t('patientData.explain')), exportButton, status);
+    return h(
+      'section',
+      {},
+      h('h2', {}, t('patientData.heading')),
+      h('p', {}, t('patientData.explain')),
+      exportButton,
+      status,
+    );
   }
   const erase = async () => {
     dialog.close();

@@ -44,7 +44,11 @@ describe("the console's export and erasure of a patient", () => {
     expect(calls).to.deep.equal(['hold.exportPatient', 'notification.exportPatient', 'sync.exportPatient']);
     expect(result).to.include({ bookingId: bookingIds[0], matchedBy: 'name-and-birth-date' });
     expect(audit).to.deep.equal([
-      { action: 'patient.export', target: bookingIds[0], details: { matchedBy: 'name-and-birth-date', bookingIds: [] } },
+      {
+        action: 'patient.export',
+        target: bookingIds[0],
+        details: { matchedBy: 'name-and-birth-date', bookingIds: [] },
+      },
     ]);
   });
 
@@ -62,7 +66,10 @@ describe("the console's export and erasure of a patient", () => {
     const { deps, audit } = harness(
       {
         'hold.erasePatient': erasedAtHoldManager,
-        'notification.erasePatient': { erased: { messages: 4, webhookDeliveries: 0 }, pending: { webhookDeliveries: 0 } },
+        'notification.erasePatient': {
+          erased: { messages: 4, webhookDeliveries: 0 },
+          pending: { webhookDeliveries: 0 },
+        },
       },
       ['sync.erasePatient'],
     );
@@ -74,7 +81,12 @@ describe("the console's export and erasure of a patient", () => {
       {
         action: 'patient.erase',
         target: bookingIds[0],
-        details: { bookingIds, alreadyErased: false, erased: { holdManager: erasedAtHoldManager.erased }, incomplete: true },
+        details: {
+          bookingIds,
+          alreadyErased: false,
+          erased: { holdManager: erasedAtHoldManager.erased },
+          incomplete: true,
+        },
       },
     ]);
   });

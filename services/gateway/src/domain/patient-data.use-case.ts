@@ -89,7 +89,11 @@ export async function erasePatientData(deps: PatientDataDeps, bookingId: string)
   const erasure: PatientDataErasure = {
     bookingIds,
     alreadyErased,
-    erased: { holdManager: holdManager.erased, notification: notification.erased, pixelmedicsSync: pixelmedicsSync.erased },
+    erased: {
+      holdManager: holdManager.erased,
+      notification: notification.erased,
+      pixelmedicsSync: pixelmedicsSync.erased,
+    },
     pending: { notification: notification.pending, pixelmedicsSync: pixelmedicsSync.pending },
   };
   await audit({ erased: erasure.erased, pending: erasure.pending });
