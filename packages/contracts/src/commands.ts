@@ -21,6 +21,20 @@ import {
 } from './availability.js';
 import { changeCatalogueRequestV1, staffCatalogueSchema } from './catalogue.js';
 import { queues } from './names.js';
+import {
+  erasePatientMessagesReplyV1,
+  erasePatientMessagesRequestV1,
+  erasePatientReplyV1,
+  erasePatientRequestV1,
+  erasePatientSyncReplyV1,
+  erasePatientSyncRequestV1,
+  exportPatientMessagesReplyV1,
+  exportPatientMessagesRequestV1,
+  exportPatientReplyV1,
+  exportPatientRequestV1,
+  exportPatientSyncReplyV1,
+  exportPatientSyncRequestV1,
+} from './patient-data.js';
 import { importNowReplyV1, importNowRequestV1 } from './practice.js';
 import {
   bookingRulesSchema,
@@ -312,6 +326,43 @@ export const commands = {
     queue: queues.pixelmedicsSyncRpc,
     request: updateSyncSettingsRequestV1,
     reply: syncSettingsSchema,
+  },
+  // A patient's export and erasure: each service for what it keeps (ADR 73).
+  'hold.exportPatient': {
+    version: 1,
+    queue: queues.holdManagerRpc,
+    request: exportPatientRequestV1,
+    reply: exportPatientReplyV1,
+  },
+  'hold.erasePatient': {
+    version: 1,
+    queue: queues.holdManagerRpc,
+    request: erasePatientRequestV1,
+    reply: erasePatientReplyV1,
+  },
+  'notification.exportPatient': {
+    version: 1,
+    queue: queues.notificationRpc,
+    request: exportPatientMessagesRequestV1,
+    reply: exportPatientMessagesReplyV1,
+  },
+  'notification.erasePatient': {
+    version: 1,
+    queue: queues.notificationRpc,
+    request: erasePatientMessagesRequestV1,
+    reply: erasePatientMessagesReplyV1,
+  },
+  'sync.exportPatient': {
+    version: 1,
+    queue: queues.pixelmedicsSyncRpc,
+    request: exportPatientSyncRequestV1,
+    reply: exportPatientSyncReplyV1,
+  },
+  'sync.erasePatient': {
+    version: 1,
+    queue: queues.pixelmedicsSyncRpc,
+    request: erasePatientSyncRequestV1,
+    reply: erasePatientSyncReplyV1,
   },
 } as const;
 

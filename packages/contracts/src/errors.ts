@@ -41,6 +41,11 @@ export const errorCodes = {
   CANCELLATION_DEADLINE_PASSED: 409,
   /** The booking's state does not allow this step (e.g. cancelling a cancelled booking). */
   ILLEGAL_TRANSITION: 409,
+  /**
+   * A patient's data cannot be erased yet: a booking is held or still to come (cancel it first), or
+   * an event of theirs is still on its way; `details.reason` says which, `details.bookingIds` names them.
+   */
+  ERASURE_BLOCKED: 409,
   /** A link token that is unknown, meant for another step, or past its validity. */
   TOKEN_INVALID: 404,
   /** The same Idempotency-Key came with a different request. */

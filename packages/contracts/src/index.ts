@@ -7,6 +7,7 @@ export * from './errors.js';
 export * from './events.js';
 export * from './names.js';
 export * from './occupancy.js';
+export * from './patient-data.js';
 export * from './practice.js';
 export * from './settings.js';
 export * from './staff-bookings.js';

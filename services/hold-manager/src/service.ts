@@ -10,6 +10,7 @@ import type { HoldManagerDeps } from './domain/ports.js';
 import { shareAlternativesPerSlot } from './domain/taken-slot-alternatives.js';
 import { serveBookingCommands } from './entry-points/booking-commands.rpc.js';
 import { bookingMetrics } from './entry-points/booking-metrics.js';
+import { servePatientDataCommands } from './entry-points/patient-data.rpc.js';
 import { serveStaffBookingCommands } from './entry-points/staff-booking-commands.rpc.js';
 import { serveSettingsCommands } from './entry-points/settings-commands.rpc.js';
 import { startExpirySweep } from './entry-points/expiry-sweep.timer.js';
@@ -46,6 +47,7 @@ export const holdManager: ServiceDefinition<typeof configSchema> = {
     await serveBookingCommands(broker, deps, metrics);
     await serveSettingsCommands(broker, pool);
     await serveStaffBookingCommands(broker, { ...deps, staffBookings: staffBookingReads(pool) }, metrics);
+    await servePatientDataCommands(broker, pool, deps.now);
     const stopSweep = startExpirySweep(deps, logger, config.HOLD_EXPIRY_SWEEP_INTERVAL_MS, metrics);
     const stopRetention = startRetention({ pool, now: deps.now }, logger, config.RETENTION_INTERVAL_MS, {
       endedHoldHours: config.RETENTION_ENDED_HOLD_HOURS,

@@ -9,6 +9,7 @@ import { httpJsonSmsGateway, twilioSmsGateway } from './data-access/sms-gateway.
 import type { SmsGateway } from './domain/ports.js';
 import { bookingEventsSubscription, consumeBookingEvents } from './entry-points/booking-events.consumer.js';
 import { consumePracticeProfile, practiceProfileSubscription } from './entry-points/practice-profile.consumer.js';
+import { servePatientDataCommands } from './entry-points/patient-data.rpc.js';
 import { serveSettingsCommands } from './entry-points/settings.rpc.js';
 import { startRetention } from './entry-points/retention.timer.js';
 import { startWebhookDelivery } from './entry-points/webhook-delivery.worker.js';
@@ -67,6 +68,7 @@ export const notification: ServiceDefinition<typeof configSchema> = {
     );
     await consumePracticeProfile(broker, pool);
     await serveSettingsCommands(broker, pool);
+    await servePatientDataCommands(broker, pool);
     const stopRetention = startRetention({ pool, now }, logger, {
       intervalMs: config.RETENTION_INTERVAL_MS,
       days: config.RETENTION_MESSAGE_LOG_DAYS,

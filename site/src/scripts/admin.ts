@@ -9,8 +9,9 @@ import { type Language, allLanguages, pickLanguage } from '../lib/i18n.js';
 
 /**
  * The practice console (/admin): sign-in, settings, bookings by day or week, a booking with its
- * cancel, and the audit log. Its own bundle: no patient page loads it. Staff texts are bundled
- * here in all four languages (a few KB), apart from the patient pages' texts.
+ * cancel and its patient's export and erasure, and the audit log. Its own bundle: no patient page
+ * loads it. Staff texts are bundled here in all four languages (a few KB), apart from the patient
+ * pages' texts.
  */
 type Key = keyof typeof en;
 const texts: Record<Language, Record<Key, string>> = { de, fr, it, en };
@@ -436,7 +437,117 @@ async function bookingView(id: string): Promise<void> {
     ),
     cancel,
     status,
+    patientDataSection(id),
     h('p', {}, h('a', { href: '#/bookings' }, t('booking.back'))),
+  );
+}
+
+interface PatientErasure {
+  bookingIds: string[];
+  erased: {
+    holdManager: { bookings: number };
+    notification: { messages: number };
+    pixelmedicsSync: { syncJobs: number };
+  };
+  pending: { notification: { webhookDeliveries: number }; pixelmedicsSync: { syncJobs: number } };
+}
+
+/** Saves a JSON answer as a file, the way a download link would. */
+function download(data: unknown, filename: string): void {
+  const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
+  const link = h('a', { href: url, download: filename });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Some browsers read the file only after the click has returned.
+  window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/**
+ * The patient's export (admin, staff) and erasure (admin) from one of their bookings (ADR 73).
+ * Erasure asks first in a modal dialog, which opens with the focus on keeping the data.
+ */
+function patientDataSection(bookingId: string): HTMLElement {
+  const status = h('p', { role: 'status' });
+  const exportButton = h(
+    'button',
+    {
+      type: 'button',
+      class: 'button secondary',
+      onclick: async () => {
+        const result = await call<unknown>(`/bookings/${bookingId}/patient/export`);
+        if (!result.ok) return void (status.textContent = failure(result));
+        download(result.data, `patient-data-${bookingId}.json`);
+        status.textContent = t('patientData.exported');
+      },
+    },
+    t('patientData.export'),
+  );
+  if (user?.role !== 'admin') {
+    return h(
+      'section',
+      {},
+      h('h2', {}, t('patientData.heading')),
+      h('p', {}, t('patientData.explain')),
+      exportButton,
+      status,
+    );
+  }
+  const erase = async () => {
+    dialog.close();
+    const result = await call<PatientErasure>(`/bookings/${bookingId}/patient/erase`, 'POST', { confirm: 'erase' });
+    if (!result.ok) {
+      const waiting = result.details?.reason === 'events-pending';
+      status.textContent =
+        result.code === 'ERASURE_BLOCKED' ? t(waiting ? 'patientData.wait' : 'patientData.blocked') : failure(result);
+      return;
+    }
+    const { erased, pending } = result.data;
+    const stillPending = pending.notification.webhookDeliveries + pending.pixelmedicsSync.syncJobs;
+    status.textContent = [
+      t('patientData.erased', {
+        bookings: erased.holdManager.bookings,
+        messages: erased.notification.messages,
+        syncJobs: erased.pixelmedicsSync.syncJobs,
+      }),
+      stillPending > 0 ? t('patientData.pending', { count: stillPending }) : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+  };
+  const dialog = h(
+    'dialog',
+    { 'aria-labelledby': 'erase-heading', 'aria-describedby': 'erase-text' },
+    h('h2', { id: 'erase-heading' }, t('patientData.confirmHeading')),
+    h('p', { id: 'erase-text' }, t('patientData.confirmText')),
+    h(
+      'p',
+      { class: 'admin-controls' },
+      h(
+        'button',
+        { type: 'button', class: 'button secondary', autofocus: true, onclick: () => dialog.close() },
+        t('patientData.keep'),
+      ),
+      h('button', { type: 'button', class: 'button danger', onclick: () => void erase() }, t('patientData.confirm')),
+    ),
+  );
+  return h(
+    'section',
+    {},
+    h('h2', {}, t('patientData.heading')),
+    h('p', {}, t('patientData.explain')),
+    h(
+      'p',
+      { class: 'admin-controls' },
+      exportButton,
+      h(
+        'button',
+        { type: 'button', class: 'button danger', 'aria-haspopup': 'dialog', onclick: () => dialog.showModal() },
+        t('patientData.erase'),
+      ),
+    ),
+    dialog,
+    status,
   );
 }
 

@@ -8,6 +8,7 @@ export interface ErasedCounts {
   pastBookings: number;
   cancelledBookings: number;
   publishedEventData: number;
+  erasureRecords: number;
 }
 
 /**
@@ -27,10 +28,15 @@ export async function eraseExpiredData(pool: pg.Pool, cutoffs: RetentionCutoffs)
   const cancelled = await pool.query(`DELETE FROM hold_manager.bookings WHERE status = 'cancelled' AND ended_at < $1`, [
     cutoffs.bookingsBefore,
   ]);
+  // The ids of bookings erased at a patient's request go after the bookings' own period (ADR 73).
+  const erasures = await pool.query(`DELETE FROM hold_manager.erased_bookings WHERE erased_at < $1`, [
+    cutoffs.bookingsBefore,
+  ]);
   return {
     endedHolds: ended.rowCount ?? 0,
     pastBookings: past.rowCount ?? 0,
     cancelledBookings: cancelled.rowCount ?? 0,
     publishedEventData: await erasePublishedOutboxData(pool, 'hold_manager', cutoffs.publishedEventsBefore),
+    erasureRecords: erasures.rowCount ?? 0,
   };
 }

@@ -8,7 +8,7 @@ import { migrations } from './migrations.js';
 const bookings = `${migrations.schema}.bookings`;
 type Db = Pick<pg.ClientBase, 'query'>;
 
-interface Times {
+export interface Times {
   created_at: Date;
   confirmed_at: Date | null;
   ended_at: Date | null;
@@ -88,7 +88,14 @@ async function findStaffBooking(
 ): Promise<{ booking: StaffBookingView; history: { at: string; what: string }[] } | undefined> {
   const { rows } = await db.query<BookingRow & Times>(`SELECT * FROM ${bookings} WHERE id = $1`, [bookingId]);
   const row = rows[0];
-  if (!row) return undefined;
+  return row ? staffViewWithHistory(row) : undefined;
+}
+
+/** A booking row as the console shows it, with the times of its steps. */
+export function staffViewWithHistory(row: BookingRow & Times): {
+  booking: StaffBookingView;
+  history: { at: string; what: string }[];
+} {
   const booking = toBooking(row);
   const history = [{ at: row.created_at.toISOString(), what: 'held' }];
   if (row.confirmed_at) history.push({ at: row.confirmed_at.toISOString(), what: 'confirmed' });
