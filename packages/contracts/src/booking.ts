@@ -68,6 +68,24 @@ export const patientSchema = z.object({
 });
 export type Patient = z.infer<typeof patientSchema>;
 
+/** A request's chosen channel needs its contact: e-mail an address, SMS a phone number (D1). */
+export function contactMatchesChannel(r: {
+  channel: 'email' | 'sms';
+  patient: { email?: string; phone?: string };
+}): boolean {
+  return r.channel === 'email' ? r.patient.email !== undefined : r.patient.phone !== undefined;
+}
+export const contactRule = {
+  message: 'the channel needs a contact: email for e-mail, phone for SMS',
+  path: ['patient'],
+};
+
+/** The patient's consent to the privacy policy (F7), stored with its time and the policy version. */
+export const consentSchema = z.object({
+  accepted: z.literal(true),
+  privacyPolicyVersion: personText({ max: 50 }),
+});
+
 /** Who or what a booking occupies: its practitioner and every calendar/resource linked to them (S6). */
 export const occupantSchema = z.object({
   kind: z.enum(['practitioner', 'resource']),
