@@ -1,0 +1,43 @@
+import { h } from '../../../lib/dom.js';
+import type { ViewRenderer } from '../flow.js';
+
+/** After joining the waiting list: where the link to confirm the place went, and until when. */
+export const waitlistSentView: ViewRenderer = (flow) => {
+  const { t, fmt } = flow.context;
+  const waitlist = flow.state.waitlist!;
+  flow.frame(
+    'waitlistSent',
+    t(waitlist.channel === 'sms' ? 'sent.headingSms' : 'sent.headingEmail'),
+    h(
+      'div',
+      {},
+      h(
+        'p',
+        {},
+        t('waitlist.sentBody', {
+          contact: waitlist.contact,
+          deadline: fmt.time(waitlist.confirmBy),
+          firstDay: fmt.longDate(waitlist.firstDay),
+          lastDay: fmt.longDate(waitlist.lastDay),
+        }),
+      ),
+      h('p', { class: 'small muted' }, t('sent.notReceived')),
+      h(
+        'p',
+        {},
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button secondary',
+            onclick: () => {
+              flow.dispatch({ type: 'restarted' });
+              flow.go(flow.steps[0]!);
+            },
+          },
+          t('sent.bookAgain'),
+        ),
+      ),
+    ),
+  );
+};
