@@ -29,9 +29,16 @@ describe('notification: waiting-list messages on the real broker, database and S
     });
     expect(mail.subject).to.equal('Veuillez confirmer votre place sur la liste d’attente de Zahnarztpraxis Dr. Muster');
     expect(mail.text).to.include(`${siteUrl}/waitlist/confirm?token=${notice.data.confirmToken}`);
-    const { rows } = await harness.pool.query(
-      `SELECT kind, booking_id, status FROM notification.message_log WHERE event_id = $1`,
-      [notice.id],
+    // The log marks the message sent once the mail server took it.
+    const rows = await waitFor(
+      async () => {
+        const { rows } = await harness.pool.query(
+          `SELECT kind, booking_id, status FROM notification.message_log WHERE event_id = $1`,
+          [notice.id],
+        );
+        return rows[0]?.status === 'sent' ? rows : undefined;
+      },
+      { what: 'the message marked sent', timeoutMs: 15000 },
     );
     expect(rows).to.deep.equal([
       { kind: 'waitlist-confirm-request', booking_id: notice.data.entry.entryId, status: 'sent' },
