@@ -86,6 +86,17 @@ export const consentSchema = z.object({
   privacyPolicyVersion: personText({ max: 50 }),
 });
 
+/**
+ * Who asks, in which language, where the link goes (D1: e-mail needs an address, SMS a phone
+ * number) and their consent (F7): the same for a provisional request and a place on the waiting list.
+ */
+export const requesterShape = {
+  channel: channelSchema,
+  language: languageSchema.default('de'),
+  patient: patientSchema,
+  consent: consentSchema,
+};
+
 /** Who or what a booking occupies: its practitioner and every calendar/resource linked to them (S6). */
 export const occupantSchema = z.object({
   kind: z.enum(['practitioner', 'resource']),

@@ -2,15 +2,12 @@ import { z } from 'zod';
 import {
   bookingSnapshotSchema,
   bookingStatusSchema,
-  channelSchema,
-  consentSchema,
   contactMatchesChannel,
   contactRule,
   instantSchema,
-  languageSchema,
   localizedTextSchema,
   occupancySchema,
-  patientSchema,
+  requesterShape,
   visitKindSchema,
 } from './booking.js';
 import {
@@ -64,11 +61,7 @@ const holdBodyShape = {
   /** The end follows from the appointment type; availability computes it. */
   start: instantSchema,
   visitKind: visitKindSchema.optional(),
-  /** Where the confirmation link goes (D1): e-mail needs an address, SMS a phone number. */
-  channel: channelSchema,
-  language: languageSchema.default('de'),
-  patient: patientSchema,
-  consent: consentSchema,
+  ...requesterShape,
 };
 
 /** POST /api/v1/holds body: what the patient sends with a provisional request (F6, F7). */

@@ -2,13 +2,13 @@ import { z } from 'zod';
 import { localDateSchema } from './availability.js';
 import {
   channelSchema,
-  consentSchema,
   contactMatchesChannel,
   contactRule,
   instantSchema,
   languageSchema,
   localizedTextSchema,
   patientSchema,
+  requesterShape,
   visitKindSchema,
 } from './booking.js';
 
@@ -32,10 +32,7 @@ const joinShape = {
   /** The days the patient could come, in the practice's zone, both included. */
   firstDay: localDateSchema,
   lastDay: localDateSchema,
-  channel: channelSchema,
-  language: languageSchema.default('de'),
-  patient: patientSchema,
-  consent: consentSchema,
+  ...requesterShape,
 };
 
 /** POST /api/v1/waitlist body: what the patient sends to join the list (double opt-in as for a booking). */

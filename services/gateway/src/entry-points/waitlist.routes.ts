@@ -1,12 +1,8 @@
 import { joinWaitlistBodyV1, waitlistTokenRequestV1 } from '@otk/contracts';
 import type { Broker } from '@otk/messaging';
-import { type Response, Router } from 'express';
+import { Router } from 'express';
+import { privately } from './bookings.routes.js';
 import { parseInput } from './validate.js';
-
-/** Answers that reveal a place on the list are never cached and never leak the link in a Referer. */
-function privately(res: Response): Response {
-  return res.set({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
-}
 
 /**
  * The waiting list (ADR 26): join it (stage 1 of the double opt-in; the client's address goes

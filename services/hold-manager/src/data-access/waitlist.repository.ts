@@ -1,7 +1,7 @@
 import type { Channel, Language, LocalizedText, Patient, VisitKind, WaitlistEntryStatus } from '@otk/contracts';
 import { appendToOutbox } from '@otk/db';
 import type pg from 'pg';
-import type { Offer, WaitlistEntry } from '../domain/waitlist/waitlist.js';
+import { type Offer, type WaitlistEntry, toEntrySnapshot } from '../domain/waitlist/waitlist.js';
 import type {
   StoredWaitlistToken,
   WaitlistReads,
@@ -86,19 +86,7 @@ function reads(db: Db): WaitlistReads {
         entries: rows.map((row) => {
           const entry = toEntry(row);
           return {
-            entryId: entry.id,
-            status: entry.status,
-            appointmentTypeId: entry.appointmentTypeId,
-            appointmentTypeName: entry.appointmentTypeName,
-            practitionerId: entry.practitionerId ?? null,
-            practitionerName: entry.practitionerName ?? null,
-            ...(entry.visitKind ? { visitKind: entry.visitKind } : {}),
-            firstDay: entry.firstDay,
-            lastDay: entry.lastDay,
-            timeZone: entry.timeZone,
-            language: entry.language,
-            channel: entry.channel,
-            patient: entry.patient,
+            ...toEntrySnapshot(entry),
             joinedAt: entry.joinedAt.toISOString(),
             confirmedAt: row.confirmed_at?.toISOString() ?? null,
             endedAt: row.ended_at?.toISOString() ?? null,

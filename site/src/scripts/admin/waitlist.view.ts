@@ -68,6 +68,7 @@ export async function waitlistView(parts: ConsoleParts, message = ''): Promise<v
       name: 'reason',
       required: true,
       maxlength: 500,
+      placeholder: t('reason'),
       'aria-label': `${t('reason')}: ${entry.patient.lastName}, ${entry.patient.firstName}`,
     });
     return h(

@@ -1,5 +1,6 @@
 import { h } from '../../../lib/dom.js';
 import type { ViewRenderer } from '../flow.js';
+import { bookAgain } from './sent.js';
 
 /** After joining the waiting list: where the link to confirm the place went, and until when. */
 export const waitlistSentView: ViewRenderer = (flow) => {
@@ -22,22 +23,7 @@ export const waitlistSentView: ViewRenderer = (flow) => {
         }),
       ),
       h('p', { class: 'small muted' }, t('sent.notReceived')),
-      h(
-        'p',
-        {},
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'button secondary',
-            onclick: () => {
-              flow.dispatch({ type: 'restarted' });
-              flow.go(flow.steps[0]!);
-            },
-          },
-          t('sent.bookAgain'),
-        ),
-      ),
+      bookAgain(flow),
     ),
   );
 };

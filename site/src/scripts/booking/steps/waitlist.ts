@@ -11,6 +11,7 @@ import {
   validateField,
 } from '../../../lib/patient-form.js';
 import type { Flow, ViewRenderer } from '../flow.js';
+import { channelChoice, consentField } from '../request-fields.js';
 
 /** The patient's fields the waiting list needs: who they are and where the links go. */
 const fields = ['firstName', 'lastName', 'email', 'phone'] as const satisfies readonly FieldName[];
@@ -87,34 +88,12 @@ function joinForm(flow: Flow): HTMLElement {
     errors.set(name, error);
     return h('div', { class: 'field' }, h('label', { for: name }, t(`patient.${name}`)), input, error);
   };
-  const channel = practice.smsOffered
-    ? h(
-        'fieldset',
-        { class: 'field' },
-        h('legend', {}, t('patient.channel')),
-        (['email', 'sms'] as const).map((c) =>
-          h(
-            'label',
-            { class: 'radio' },
-            h('input', {
-              type: 'radio',
-              name: 'channel',
-              value: c,
-              checked: entries().channel === c,
-              onchange: () => {
-                change('channel', c);
-                update('email');
-                update('phone');
-              },
-            }),
-            ` ${t(`patient.channel.${c}`)}`,
-          ),
-        ),
-      )
-    : null;
-  const policy = practice.privacyPolicy;
-  const consent = h('input', { type: 'checkbox', id: 'consent', name: 'consent', 'aria-describedby': 'consent-error' });
-  const consentError = h('p', { id: 'consent-error', class: 'field-error' });
+  const channel = channelChoice(flow.context, entries().channel, (c) => {
+    change('channel', c);
+    update('email');
+    update('phone');
+  });
+  const { field: consentBox, input: consent, error: consentError } = consentField(flow.context, false, () => {});
   const sendButton = h('button', { type: 'submit', class: 'button' }, t('waitlist.send'));
 
   const form = h(
@@ -136,25 +115,7 @@ function joinForm(flow: Flow): HTMLElement {
     channel,
     field('email', 'email', 'email'),
     field('phone', 'tel', 'tel'),
-    h(
-      'div',
-      { class: 'field consent' },
-      h(
-        'label',
-        { for: 'consent', class: 'checkbox' },
-        consent,
-        h(
-          'span',
-          {},
-          t('summary.consentBefore'),
-          policy.url
-            ? h('a', { href: policy.url, target: '_blank', rel: 'noopener' }, t('summary.privacyPolicy'))
-            : t('summary.privacyPolicy'),
-          t('summary.consentAfter'),
-        ),
-      ),
-      consentError,
-    ),
+    consentBox,
     h('p', { class: 'small' }, t('waitlist.explain')),
     h('p', { class: 'nav' }, sendButton),
   );
