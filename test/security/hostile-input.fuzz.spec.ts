@@ -23,6 +23,7 @@ const consumerQueues = [
   'availability.events',
   'availability.practice-events',
   'hold-manager.events',
+  'hold-manager.waitlist',
   'notification.events',
   'pixelmedics-sync.events',
 ];

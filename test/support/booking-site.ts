@@ -11,7 +11,7 @@ import type { Stack } from './stack.js';
  * The built booking site (rebuilt when its sources changed) in front of the demo stack, whose
  * messages link to this site.
  */
-export async function startSiteAndStack(): Promise<{ site: SiteServer; stack: Stack }> {
+export async function startSiteAndStack(env: Record<string, string> = {}): Promise<{ site: SiteServer; stack: Stack }> {
   buildSiteIfStale();
   let gatewayUrl = 'http://127.0.0.1:9';
   const site = await startSiteServer({ root: distDir, gatewayUrl: () => gatewayUrl });
@@ -19,7 +19,7 @@ export async function startSiteAndStack(): Promise<{ site: SiteServer; stack: St
   try {
     // Each test books the first time of a day: the gateway must not serve a list from before the
     // previous test's booking (its short answer cache is measured in the benchmark, not here).
-    stack = await startDemoStack({ env: { AVAILABILITY_CACHE_TTL_MS: '0' } });
+    stack = await startDemoStack({ env: { AVAILABILITY_CACHE_TTL_MS: '0', ...env } });
     gatewayUrl = stack.gatewayUrl;
     const pool = createPool({ connectionString: stack.env.DATABASE_URL!, applicationName: 'test' });
     try {
@@ -50,9 +50,13 @@ export const mailTo = (stack: Stack, address: string, pattern: RegExp) =>
     { timeoutMs: 30000, what: `an e-mail to ${address} matching ${pattern}` },
   );
 
-/** The confirm or manage link in an e-mail's text; it must lead to the booking site at `siteUrl`. */
-export function linkIn(text: string, path: 'confirm' | 'manage', siteUrl: string): string {
-  const link = new RegExp(`https?://[^\\s<>"]+/${path}\\?token=[\\w%-]+`).exec(text)?.[0];
+/** A link of a message, by the page it leads to: a booking's, or one of the waiting list's (ADR 26). */
+export type LinkPath = 'confirm' | 'manage' | 'waitlist/confirm' | 'waitlist/leave' | 'waitlist/offer';
+
+/** The link to `path` in an e-mail's text; it must lead to the booking site at `siteUrl`. */
+export function linkIn(text: string, path: LinkPath, siteUrl: string): string {
+  // The host and port, then exactly the path: a waiting-list link is not taken for a booking's.
+  const link = new RegExp(`https?://[^\\s<>"/]+/${path}\\?token=[\\w%-]+`).exec(text)?.[0];
   expect(link, `a ${path} link`).to.be.a('string');
   expect(link!.startsWith(siteUrl), 'the link leads to the booking site').to.equal(true);
   return link!;

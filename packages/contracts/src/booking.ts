@@ -68,6 +68,35 @@ export const patientSchema = z.object({
 });
 export type Patient = z.infer<typeof patientSchema>;
 
+/** A request's chosen channel needs its contact: e-mail an address, SMS a phone number (D1). */
+export function contactMatchesChannel(r: {
+  channel: 'email' | 'sms';
+  patient: { email?: string; phone?: string };
+}): boolean {
+  return r.channel === 'email' ? r.patient.email !== undefined : r.patient.phone !== undefined;
+}
+export const contactRule = {
+  message: 'the channel needs a contact: email for e-mail, phone for SMS',
+  path: ['patient'],
+};
+
+/** The patient's consent to the privacy policy (F7), stored with its time and the policy version. */
+export const consentSchema = z.object({
+  accepted: z.literal(true),
+  privacyPolicyVersion: personText({ max: 50 }),
+});
+
+/**
+ * Who asks, in which language, where the link goes (D1: e-mail needs an address, SMS a phone
+ * number) and their consent (F7): the same for a provisional request and a place on the waiting list.
+ */
+export const requesterShape = {
+  channel: channelSchema,
+  language: languageSchema.default('de'),
+  patient: patientSchema,
+  consent: consentSchema,
+};
+
 /** Who or what a booking occupies: its practitioner and every calendar/resource linked to them (S6). */
 export const occupantSchema = z.object({
   kind: z.enum(['practitioner', 'resource']),

@@ -1,14 +1,13 @@
 import { z } from 'zod';
-import { personText } from './text.js';
 import {
   bookingSnapshotSchema,
   bookingStatusSchema,
-  channelSchema,
+  contactMatchesChannel,
+  contactRule,
   instantSchema,
-  languageSchema,
   localizedTextSchema,
   occupancySchema,
-  patientSchema,
+  requesterShape,
   visitKindSchema,
 } from './booking.js';
 import {
@@ -55,12 +54,20 @@ import {
   listBookingsReplyV1,
   listBookingsRequestV1,
 } from './staff-bookings.js';
-
-/** The patient's consent to the privacy policy (F7), stored with its time and the policy version. */
-export const consentSchema = z.object({
-  accepted: z.literal(true),
-  privacyPolicyVersion: personText({ max: 50 }),
-});
+import {
+  acceptWaitlistOfferReplyV1,
+  acceptWaitlistOfferRequestV1,
+  confirmWaitlistReplyV1,
+  getWaitlistOfferReplyV1,
+  joinWaitlistReplyV1,
+  joinWaitlistRequestV1,
+  leaveWaitlistReplyV1,
+  listWaitlistReplyV1,
+  listWaitlistRequestV1,
+  removeWaitlistEntryReplyV1,
+  removeWaitlistEntryRequestV1,
+  waitlistTokenRequestV1,
+} from './waitlist.js';
 
 const holdBodyShape = {
   appointmentTypeId: z.string().trim().min(1).max(100),
@@ -68,19 +75,7 @@ const holdBodyShape = {
   /** The end follows from the appointment type; availability computes it. */
   start: instantSchema,
   visitKind: visitKindSchema.optional(),
-  /** Where the confirmation link goes (D1): e-mail needs an address, SMS a phone number. */
-  channel: channelSchema,
-  language: languageSchema.default('de'),
-  patient: patientSchema,
-  consent: consentSchema,
-};
-
-function contactMatchesChannel(r: { channel: 'email' | 'sms'; patient: { email?: string; phone?: string } }): boolean {
-  return r.channel === 'email' ? r.patient.email !== undefined : r.patient.phone !== undefined;
-}
-const contactRule = {
-  message: 'the channel needs a contact: email for e-mail, phone for SMS',
-  path: ['patient'],
+  ...requesterShape,
 };
 
 /** POST /api/v1/holds body: what the patient sends with a provisional request (F6, F7). */
@@ -264,6 +259,49 @@ export const commands = {
     queue: queues.holdManagerRpc,
     request: cancelByPracticeRequestV1,
     reply: cancelByPracticeReplyV1,
+  },
+  // The waiting list (ADR 26): the patient's steps, then the console's.
+  'waitlist.join': {
+    version: 1,
+    queue: queues.holdManagerRpc,
+    request: joinWaitlistRequestV1,
+    reply: joinWaitlistReplyV1,
+  },
+  'waitlist.confirm': {
+    version: 1,
+    queue: queues.holdManagerRpc,
+    request: waitlistTokenRequestV1,
+    reply: confirmWaitlistReplyV1,
+  },
+  'waitlist.leave': {
+    version: 1,
+    queue: queues.holdManagerRpc,
+    request: waitlistTokenRequestV1,
+    reply: leaveWaitlistReplyV1,
+  },
+  'waitlist.getOffer': {
+    version: 1,
+    queue: queues.holdManagerRpc,
+    request: waitlistTokenRequestV1,
+    reply: getWaitlistOfferReplyV1,
+  },
+  'waitlist.acceptOffer': {
+    version: 1,
+    queue: queues.holdManagerRpc,
+    request: acceptWaitlistOfferRequestV1,
+    reply: acceptWaitlistOfferReplyV1,
+  },
+  'waitlist.list': {
+    version: 1,
+    queue: queues.holdManagerRpc,
+    request: listWaitlistRequestV1,
+    reply: listWaitlistReplyV1,
+  },
+  'waitlist.remove': {
+    version: 1,
+    queue: queues.holdManagerRpc,
+    request: removeWaitlistEntryRequestV1,
+    reply: removeWaitlistEntryReplyV1,
   },
   // The console's settings, each at its owner (ADR 24); an update answers with the whole new part.
   'hold.getSettings': {

@@ -39,6 +39,8 @@ export const errorCodes = {
   SLOT_NOT_OFFERED: 409,
   HOLD_EXPIRED: 409,
   CANCELLATION_DEADLINE_PASSED: 409,
+  /** A waiting-list offer whose slot someone else took first, or that lapsed; the patient stays on the list. */
+  OFFER_GONE: 409,
   /** The booking's state does not allow this step (e.g. cancelling a cancelled booking). */
   ILLEGAL_TRANSITION: 409,
   /**
@@ -52,6 +54,8 @@ export const errorCodes = {
   IDEMPOTENCY_KEY_REUSED: 422,
   /** Too many open provisional requests for one contact or one client address (D4). */
   TOO_MANY_OPEN_HOLDS: 429,
+  /** Too many places on the waiting list for one contact or one client address (ADR 26). */
+  TOO_MANY_WAITLIST_ENTRIES: 429,
   /** Too many requests of one kind from one client address in a short time; `Retry-After` says when to try again. */
   RATE_LIMITED: 429,
   INTERNAL: 500,

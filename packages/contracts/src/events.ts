@@ -15,6 +15,12 @@ import { type Envelope, envelope, envelopeSchema } from './envelope.js';
 import { exchanges } from './names.js';
 import { busyTimesImportedV1 } from './practice.js';
 import { practiceProfileChangedV1 } from './settings.js';
+import {
+  waitlistConfirmedNoticeV1,
+  waitlistJoinedNoticeV1,
+  waitlistOfferedNoticeV1,
+  waitlistOfferedV1,
+} from './waitlist.js';
 
 /**
  * Every event, on the `events` exchange (or, for notices, the `notices` exchange). The key is the
@@ -34,6 +40,10 @@ export const events = {
   'notice.bookingHeld': { version: 1, schema: bookingHeldNoticeV1 },
   'notice.bookingConfirmed': { version: 1, schema: bookingConfirmedNoticeV1 },
   'notice.bookingChanged': { version: 1, schema: bookingChangedNoticeV1 },
+  'waitlist.offered': { version: 1, schema: waitlistOfferedV1 },
+  'notice.waitlistJoined': { version: 1, schema: waitlistJoinedNoticeV1 },
+  'notice.waitlistConfirmed': { version: 1, schema: waitlistConfirmedNoticeV1 },
+  'notice.waitlistOffered': { version: 1, schema: waitlistOfferedNoticeV1 },
 } as const;
 
 export type EventType = keyof typeof events;
@@ -46,6 +56,9 @@ export const noticeTypes = [
   'notice.bookingHeld',
   'notice.bookingConfirmed',
   'notice.bookingChanged',
+  'notice.waitlistJoined',
+  'notice.waitlistConfirmed',
+  'notice.waitlistOffered',
 ] as const satisfies readonly EventType[];
 
 /** The exchange an event is published on and bound from. */
@@ -90,4 +103,12 @@ export const bookingEventTypes = [
   'booking.withdrawn',
   'booking.changed',
   'booking.cancelled',
+] as const satisfies readonly EventType[];
+
+/** The events that free time a waiting patient may want: hold-manager's waiting list follows them (ADR 26). */
+export const releasingEventTypes = [
+  'booking.expired',
+  'booking.withdrawn',
+  'booking.cancelled',
+  'booking.changed',
 ] as const satisfies readonly EventType[];

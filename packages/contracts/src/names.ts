@@ -28,6 +28,8 @@ export const queues = {
   holdManagerRpc: 'hold-manager.rpc',
   /** hold-manager's own events: the delayed expiry messages of its holds. */
   holdManagerEvents: 'hold-manager.events',
+  /** hold-manager's waiting list follows the booking events that free time (ADR 26). */
+  holdManagerWaitlist: 'hold-manager.waitlist',
   availabilityRpc: 'availability.rpc',
   notificationEvents: 'notification.events',
   /** notification's copy of the booking events for the practice's webhook endpoints, apart from its messages. */

@@ -1,5 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type BookingSnapshot, type EventData, type EventOf, type EventType, createEvent } from '@otk/contracts';
+import {
+  type BookingSnapshot,
+  type EventData,
+  type EventOf,
+  type EventType,
+  type WaitlistEntrySnapshot,
+  type WaitlistOffer,
+  createEvent,
+} from '@otk/contracts';
 
 /** One event of the catalogue with its literal type, as a consumer's handler receives it. */
 export type { EventOf };
@@ -112,4 +120,66 @@ export function aBookingWithdrawnEvent(booking: Partial<BookingSnapshot> = {}): 
   return anEvent('booking.withdrawn', {
     booking: aBookingSnapshot({ ...booking, status: 'withdrawn', expiresAt: null }),
   });
+}
+
+/** A confirmed place on the waiting list for a check-up with Dr. Muster in January 2030; each call a new one. */
+export function aWaitlistEntrySnapshot(overrides: Partial<WaitlistEntrySnapshot> = {}): WaitlistEntrySnapshot {
+  return {
+    entryId: randomUUID(),
+    status: 'waiting',
+    appointmentTypeId: 'checkup',
+    appointmentTypeName: { de: 'Kontrolle', fr: 'Contrôle', it: 'Controllo', en: 'Check-up' },
+    practitionerId: 'dr-muster',
+    practitionerName: 'Dr. med. dent. Eva Muster',
+    firstDay: '2030-01-06',
+    lastDay: '2030-01-31',
+    timeZone: 'Europe/Zurich',
+    language: 'de',
+    channel: 'email',
+    patient: { firstName: 'Wanda', lastName: 'Warteliste', email: 'wanda.warteliste@example.org' },
+    ...overrides,
+  };
+}
+
+/** A valid notice.waitlistJoined: a new, pending place with its confirm token. */
+export function aWaitlistJoinedNotice(entry: Partial<WaitlistEntrySnapshot> = {}): EventOf<'notice.waitlistJoined'> {
+  return anEvent('notice.waitlistJoined', {
+    entry: aWaitlistEntrySnapshot({ status: 'pending', ...entry }),
+    confirmToken: aToken(),
+    confirmBy: new Date(Date.UTC(2029, 11, 20, 9, 15)).toISOString(),
+  });
+}
+
+/** A valid notice.waitlistConfirmed: the place is on the list, with the leave token. */
+export function aWaitlistConfirmedNotice(
+  entry: Partial<WaitlistEntrySnapshot> = {},
+): EventOf<'notice.waitlistConfirmed'> {
+  return anEvent('notice.waitlistConfirmed', { entry: aWaitlistEntrySnapshot(entry), leaveToken: aToken() });
+}
+
+/** A freed 30-minute check-up offered to the entry. */
+function anOffer(entry: WaitlistEntrySnapshot): WaitlistOffer {
+  const start = new Date(Date.UTC(2030, 0, 7, 8, 0));
+  return {
+    offerId: randomUUID(),
+    appointmentTypeId: entry.appointmentTypeId,
+    appointmentTypeName: entry.appointmentTypeName,
+    practitionerId: entry.practitionerId ?? 'dr-muster',
+    practitionerName: entry.practitionerName ?? 'Dr. med. dent. Eva Muster',
+    timeZone: entry.timeZone,
+    start: start.toISOString(),
+    end: new Date(start.getTime() + 30 * 60_000).toISOString(),
+  };
+}
+
+/** A valid waitlist.offered event (no token), as webhooks receive it. */
+export function aWaitlistOfferedEvent(entry: Partial<WaitlistEntrySnapshot> = {}): EventOf<'waitlist.offered'> {
+  const snapshot = aWaitlistEntrySnapshot(entry);
+  return anEvent('waitlist.offered', { entry: snapshot, offer: anOffer(snapshot) });
+}
+
+/** A valid notice.waitlistOffered: the offer with its offer and leave tokens, as notification receives it. */
+export function aWaitlistOfferedNotice(entry: Partial<WaitlistEntrySnapshot> = {}): EventOf<'notice.waitlistOffered'> {
+  const { data } = aWaitlistOfferedEvent(entry);
+  return anEvent('notice.waitlistOffered', { ...data, offerToken: aToken(), leaveToken: aToken() });
 }

@@ -9,6 +9,7 @@ import { availabilityRoutes } from './entry-points/availability.routes.js';
 import { bookingsRoutes } from './entry-points/bookings.routes.js';
 import { errorHandler, notFound } from './entry-points/error-handler.js';
 import { holdsRoutes } from './entry-points/holds.routes.js';
+import { waitlistRoutes } from './entry-points/waitlist.routes.js';
 import { forgetAnswersOnOccupancy } from './entry-points/occupancy-notices.consumer.js';
 import { SharedAnswers } from './domain/shared-answers.js';
 import { httpSemantics } from './entry-points/http-semantics.js';
@@ -39,6 +40,7 @@ export const gateway: ServiceDefinition<typeof configSchema> = {
     api.use(express.json({ limit: config.BODY_LIMIT_BYTES, inflate: false }));
     api.use(holdsRoutes(broker, config));
     api.use(bookingsRoutes(broker, config.RPC_TIMEOUT_MS));
+    api.use(waitlistRoutes(broker, config.RPC_TIMEOUT_MS));
     const answers = new SharedAnswers(config.AVAILABILITY_CACHE_TTL_MS);
     await forgetAnswersOnOccupancy(broker, answers);
     api.use(availabilityRoutes(broker, config, answers));

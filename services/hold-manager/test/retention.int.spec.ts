@@ -1,4 +1,4 @@
-import { placeHoldRequestV1 } from '@otk/contracts';
+import { joinWaitlistRequestV1, placeHoldRequestV1 } from '@otk/contracts';
 import { oneRetentionRun } from '@otk/test-kit';
 import { expect } from 'chai';
 import { confirmBooking } from '../src/domain/confirm-booking.use-case.js';
@@ -6,9 +6,12 @@ import { sweepOverdueHolds } from '../src/domain/expire-holds.use-case.js';
 import { cancelBooking } from '../src/domain/manage-booking.use-case.js';
 import { placeHold } from '../src/domain/place-hold.use-case.js';
 import { withdrawHold } from '../src/domain/withdraw-hold.use-case.js';
+import { confirmWaitlistEntry, leaveWaitlist } from '../src/domain/waitlist/confirm-and-leave-waitlist.use-case.js';
+import { joinWaitlist } from '../src/domain/waitlist/join-waitlist.use-case.js';
 import { startRetention } from '../src/entry-points/retention.timer.js';
 import { aPlaceHoldRequest } from './support/practice.js';
 import { holdWithToken, latestManageToken, useCaseHarness } from './support/use-cases.js';
+import { aJoinRequest, waitlistDeps, waitlistTokens } from './support/waitlist.js';
 
 const hour = 3600_000;
 const periods = { endedHoldHours: 12, bookingDays: 90, publishedEventMinutes: 60 };
@@ -95,5 +98,32 @@ describe('hold-manager retention: personal data erased when its period has run o
     const second = await runRetention();
     expect(second.pastBookings).to.be.at.least(1);
     expect(await exists(past.bookingId)).to.equal(false);
+  });
+
+  it('when a place on the waiting list ended longer ago than an ended hold is kept, then it is erased with its tokens; one still waiting is kept', async () => {
+    const deps = waitlistDeps(h.deps);
+    // Ten days from the harness's clock, which earlier tests moved on.
+    const days = {
+      firstDay: h.clock.now.toISOString().slice(0, 10),
+      lastDay: new Date(h.clock.now.getTime() + 10 * 24 * hour).toISOString().slice(0, 10),
+    };
+    const join = async () => {
+      const { entryId } = await joinWaitlist(deps, joinWaitlistRequestV1.parse(aJoinRequest(days)));
+      await confirmWaitlistEntry(deps, (await waitlistTokens(h.pool, entryId)).confirm!);
+      return entryId;
+    };
+    const left = await join();
+    const waiting = await join();
+    await leaveWaitlist(deps, (await waitlistTokens(h.pool, left)).leave[0]!);
+    const entryExists = async (id: string) =>
+      (await h.pool.query('SELECT 1 FROM hold_manager.waitlist_entries WHERE id = $1', [id])).rowCount === 1;
+
+    expect(await runRetention()).to.deep.include({ endedWaitlistEntries: 0 });
+    h.clock.advance(13 * hour);
+    expect(await runRetention()).to.deep.include({ endedWaitlistEntries: 1 });
+    expect(await entryExists(left)).to.equal(false);
+    expect(await entryExists(waiting)).to.equal(true);
+    const tokens = await h.pool.query('SELECT 1 FROM hold_manager.waitlist_tokens WHERE entry_id = $1', [left]);
+    expect(tokens.rowCount).to.equal(0);
   });
 });

@@ -90,3 +90,10 @@ export function midnightIn(date: string, timeZone: string): Date {
   const first = wall - offsetIn(timeZone, wall);
   return new Date(wall - offsetIn(timeZone, first));
 }
+
+/** The date `days` days after a date yyyy-MM-dd (before it when negative). */
+export function addDays(date: string, days: number): string {
+  const day = new Date(`${date}T12:00:00Z`);
+  day.setUTCDate(day.getUTCDate() + days);
+  return day.toISOString().slice(0, 10);
+}

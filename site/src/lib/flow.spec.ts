@@ -85,6 +85,35 @@ describe('site booking flow state', () => {
     expect(viewFor('sent', allSteps, reduce(held, { type: 'restarted' }))).to.equal('visitKind');
   });
 
+  it('when type and practitioner are chosen, then the waiting list can be shown; before, the flow starts over', () => {
+    const chosen = [
+      { type: 'answered', step: 'visitKind', value: 'first' },
+      { type: 'answered', step: 'group', value: 'prevention' },
+      { type: 'answered', step: 'type', value: 'checkup' },
+      { type: 'answered', step: 'practitioner', value: 'dr-muster' },
+    ].reduce((state, event) => reduce(state, event as Parameters<typeof reduce>[1]), initialState());
+    expect(viewFor('waitlist', allSteps, chosen)).to.equal('waitlist');
+    expect(viewFor('waitlist', allSteps, initialState())).to.equal('visitKind');
+    expect(viewFor('waitlistSent', allSteps, chosen)).to.equal('visitKind');
+  });
+
+  it('when the waiting list is joined, then names and contact leave the state and only its sent view stays reachable', () => {
+    const waitlist = {
+      entryId: 'e1',
+      confirmBy: '2026-12-01T09:15:00Z',
+      contact: 'anna@example.ch',
+      channel: 'email' as const,
+      firstDay: '2026-12-01',
+      lastDay: '2026-12-20',
+    };
+    const state = reduce(answeredAll(), { type: 'waitlistJoined', waitlist });
+    expect(state.entries.firstName).to.equal('');
+    expect(state.answers).to.deep.equal({});
+    expect(state.waitlist).to.deep.equal(waitlist);
+    expect(viewFor('waitlistSent', allSteps, state)).to.equal('waitlistSent');
+    expect(viewFor('summary', allSteps, state)).to.equal('visitKind');
+  });
+
   it('when the practice switches optional steps off, then they are skipped going forward and back', () => {
     const steps = stepsFor({ steps: { visitKind: false, appointmentGroup: false } });
     expect(steps).to.deep.equal(['type', 'practitioner', 'datetime', 'patient', 'summary']);

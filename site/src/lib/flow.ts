@@ -1,6 +1,6 @@
 import { type FieldName, type PatientEntries, emptyEntries } from './patient-form.js';
 import type { Slot } from './slots.js';
-import { type Answers, type StepName, dependentsOf, reachableStep } from './steps.js';
+import { type Answers, type StepName, dependentsOf, isReachable, reachableStep } from './steps.js';
 
 /** The request that placed the hold, with what the sent view shows. */
 export interface Hold {
@@ -9,6 +9,16 @@ export interface Hold {
   slot: Slot;
   contact: string;
   channel: 'email' | 'sms';
+}
+
+/** A place on the waiting list asked for, with what the "check your messages" view shows (ADR 26). */
+export interface WaitlistRequest {
+  entryId: string;
+  confirmBy: string;
+  contact: string;
+  channel: 'email' | 'sms';
+  firstDay: string;
+  lastDay: string;
 }
 
 /** Everything the booking flow knows; kept for the browser tab, so a reload loses nothing. */
@@ -23,6 +33,8 @@ export interface FlowState {
   hold?: Hold | undefined;
   /** The nearest free slots offered after the chosen one was taken. */
   alternatives?: Slot[] | undefined;
+  /** The waiting list was joined from this flow. */
+  waitlist?: WaitlistRequest | undefined;
 }
 
 type Answer = { [K in keyof Answers]-?: { type: 'answered'; step: K; value: NonNullable<Answers[K]> } }[keyof Answers];
@@ -34,12 +46,16 @@ export type FlowEvent =
   | { type: 'consentChanged'; accepted: boolean }
   | { type: 'requestPrepared'; body: string; key: string }
   | { type: 'held'; hold: Hold }
+  | { type: 'waitlistJoined'; waitlist: WaitlistRequest }
   | { type: 'slotTaken'; alternatives: Slot[] }
   | { type: 'refused'; fields: FieldName[] }
   | { type: 'restarted' };
 
-/** The views of the flow: its steps, and the "check your messages" view after sending. */
-export type View = StepName | 'sent';
+/**
+ * The views of the flow: its steps, the "check your messages" view after sending, and the waiting
+ * list — joined from the time step when nothing suits — with its own "check your messages" view.
+ */
+export type View = StepName | 'sent' | 'waitlist' | 'waitlistSent';
 
 export function initialState(): FlowState {
   return { answers: {}, entries: { ...emptyEntries }, consent: false, refused: [] };
@@ -69,6 +85,13 @@ export function reduce(state: FlowState, event: FlowEvent): FlowState {
     case 'held':
       // Names and contact stay out of storage once sent; the sent view keeps what it shows.
       return { ...initialState(), entries: { ...emptyEntries, channel: state.entries.channel }, hold: event.hold };
+    case 'waitlistJoined':
+      // As after a hold: the names and the contact leave storage once sent.
+      return {
+        ...initialState(),
+        entries: { ...emptyEntries, channel: state.entries.channel },
+        waitlist: event.waitlist,
+      };
     case 'slotTaken':
       return { ...state, alternatives: event.alternatives.slice(0, 6) };
     case 'refused':
@@ -81,6 +104,10 @@ export function reduce(state: FlowState, event: FlowEvent): FlowState {
 /** The view to show for the address's fragment: never a step whose earlier answers are missing. */
 export function viewFor(wanted: string, steps: readonly StepName[], state: FlowState): View {
   if (wanted === 'sent' && state.hold) return 'sent';
+  if (wanted === 'waitlistSent' && state.waitlist) return 'waitlistSent';
+  // The waiting list is for the type and practitioner chosen: reachable where the time step is.
+  if (wanted === 'waitlist' && steps.includes('datetime') && isReachable('datetime', steps, state.answers))
+    return 'waitlist';
   const step = (steps as readonly string[]).includes(wanted) ? (wanted as StepName) : steps[0]!;
   return reachableStep(step, steps, state.answers);
 }

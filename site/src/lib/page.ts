@@ -1,5 +1,5 @@
 import type { PracticeView } from '@otk/contracts';
-import { api } from './api.js';
+import { type ApiResult, api } from './api.js';
 import { brandColours } from './colour.js';
 import { announce, h, showView } from './dom.js';
 import { type Formats, formats } from './format.js';
@@ -149,4 +149,34 @@ export function errorKey(code: string): MessageKey {
 /** A link to the booking flow that keeps the patient's language, e.g. after a cancellation. */
 export function bookingLink(context: Pick<PageContext, 'language'>, label: string): HTMLElement {
   return h('p', {}, h('a', { class: 'button', href: `/?lang=${context.language}` }, label));
+}
+
+/** Codes after which the same request may well succeed: no answer, or the server had a problem. */
+const retriableCodes = ['NETWORK', 'TIMEOUT', 'UNAVAILABLE', 'INTERNAL'];
+
+/**
+ * The answer of a call that is safe to repeat (a link step the server answers alike the second
+ * time). While there is no answer or the server fails, the page says so and offers "try again".
+ */
+export async function answerOf<T>(
+  context: Pick<PageContext, 't' | 'app'>,
+  heading: string,
+  call: () => Promise<ApiResult<T>>,
+): Promise<ApiResult<T>> {
+  const { t, app } = context;
+  let result = await call();
+  while (!result.ok && retriableCodes.includes(result.code)) {
+    const message = t(errorKey(result.code));
+    announce(message, 'error');
+    await new Promise<void>((resolve) =>
+      showView(
+        app,
+        h('h1', {}, heading),
+        h('p', { class: 'error-text' }, message),
+        h('button', { type: 'button', class: 'button', onclick: () => resolve() }, t('nav.retry')),
+      ),
+    );
+    result = await call();
+  }
+  return result;
 }

@@ -1,6 +1,6 @@
 import type { ListSlotsReply } from '@otk/contracts';
 import { api } from './api.js';
-import { type Month, addMonths, compareMonths, monthGrid, monthOf, monthRange, todayIn } from './calendar.js';
+import { type Month, addDays, addMonths, compareMonths, monthGrid, monthOf, monthRange, todayIn } from './calendar.js';
 import { announce, h } from './dom.js';
 import { errorKey, type PageContext } from './page.js';
 import { type Slot, byPractitioner } from './slots.js';
@@ -20,9 +20,7 @@ export interface SlotPickerOptions {
 
 /** The last date a slot may lie on: today plus the practice's booking horizon. */
 function horizonDate(context: PageContext, today: string): string {
-  const date = new Date(`${today}T12:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + context.practice.bookingHorizonDays);
-  return date.toISOString().slice(0, 10);
+  return addDays(today, context.practice.bookingHorizonDays);
 }
 
 /**

@@ -24,6 +24,10 @@ async function renderedTexts(language: Language): Promise<{ key: string; text: s
     zone: 'UTC',
     phone: '+41 44 123 45 67',
     practice: 'Zahnarztpraxis Dr. Muster',
+    type: 'Kontrolle',
+    practitioner: 'Dr. med. dent. Eva Muster',
+    firstDay: fmt.longDate('2026-12-01'),
+    lastDay: fmt.longDate('2026-12-28'),
   };
   return (Object.keys(messages) as MessageKey[]).map((key) => ({ key, text: t(key, vars) }));
 }

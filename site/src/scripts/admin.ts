@@ -6,6 +6,7 @@ import { type ApiResult, api } from '../lib/api.js';
 import { clearAnnouncements, h, showView } from '../lib/dom.js';
 import { midnightIn, todayIn } from '../lib/calendar.js';
 import { type Language, allLanguages, pickLanguage } from '../lib/i18n.js';
+import { waitlistText, waitlistView } from './admin/waitlist.view.js';
 
 /**
  * The practice console (/admin): sign-in, settings, bookings by day or week, a booking with its
@@ -154,9 +155,12 @@ function signInView(message = ''): void {
 }
 
 function navigation(): HTMLElement {
-  const links: [string, Key][] = [['#/bookings', 'nav.bookings']];
+  const links: [string, string][] = [
+    ['#/bookings', t('nav.bookings')],
+    ['#/waitlist', waitlistText(language, 'nav')],
+  ];
   if (user?.role === 'admin')
-    links.push(['#/settings', 'nav.settings'], ['#/catalogue', 'nav.catalogue'], ['#/audit', 'nav.audit']);
+    links.push(['#/settings', t('nav.settings')], ['#/catalogue', t('nav.catalogue')], ['#/audit', t('nav.audit')]);
   const signOut = (path: string) => async () => {
     await call(path, 'DELETE');
     csrfToken = '';
@@ -171,8 +175,8 @@ function navigation(): HTMLElement {
     h(
       'ul',
       {},
-      links.map(([href, key]) =>
-        h('li', {}, h('a', { href, 'aria-current': location.hash === href ? 'page' : null }, t(key))),
+      links.map(([href, label]) =>
+        h('li', {}, h('a', { href, 'aria-current': location.hash === href ? 'page' : null }, label)),
       ),
       h(
         'li',
@@ -918,6 +922,7 @@ async function render(): Promise<void> {
   }
   const route = location.hash;
   if (route.startsWith('#/booking/')) return bookingView(route.slice('#/booking/'.length));
+  if (route.startsWith('#/waitlist')) return waitlistView({ app, language, practiceZone, call, failure, navigation });
   if (route.startsWith('#/settings') && user.role === 'admin') return settingsView();
   if (route.startsWith('#/audit') && user.role === 'admin') return auditView();
   if (route.startsWith('#/catalogue') && user.role === 'admin') return catalogueView();

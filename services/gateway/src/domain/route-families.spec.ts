@@ -10,4 +10,11 @@ describe('route families of the rate limits', () => {
     expect(routeFamilyOf('/holdsx')).to.equal('reads');
     expect(routeFamilyOf('/no-such-route')).to.equal('reads');
   });
+
+  it('when a path joins the waiting list or follows one of its links, then it falls in holds or bookingSteps', () => {
+    expect(routeFamilyOf('/waitlist')).to.equal('holds');
+    expect(routeFamilyOf('/waitlist/confirm')).to.equal('bookingSteps');
+    expect(routeFamilyOf('/waitlist/offer/accept')).to.equal('bookingSteps');
+    expect(routeFamilyOf('/waitlistx')).to.equal('reads');
+  });
 });

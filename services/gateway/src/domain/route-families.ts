@@ -8,7 +8,8 @@ export type RouteFamily = (typeof routeFamilies)[number];
 
 /** The family of a path below `/api/v1`; anything the API does not have counts as a read. */
 export function routeFamilyOf(path: string): RouteFamily {
-  if (path === '/holds' || path.startsWith('/holds/')) return 'holds';
-  if (path === '/bookings' || path.startsWith('/bookings/')) return 'bookingSteps';
+  // Joining the waiting list sends a message, as a hold does; its link steps carry tokens.
+  if (path === '/holds' || path.startsWith('/holds/') || path === '/waitlist') return 'holds';
+  if (path === '/bookings' || path.startsWith('/bookings/') || path.startsWith('/waitlist/')) return 'bookingSteps';
   return 'reads';
 }

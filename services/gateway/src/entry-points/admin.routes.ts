@@ -12,6 +12,7 @@ import { adminCatalogueRoutes } from './admin-catalogue.routes.js';
 import { adminPatientDataRoutes } from './admin-patient-data.routes.js';
 import { adminSessionRoutes } from './admin-session.routes.js';
 import { adminSettingsRoutes } from './admin-settings.routes.js';
+import { adminWaitlistRoutes } from './admin-waitlist.routes.js';
 
 /** Five failures per account or twenty per client address in fifteen minutes, then a cool-down. */
 export const signInLimits = { windowSeconds: 15 * 60, perAccount: 5, perClient: 20 };
@@ -50,6 +51,7 @@ export function adminRoutes(deps: { pool: pg.Pool; broker: Broker; config: Confi
   router.use(adminCatalogueRoutes(rpc));
   router.use(adminBookingsRoutes(rpc));
   router.use(adminPatientDataRoutes(rpc));
+  router.use(adminWaitlistRoutes(rpc));
   router.use(adminAuditRoutes({ pool, guard }));
   return router;
 }

@@ -6,8 +6,8 @@ import { parseInput } from './validate.js';
 /** Every booking step carries a link token: a body with only `token`. */
 const tokenBody = confirmBookingRequestV1;
 
-/** Answers that reveal a booking are never cached and never leak the link in a Referer. */
-function privately(res: Response): Response {
+/** Answers that reveal a booking (or a place on the waiting list) are never cached and never leak the link in a Referer. */
+export function privately(res: Response): Response {
   return res.set({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
 }
 

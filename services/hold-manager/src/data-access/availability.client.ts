@@ -2,6 +2,7 @@ import type { CommandReply, CommandRequest } from '@otk/contracts';
 import type { Broker } from '@otk/messaging';
 import type { Slot } from '../domain/booking.js';
 import type { CheckSlot, FindAlternatives } from '../domain/ports.js';
+import type { ListFreeSlots, ReadCatalogue } from '../domain/waitlist/waitlist-ports.js';
 
 /**
  * Asks availability whether a slot is offered, and what it occupies (working hours, notice, S6 …).
@@ -74,4 +75,27 @@ function localDate(instant: Date, timeZone: string): string {
     dateFormats.set(timeZone, format);
   }
   return format.format(instant);
+}
+
+/** The practice's zone and its online catalogue (for a visit kind), asked together. */
+export function catalogueReader(broker: Broker, timeoutMs: number): ReadCatalogue {
+  return async (visitKind) => {
+    const [practice, catalogue] = await Promise.all([
+      broker.call('availability.getPractice', {}, { timeoutMs }),
+      broker.call('availability.getCatalogue', visitKind ? { visitKind } : {}, { timeoutMs }),
+    ]);
+    return { timeZone: practice.timeZone, catalogue };
+  };
+}
+
+/** The free slots availability lists for a type and a practitioner (or any) over some local days. */
+export function freeSlotsReader(broker: Broker, timeoutMs: number): ListFreeSlots {
+  return async ({ appointmentTypeId, practitionerId, from, to }) => {
+    const reply = await broker.call(
+      'availability.listSlots',
+      { appointmentTypeId, practitionerId, from, to },
+      { timeoutMs },
+    );
+    return { timeZone: reply.timeZone, slots: reply.days.flatMap((day) => day.slots) };
+  };
 }

@@ -299,14 +299,14 @@ async function isTaken(db: Db, occupation: Occupation, now: Date): Promise<boole
 }
 
 /** Advisory lock namespaces, so that keys of different kinds never share a lock. */
-const lockClass = { holdLimits: 1, occupation: 2 } as const;
+export const lockClass = { holdLimits: 1, occupation: 2, waitlistLimits: 3 } as const;
 
 /**
  * Takes transaction-scoped advisory locks on keys of one class in one statement and one global
  * order (by hash), so that two transactions locking overlapping sets never wait for each other in
  * a circle. Released at commit or rollback.
  */
-async function lockKeys(db: Db, lock: number, keys: readonly string[]): Promise<void> {
+export async function lockKeys(db: Db, lock: number, keys: readonly string[]): Promise<void> {
   await db.query(
     `SELECT count(pg_advisory_xact_lock($1, h))
        FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest($2::text[]) AS k ORDER BY h) AS ordered`,

@@ -1,9 +1,9 @@
 import { AppError, type CommandReply } from '@otk/contracts';
-import { toSnapshot } from './booking.js';
+import { type Booking, toSnapshot } from './booking.js';
 import { announceWithLink } from './booking-events.js';
 import { nextStatus } from './booking-rules.js';
 import { lockUnlessLapsed } from './expire-hold.js';
-import type { HoldManagerDeps } from './ports.js';
+import type { BookingTransaction, HoldManagerDeps } from './ports.js';
 import { assertPurpose, hashToken, newToken } from './token.js';
 
 /**
@@ -19,24 +19,29 @@ export async function confirmBooking(deps: HoldManagerDeps, token: string): Prom
     const booking = await lockUnlessLapsed(tx, found.bookingId, now);
     if (booking === 'expired') return 'expired';
     if (booking.status === 'confirmed') return 'already-confirmed';
-    const status = nextStatus(booking.status, 'confirm');
-    await tx.markConfirmed(booking.id, now);
-    const manageToken = newToken();
-    await tx.insertToken({
-      hash: manageToken.hash,
-      bookingId: booking.id,
-      purpose: 'manage',
-      expiresAt: booking.slot.start,
-    });
-    await announceWithLink(
-      tx,
-      'booking.confirmed',
-      { booking: toSnapshot({ ...booking, status }) },
-      { manageToken: manageToken.value },
-      now,
-    );
+    await confirmHeld(tx, booking, now);
     return 'confirmed';
   });
   if (outcome === 'expired') throw new AppError('HOLD_EXPIRED', 'the confirmation window has passed');
   return { bookingId: found.bookingId, status: 'confirmed', alreadyConfirmed: outcome === 'already-confirmed' };
+}
+
+/** held → confirmed: the manage link (valid until the appointment) goes to the patient with `booking.confirmed`. */
+export async function confirmHeld(tx: BookingTransaction, booking: Booking, now: Date): Promise<void> {
+  const status = nextStatus(booking.status, 'confirm');
+  await tx.markConfirmed(booking.id, now);
+  const manageToken = newToken();
+  await tx.insertToken({
+    hash: manageToken.hash,
+    bookingId: booking.id,
+    purpose: 'manage',
+    expiresAt: booking.slot.start,
+  });
+  await announceWithLink(
+    tx,
+    'booking.confirmed',
+    { booking: toSnapshot({ ...booking, status }) },
+    { manageToken: manageToken.value },
+    now,
+  );
 }

@@ -15,7 +15,7 @@ import type { HoldManagerDeps } from './ports.js';
 import { reserveSlot } from './reserve-slot.js';
 import { takenWithAlternatives } from './taken-slot-alternatives.js';
 
-type PlaceHoldRequest = CommandRequestParsed<'hold.place'>;
+export type PlaceHoldRequest = CommandRequestParsed<'hold.place'>;
 type PlaceHoldReply = CommandReply<'hold.place'>;
 
 /**
@@ -56,7 +56,7 @@ function isPractitionerBookedAtStart(deps: HoldManagerDeps, request: PlaceHoldRe
   return deps.bookings.isPractitionerTakenAt(request.practitionerId, new Date(request.start), deps.now());
 }
 
-function slotWanted(request: PlaceHoldRequest): CommandRequest<'availability.checkSlot'> {
+export function slotWanted(request: PlaceHoldRequest): CommandRequest<'availability.checkSlot'> {
   return {
     appointmentTypeId: request.appointmentTypeId,
     practitionerId: request.practitionerId,
@@ -100,7 +100,7 @@ async function answerTaken(
 }
 
 /** The hold as it will be stored: the slot, the patient, the deadlines by the practice's settings. */
-function newHold(
+export function newHold(
   request: PlaceHoldRequest,
   slot: Slot,
   settings: PracticeSettings,
@@ -164,7 +164,7 @@ async function twinOf(deps: HoldManagerDeps, request: PlaceHoldRequest, requestH
 }
 
 /** The request without the transport's additions: a retry from another address is the same request. */
-function hashRequest(request: PlaceHoldRequest): string {
+export function hashRequest(request: PlaceHoldRequest): string {
   const { idempotencyKey: _key, clientAddress: _address, ...body } = request;
   return sha256(JSON.stringify(body));
 }

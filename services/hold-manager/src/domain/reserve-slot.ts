@@ -3,7 +3,7 @@ import { toSnapshot } from './booking.js';
 import { announceWithLink } from './booking-events.js';
 import { type PracticeSettings, assertBelowHoldLimits, slotTaken } from './booking-rules.js';
 import { expireOverdueHoldsInTheWay } from './expire-overdue-holds-in-the-way.js';
-import type { BookingRepository } from './ports.js';
+import type { BookingRepository, BookingTransaction } from './ports.js';
 import { newToken } from './token.js';
 
 /**
@@ -23,6 +23,7 @@ export async function reserveSlot(
   hold: NewHold,
   settings: PracticeSettings,
   now: Date,
+  announceNew: AnnounceNewHold = announceWithConfirmLink,
 ): Promise<'held' | 'duplicate'> {
   return bookings.inTransaction(async (tx) => {
     await tx.lockOccupation(hold.slot);
@@ -31,20 +32,28 @@ export async function reserveSlot(
     assertBelowHoldLimits(await tx.countOpenHolds(hold, now), settings);
     await expireOverdueHoldsInTheWay(tx, hold.slot, now);
     if ((await tx.insertHold(hold, now)) === 'duplicate') return 'duplicate';
-    const confirmToken = newToken();
-    await tx.insertToken({
-      hash: confirmToken.hash,
-      bookingId: hold.id,
-      purpose: 'confirm',
-      expiresAt: hold.expiresAt,
-    });
-    await announceWithLink(
-      tx,
-      'booking.held',
-      { booking: toSnapshot({ ...hold, status: 'held' }) },
-      { confirmToken: confirmToken.value },
-      now,
-    );
+    await announceNew(tx, hold, now);
     return 'held';
   });
+}
+
+/** What follows a hold's insert in its transaction: its events and links. */
+export type AnnounceNewHold = (tx: BookingTransaction, hold: NewHold, now: Date) => Promise<void>;
+
+/** The booking site's hold: the confirm link goes to the patient (stage 2 of the double opt-in). */
+async function announceWithConfirmLink(tx: BookingTransaction, hold: NewHold, now: Date): Promise<void> {
+  const confirmToken = newToken();
+  await tx.insertToken({
+    hash: confirmToken.hash,
+    bookingId: hold.id,
+    purpose: 'confirm',
+    expiresAt: hold.expiresAt,
+  });
+  await announceWithLink(
+    tx,
+    'booking.held',
+    { booking: toSnapshot({ ...hold, status: 'held' }) },
+    { confirmToken: confirmToken.value },
+    now,
+  );
 }

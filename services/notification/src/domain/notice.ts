@@ -18,9 +18,13 @@ export type NoticeEvent = EventOf<(typeof noticeEventTypes)[number]>;
 export type NoticeKind = 'provisional-request' | 'confirmation' | 'change' | 'cancellation' | 'expiry';
 export type Audience = 'patient' | 'staff';
 
+/** What a waiting-list message tells (ADR 26): confirm the place, you are on the list, a slot is offered. */
+export type WaitlistMessageKind = 'waitlist-confirm-request' | 'waitlist-on-list' | 'waitlist-offer';
+export type MessageKind = NoticeKind | WaitlistMessageKind;
+
 /** One message owed for an event; the message log keys it by (event id, recipient, kind). */
-export interface Delivery {
-  kind: NoticeKind;
+export interface Delivery<K extends MessageKind = NoticeKind> {
+  kind: K;
   audience: Audience;
   channel: Channel;
   recipient: string;
@@ -55,14 +59,8 @@ export function languageFor(requested: Language, settings: PracticeSettings): La
 export function planDeliveries(event: NoticeEvent, settings: PracticeSettings, smsAvailable: boolean): Delivery[] {
   const kind = noticeKindOf(event.type);
   const { booking } = event.data;
-  const language = languageFor(booking.language, settings);
-  const deliveries: Delivery[] = [];
-  const { email, phone } = booking.patient;
-  if (booking.channel === 'sms' && phone && settings.smsEnabled && smsAvailable) {
-    deliveries.push({ kind, audience: 'patient', channel: 'sms', recipient: phone, language });
-  } else if (email) {
-    deliveries.push({ kind, audience: 'patient', channel: 'email', recipient: email, language });
-  }
+  const deliveries: Delivery[] = patientDelivery(kind, booking, settings, smsAvailable);
+  const { email } = booking.patient;
   if (settings.staffCopies && copiedKinds.has(kind)) {
     // A staff member booking for themselves already has the original; the log key would collide anyway.
     const patientAddress = email?.trim().toLowerCase();
@@ -79,4 +77,27 @@ export function planDeliveries(event: NoticeEvent, settings: PracticeSettings, s
     }
   }
   return deliveries;
+}
+
+/**
+ * The patient's message, if they can be reached: by SMS only when the practice enabled it, a
+ * provider is configured, and the patient chose SMS and gave a number; otherwise by e-mail, when
+ * there is an address.
+ */
+export function patientDelivery<K extends MessageKind>(
+  kind: K,
+  request: {
+    channel: Channel;
+    language: Language;
+    patient: { email?: string | undefined; phone?: string | undefined };
+  },
+  settings: PracticeSettings,
+  smsAvailable: boolean,
+): Delivery<K>[] {
+  const language = languageFor(request.language, settings);
+  const { email, phone } = request.patient;
+  if (request.channel === 'sms' && phone && settings.smsEnabled && smsAvailable) {
+    return [{ kind, audience: 'patient', channel: 'sms', recipient: phone, language }];
+  }
+  return email ? [{ kind, audience: 'patient', channel: 'email', recipient: email, language }] : [];
 }

@@ -2,7 +2,7 @@ import { type Logger, secondsSince } from '@otk/telemetry';
 import type { NotificationMetrics } from '../notification-metrics.js';
 import { DeliveryError } from './delivery-error.js';
 import { composeSms } from './messages/sms-text.js';
-import { type Delivery, type NoticeEvent, planDeliveries } from './notice.js';
+import { type Delivery, type MessageKind, type NoticeEvent, planDeliveries } from './notice.js';
 import { calendarMethodFor, composeOutgoingEmail } from './outgoing-email.js';
 import type { CalendarSequences, Mailer, MessageLog, PracticeSettingsSource, SmsGateway } from './ports.js';
 import type { PracticeSettings } from './practice-settings.js';
@@ -39,13 +39,43 @@ export type NotifyResult =
 export async function notifyBookingEvent(event: NoticeEvent, deps: NotifyDeps): Promise<NotifyResult> {
   const settings = await deps.settings.load();
   const deliveries = planDeliveries(event, settings, deps.sms !== undefined);
-  const logger = deps.logger.child({ eventId: event.id, eventType: event.type });
+  const message = {
+    eventId: event.id,
+    eventType: event.type,
+    subjectId: event.data.booking.bookingId,
+    occurredAt: event.occurredAt,
+  };
+  return deliverEach(message, deliveries, deps, (delivery) => send(event, delivery, settings, deps));
+}
+
+/** The event a message is owed for, as the log and the metrics know it: no personal data. */
+export interface MessageSubject {
+  eventId: string;
+  eventType: string;
+  /** The booking (or waiting-list entry) the message is about. */
+  subjectId: string;
+  occurredAt: string;
+}
+
+/**
+ * Sends each message owed for one event once: every recipient is tried; a permanent refusal is
+ * recorded and skipped. No delivery at all means nobody can be reached.
+ */
+export async function deliverEach<K extends MessageKind>(
+  message: MessageSubject,
+  deliveries: Delivery<K>[],
+  deps: Pick<NotifyDeps, 'messageLog' | 'metrics' | 'logger'>,
+  sendOne: (delivery: Delivery<K>) => Promise<{ messageId: string | undefined }>,
+): Promise<NotifyResult> {
+  const logger = deps.logger.child({ eventId: message.eventId, eventType: message.eventType });
   if (deliveries.length === 0) {
-    logger.warn('nobody to notify: the booking has no reachable contact');
+    logger.warn('nobody to notify: no reachable contact');
     return { result: 'nobody-to-notify' };
   }
   const results: DeliveryResult[] = [];
-  for (const delivery of deliveries) results.push(await deliverOnce(event, delivery, settings, deps, logger));
+  for (const delivery of deliveries) {
+    results.push(await deliverOnce(message, delivery, deps, logger, () => sendOne(delivery)));
+  }
   const unfinished = results.find((r) => r.result === 'try-again');
   if (unfinished) return unfinished;
   return results.every((r) => r.result === 'already-handled') ? { result: 'already-notified' } : { result: 'notified' };
@@ -56,17 +86,17 @@ type DeliveryResult =
 
 /** Sends one message unless the log says it went already. */
 async function deliverOnce(
-  event: NoticeEvent,
-  delivery: Delivery,
-  settings: PracticeSettings,
-  deps: NotifyDeps,
+  message: MessageSubject,
+  delivery: Delivery<MessageKind>,
+  deps: Pick<NotifyDeps, 'messageLog' | 'metrics' | 'logger'>,
   eventLogger: Logger,
+  sendIt: () => Promise<{ messageId: string | undefined }>,
 ): Promise<DeliveryResult> {
   const { kind, channel, audience } = delivery;
   const labels = { channel, kind, audience };
   const logger = eventLogger.child(labels);
-  const key = { eventId: event.id, recipient: delivery.recipient, kind };
-  const claim = await deps.messageLog.claim(key, { audience, channel, bookingId: event.data.booking.bookingId });
+  const key = { eventId: message.eventId, recipient: delivery.recipient, kind };
+  const claim = await deps.messageLog.claim(key, { audience, channel, bookingId: message.subjectId });
   if (claim === 'done') {
     logger.info('message already handled; skipping');
     return { result: 'already-handled' };
@@ -77,7 +107,7 @@ async function deliverOnce(
   }
   let sent: { messageId: string | undefined };
   try {
-    sent = await send(event, delivery, settings, deps);
+    sent = await sendIt();
   } catch (error) {
     const failure =
       error instanceof DeliveryError
@@ -92,7 +122,7 @@ async function deliverOnce(
       : { result: 'try-again', reason: 'send-failed', detail: failure.message };
   }
   deps.metrics.sent.inc(labels);
-  deps.metrics.handoff.observe({ channel, kind }, secondsSince(event.occurredAt));
+  deps.metrics.handoff.observe({ channel, kind }, secondsSince(message.occurredAt));
   logger.info('message sent');
   await deps.messageLog.markSent(key, sent.messageId);
   return { result: 'sent' };

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { calendarInvitation, type CalendarInvitation } from './calendar-invitation.js';
 import { composeEmail } from './messages/compose-email.js';
 import { renderHtml, renderText } from './messages/email-layout.js';
-import type { Delivery, NoticeEvent } from './notice.js';
+import type { EmailContent } from './messages/email-content.js';
+import type { Delivery, MessageKind, NoticeEvent } from './notice.js';
 import type { PracticeSettings } from './practice-settings.js';
 
 /** An e-mail ready for the mail server: what the mailer sends and the examples in docs/ show. */
@@ -39,7 +40,7 @@ export function calendarMethodFor(event: NoticeEvent, delivery: Delivery): 'REQU
  */
 export function messageIdFor(
   eventId: string,
-  delivery: Pick<Delivery, 'kind' | 'recipient'>,
+  delivery: Pick<Delivery<MessageKind>, 'kind' | 'recipient'>,
   senderAddress: string,
 ): string {
   const recipient = createHash('sha256').update(delivery.recipient).digest('hex').slice(0, 16);
@@ -57,17 +58,8 @@ export function composeOutgoingEmail(
   settings: PracticeSettings,
   calendarSequence: number | undefined,
 ): OutgoingEmail {
-  const content = composeEmail(event, delivery, settings);
   const method = calendarMethodFor(event, delivery);
-  const email: OutgoingEmail = {
-    messageId: messageIdFor(event.id, delivery, settings.senderAddress),
-    from: { name: settings.senderName, address: settings.senderAddress },
-    to: delivery.recipient,
-    subject: content.subject,
-    text: renderText(content),
-    html: renderHtml(content),
-    dkim: settings.dkim,
-  };
+  const email = outgoingEmailOf(composeEmail(event, delivery, settings), event.id, delivery, settings);
   if (method && calendarSequence !== undefined) {
     email.calendar = calendarInvitation({
       booking: event.data.booking,
@@ -80,4 +72,22 @@ export function composeOutgoingEmail(
     });
   }
   return email;
+}
+
+/** An e-mail's content rendered as HTML and text, addressed and signed as the practice sends it. */
+export function outgoingEmailOf(
+  content: EmailContent,
+  eventId: string,
+  delivery: Pick<Delivery<MessageKind>, 'kind' | 'recipient'>,
+  settings: PracticeSettings,
+): OutgoingEmail {
+  return {
+    messageId: messageIdFor(eventId, delivery, settings.senderAddress),
+    from: { name: settings.senderName, address: settings.senderAddress },
+    to: delivery.recipient,
+    subject: content.subject,
+    text: renderText(content),
+    html: renderHtml(content),
+    dkim: settings.dkim,
+  };
 }

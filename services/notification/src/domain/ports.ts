@@ -1,4 +1,4 @@
-import type { Audience, NoticeKind } from './notice.js';
+import type { Audience, MessageKind } from './notice.js';
 import type { OutgoingEmail } from './outgoing-email.js';
 import type { PracticeSettings } from './practice-settings.js';
 
@@ -17,7 +17,7 @@ export interface PracticeSettingsSource {
 export interface MessageKey {
   eventId: string;
   recipient: string;
-  kind: NoticeKind;
+  kind: MessageKind;
 }
 
 /**
@@ -28,6 +28,7 @@ export type Claim = 'claimed' | 'done' | 'busy';
 
 /** The message log that makes a redelivered event harmless: each message is sent at most once. */
 export interface MessageLog {
+  /** `bookingId`: the booking the message is about, or for a waiting-list message the entry. */
   claim(key: MessageKey, details: { audience: Audience; channel: 'email' | 'sms'; bookingId: string }): Promise<Claim>;
   /**
    * Records a sent message. The message is out and only this process knows it, so this must not

@@ -2,11 +2,13 @@ import { queues } from '@otk/contracts';
 import { type Broker, type HandlerOutcome, type Subscription, done, retry, skipped } from '@otk/messaging';
 import { type NoticeEvent, noticeEventTypes } from '../domain/notice.js';
 import { type NotifyDeps, type NotifyResult, notifyBookingEvent } from '../domain/notify-booking-event.use-case.js';
+import { type WaitlistNotice, waitlistNoticeTypes } from '../domain/messages/compose-waitlist-message.js';
+import { notifyWaitlistEvent } from '../domain/notify-waitlist-event.use-case.js';
 
-/** The booking events a patient hears about. */
+/** The booking events a patient hears about, and the notices of their place on the waiting list. */
 export const bookingEventsSubscription = {
   queue: queues.notificationEvents,
-  routingKeys: noticeEventTypes,
+  routingKeys: [...noticeEventTypes, ...waitlistNoticeTypes],
 } satisfies Subscription;
 
 /**
@@ -22,6 +24,8 @@ export async function consumeBookingEvents(
 ): Promise<void> {
   const notify = async (event: NoticeEvent): Promise<HandlerOutcome> =>
     outcomeOf(await notifyBookingEvent(event, deps));
+  const notifyWaitlist = async (notice: WaitlistNotice): Promise<HandlerOutcome> =>
+    outcomeOf(await notifyWaitlistEvent(notice, deps));
   await broker.consumeEvents({
     ...bookingEventsSubscription,
     ...retries,
@@ -31,6 +35,9 @@ export async function consumeBookingEvents(
       'notice.bookingChanged': notify,
       'booking.cancelled': notify,
       'booking.expired': notify,
+      'notice.waitlistJoined': notifyWaitlist,
+      'notice.waitlistConfirmed': notifyWaitlist,
+      'notice.waitlistOffered': notifyWaitlist,
     },
   });
 }

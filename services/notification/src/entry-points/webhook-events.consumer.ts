@@ -4,7 +4,7 @@ import type { WebhookEvent } from '../domain/webhooks/webhook-payload.js';
 import { type RecordWebhookDeps, recordWebhookEvent } from '../domain/webhooks/record-webhook-event.use-case.js';
 import { webhookEventTypes } from '../domain/webhooks/webhook-endpoint.js';
 
-/** The booking events the practice's webhook endpoints may subscribe to, in a queue of their own. */
+/** The events the practice's webhook endpoints may subscribe to, in a queue of their own. */
 export const webhookEventsSubscription = {
   queue: queues.notificationWebhooks,
   routingKeys: webhookEventTypes,
@@ -33,6 +33,7 @@ export async function consumeWebhookEvents(broker: Broker, deps: RecordWebhookDe
       'booking.changed': record,
       'booking.cancelled': record,
       'booking.expired': record,
+      'waitlist.offered': record,
     },
   });
 }

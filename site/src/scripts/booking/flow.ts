@@ -59,7 +59,7 @@ export function createFlow(views: Record<View, ViewRenderer>): { start(context: 
   const currentView = (): View => viewFor(location.hash.slice(1), stepsFor(context.practice), state);
 
   const progress = (view: View): HTMLElement | null => {
-    if (view === 'sent') return null;
+    if (view === 'sent' || view === 'waitlist' || view === 'waitlistSent') return null;
     const { t } = context;
     const all = stepsFor(context.practice);
     const index = all.indexOf(view);
@@ -90,7 +90,13 @@ export function createFlow(views: Record<View, ViewRenderer>): { start(context: 
     else {
       const view = currentView();
       const steps = stepsFor(context.practice);
-      history.replaceState(null, '', `#${view === 'sent' ? steps[0] : stepBefore(view, steps)}`);
+      const before =
+        view === 'sent' || view === 'waitlistSent'
+          ? steps[0]
+          : view === 'waitlist'
+            ? 'datetime'
+            : stepBefore(view, steps);
+      history.replaceState(null, '', `#${before}`);
       void flow.render();
     }
   };
@@ -136,7 +142,7 @@ export function createFlow(views: Record<View, ViewRenderer>): { start(context: 
       return result.data;
     },
     frame(view, heading, ...content) {
-      const first = view === flow.steps[0] || view === 'sent';
+      const first = view === flow.steps[0] || view === 'sent' || view === 'waitlistSent';
       clearInterval(timer);
       showView(
         context.app,

@@ -111,6 +111,6 @@ export function composeEmail(event: NoticeEvent, delivery: Delivery, settings: P
 }
 
 /** Name, address and phone, leaving out what the practice has not filled in. */
-function practiceLine(settings: PracticeSettings, separator: string): string {
+export function practiceLine(settings: PracticeSettings, separator: string): string {
   return [settings.practiceName, settings.address, settings.phone].filter((part) => part.trim()).join(separator);
 }

@@ -1,5 +1,5 @@
 import type { WebhookEvent } from './webhook-payload.js';
-import { webhookPayload } from './webhook-payload.js';
+import { webhookPayload, webhookSubjectOf } from './webhook-payload.js';
 import type { WebhookDeliveryQueue, WebhookEndpoints } from './webhook-ports.js';
 
 export interface RecordWebhookDeps {
@@ -18,7 +18,7 @@ export async function recordWebhookEvent(event: WebhookEvent, deps: RecordWebhoo
   const endpoints = await deps.endpoints.subscribedTo(event.type);
   if (endpoints.length === 0) return 'no-endpoint';
   const added = await deps.deliveries.enqueue(
-    { id: event.id, type: event.type, bookingId: event.data.booking.bookingId, occurredAt: event.occurredAt },
+    { id: event.id, type: event.type, bookingId: webhookSubjectOf(event), occurredAt: event.occurredAt },
     endpoints.map((endpoint) => ({
       endpointId: endpoint.id,
       payload: JSON.stringify(webhookPayload(event, endpoint.personalData)),

@@ -40,7 +40,8 @@ describe('webhook endpoint settings', () => {
       'booking.confirmed',
       'booking.cancelled',
     ]);
-    expect(parseEventTypes(undefined)).to.have.length(5);
+    expect(parseEventTypes(undefined)).to.have.length(6);
+    expect(parseEventTypes('waitlist.offered')).to.deep.equal(['waitlist.offered']);
     expect(refusal(() => parseEventTypes('booking.withdrawn'))).to.deep.equal({
       code: 'VALIDATION_FAILED',
       field: 'events',

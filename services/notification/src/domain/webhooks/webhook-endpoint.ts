@@ -1,16 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { AppError, type EventType } from '@otk/contracts';
 
-/**
- * The events an endpoint may subscribe to: for now the booking events a patient hears about
- * (waitlist.offered joins them once the waiting list exists).
- */
+/** The events an endpoint may subscribe to: the booking events a patient hears about, and a freed slot offered to the waiting list. */
 export const webhookEventTypes = [
   'booking.held',
   'booking.confirmed',
   'booking.changed',
   'booking.cancelled',
   'booking.expired',
+  'waitlist.offered',
 ] as const satisfies readonly EventType[];
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 

@@ -1,6 +1,6 @@
-import { aBookingChangedEvent, aBookingHeldEvent } from '@otk/test-kit';
+import { aBookingChangedEvent, aBookingHeldEvent, aWaitlistOfferedEvent } from '@otk/test-kit';
 import { expect } from 'chai';
-import { webhookPayload } from './webhook-payload.js';
+import { webhookPayload, webhookSubjectOf } from './webhook-payload.js';
 
 const patient = {
   firstName: 'Anna',
@@ -58,5 +58,31 @@ describe('webhook payload', () => {
         end: event.data.previous.end,
       },
     });
+  });
+
+  it('when a freed slot is offered to a waiting patient, then the payload names the offer, what they wait for, and the patient only by level', () => {
+    const event = aWaitlistOfferedEvent({ patient });
+    const none = webhookPayload(event, 'none');
+    expect(none).to.include({ type: 'waitlist.offered', timestamp: event.occurredAt });
+    expect(none.data).to.deep.include({
+      entryId: event.data.entry.entryId,
+      offerId: event.data.offer.offerId,
+      start: event.data.offer.start,
+      waitingFor: {
+        appointmentTypeId: 'checkup',
+        practitionerId: 'dr-muster',
+        firstDay: '2030-01-06',
+        lastDay: '2030-01-31',
+      },
+    });
+    expect(none.data).not.to.have.any.keys('patient', 'language');
+    expect(JSON.stringify(none)).not.to.include('Anna');
+    expect((webhookPayload(event, 'contact').data as { patient: unknown }).patient).to.deep.equal({
+      firstName: 'Anna',
+      lastName: 'Beispiel',
+      email: 'anna@example.org',
+      phone: '+41791234567',
+    });
+    expect(webhookSubjectOf(event)).to.equal(event.data.entry.entryId);
   });
 });

@@ -9,6 +9,7 @@ export type WebhookEvent = EventOf<WebhookEventType>;
  * patient field above the endpoint's personal-data level cannot slip in.
  */
 export function webhookPayload(event: WebhookEvent, level: PersonalDataLevel): Record<string, unknown> {
+  if (event.type === 'waitlist.offered') return waitlistOfferedPayload(event, level);
   const { booking } = event.data;
   const data: Record<string, unknown> = {
     bookingId: booking.bookingId,
@@ -33,6 +34,42 @@ export function webhookPayload(event: WebhookEvent, level: PersonalDataLevel): R
   if (patient) {
     data.patient = patient;
     data.language = booking.language;
+  }
+  return { type: event.type, timestamp: event.occurredAt, data };
+}
+
+/**
+ * What deliveries to one endpoint are ordered by: the booking, or for a waiting-list offer the
+ * entry it was made to.
+ */
+export function webhookSubjectOf(event: WebhookEvent): string {
+  return event.type === 'waitlist.offered' ? event.data.entry.entryId : event.data.booking.bookingId;
+}
+
+/** A freed slot offered to a waiting patient: the offer, what the patient waits for, and whom (by level). */
+function waitlistOfferedPayload(event: EventOf<'waitlist.offered'>, level: PersonalDataLevel): Record<string, unknown> {
+  const { entry, offer } = event.data;
+  const data: Record<string, unknown> = {
+    entryId: entry.entryId,
+    offerId: offer.offerId,
+    appointmentTypeId: offer.appointmentTypeId,
+    appointmentTypeName: offer.appointmentTypeName,
+    practitionerId: offer.practitionerId,
+    practitionerName: offer.practitionerName,
+    start: offer.start,
+    end: offer.end,
+    timeZone: offer.timeZone,
+    waitingFor: {
+      appointmentTypeId: entry.appointmentTypeId,
+      practitionerId: entry.practitionerId,
+      firstDay: entry.firstDay,
+      lastDay: entry.lastDay,
+    },
+  };
+  const patient = patientAt(entry.patient, level);
+  if (patient) {
+    data.patient = patient;
+    data.language = entry.language;
   }
   return { type: event.type, timestamp: event.occurredAt, data };
 }

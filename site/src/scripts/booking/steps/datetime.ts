@@ -1,7 +1,8 @@
+import { h } from '../../../lib/dom.js';
 import { slotPicker } from '../../../lib/slot-picker.js';
 import type { ViewRenderer } from '../flow.js';
 
-/** F5: a free time in the month view. */
+/** F5: a free time in the month view; when none suits, or an earlier one is wanted, the waiting list (ADR 26). */
 export const datetimeStep: ViewRenderer = async (flow) => {
   const data = await flow.catalogue();
   if (!data) return;
@@ -19,5 +20,16 @@ export const datetimeStep: ViewRenderer = async (flow) => {
         flow.next('datetime');
       },
     }),
+    h(
+      'section',
+      { class: 'waitlist-entry', 'aria-labelledby': 'waitlist-entry-heading' },
+      h('h2', { id: 'waitlist-entry-heading' }, flow.context.t('waitlist.entryHeading')),
+      h('p', {}, flow.context.t('waitlist.entryBody')),
+      h(
+        'button',
+        { type: 'button', class: 'button secondary', onclick: () => flow.go('waitlist') },
+        flow.context.t('waitlist.join'),
+      ),
+    ),
   );
 };

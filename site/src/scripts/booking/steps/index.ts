@@ -8,6 +8,8 @@ import { sentView } from './sent.js';
 import { summaryStep } from './summary.js';
 import { typeStep } from './type.js';
 import { visitKindStep } from './visit-kind.js';
+import { waitlistSentView } from './waitlist-sent.js';
+import { waitlistStep } from './waitlist.js';
 
 /** Each view of the booking flow and the module that draws it; their order is in lib/steps.ts. */
 export const views: Record<View, ViewRenderer> = {
@@ -19,4 +21,6 @@ export const views: Record<View, ViewRenderer> = {
   patient: patientStep,
   summary: summaryStep,
   sent: sentView,
+  waitlist: waitlistStep,
+  waitlistSent: waitlistSentView,
 };

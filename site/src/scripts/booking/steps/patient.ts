@@ -10,6 +10,7 @@ import {
   validateField,
 } from '../../../lib/patient-form.js';
 import type { Flow, ViewRenderer } from '../flow.js';
+import { channelChoice } from '../request-fields.js';
 
 /** The sentence for a field the API refused. */
 function refusalOf(field: FieldName): MessageKey {
@@ -130,31 +131,11 @@ function patientForm(flow: Flow): HTMLElement {
     countries.map((code) => h('option', { value: code, selected: entries().country === code }, names.of(code) ?? code)),
   );
 
-  const channel = practice.smsOffered
-    ? h(
-        'fieldset',
-        { class: 'field' },
-        h('legend', {}, t('patient.channel')),
-        (['email', 'sms'] as const).map((c) =>
-          h(
-            'label',
-            { class: 'radio' },
-            h('input', {
-              type: 'radio',
-              name: 'channel',
-              value: c,
-              checked: entries().channel === c,
-              onchange: () => {
-                change('channel', c);
-                updateField('email');
-                updateField('phone');
-              },
-            }),
-            ` ${t(`patient.channel.${c}`)}`,
-          ),
-        ),
-      )
-    : null;
+  const channel = channelChoice(flow.context, entries().channel, (c) => {
+    change('channel', c);
+    updateField('email');
+    updateField('phone');
+  });
 
   const form = h(
     'form',

@@ -1,5 +1,5 @@
 import { announce, h } from '../../../lib/dom.js';
-import type { ViewRenderer } from '../flow.js';
+import type { Flow, ViewRenderer } from '../flow.js';
 
 /** After sending: where the confirmation link went, and the time left to confirm. */
 export const sentView: ViewRenderer = (flow) => {
@@ -35,24 +35,29 @@ export const sentView: ViewRenderer = (flow) => {
       ),
       remaining,
       h('p', { class: 'small muted' }, t('sent.notReceived')),
-      h(
-        'p',
-        {},
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'button secondary',
-            onclick: () => {
-              flow.dispatch({ type: 'restarted' });
-              flow.go(flow.steps[0]!);
-            },
-          },
-          t('sent.bookAgain'),
-        ),
-      ),
+      bookAgain(flow),
     ),
   );
   tick();
   flow.every(tick);
 };
+
+/** After sending: a fresh start of the flow, for another appointment. */
+export function bookAgain(flow: Flow): HTMLElement {
+  return h(
+    'p',
+    {},
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'button secondary',
+        onclick: () => {
+          flow.dispatch({ type: 'restarted' });
+          flow.go(flow.steps[0]!);
+        },
+      },
+      flow.context.t('sent.bookAgain'),
+    ),
+  );
+}

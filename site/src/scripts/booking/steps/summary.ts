@@ -7,6 +7,7 @@ import { type FieldName, fieldOfServerPath, toPatient } from '../../../lib/patie
 import type { Slot } from '../../../lib/slots.js';
 import type { StepName } from '../../../lib/steps.js';
 import type { Flow, ViewRenderer } from '../flow.js';
+import { consentField } from '../request-fields.js';
 
 /** F7: what will be requested, each answer with a way back to change it, the consent, and sending. */
 export const summaryStep: ViewRenderer = async (flow) => {
@@ -16,7 +17,7 @@ export const summaryStep: ViewRenderer = async (flow) => {
 };
 
 function summary(flow: Flow, data: CatalogueView): HTMLElement {
-  const { t, fmt, language, practice } = flow.context;
+  const { t, fmt, language } = flow.context;
   const { answers, entries } = flow.state;
   const type = data.appointmentTypes.find((x) => x.id === answers.type);
   const slot = answers.datetime!;
@@ -44,19 +45,11 @@ function summary(flow: Flow, data: CatalogueView): HTMLElement {
         ),
       ),
     );
-  const policy = practice.privacyPolicy;
-  const consent = h('input', {
-    type: 'checkbox',
-    id: 'consent',
-    name: 'consent',
-    checked: flow.state.consent,
-    'aria-describedby': 'consent-error',
-    onchange: () => {
-      flow.dispatch({ type: 'consentChanged', accepted: consent.checked });
-      if (consent.checked) consentError.textContent = '';
-    },
-  });
-  const consentError = h('p', { id: 'consent-error', class: 'field-error' });
+  const {
+    field: consentBox,
+    input: consent,
+    error: consentError,
+  } = consentField(flow.context, flow.state.consent, (accepted) => flow.dispatch({ type: 'consentChanged', accepted }));
   const sendButton = h('button', { type: 'submit', class: 'button' }, t('summary.send'));
   const alternatives = flow.state.alternatives?.length
     ? h(
@@ -113,25 +106,7 @@ function summary(flow: Flow, data: CatalogueView): HTMLElement {
     ),
     alternatives,
     h('p', { class: 'small' }, t('summary.explain')),
-    h(
-      'div',
-      { class: 'field consent' },
-      h(
-        'label',
-        { for: 'consent', class: 'checkbox' },
-        consent,
-        h(
-          'span',
-          {},
-          t('summary.consentBefore'),
-          policy.url
-            ? h('a', { href: policy.url, target: '_blank', rel: 'noopener' }, t('summary.privacyPolicy'))
-            : t('summary.privacyPolicy'),
-          t('summary.consentAfter'),
-        ),
-      ),
-      consentError,
-    ),
+    consentBox,
     h('p', { class: 'nav' }, sendButton),
   );
   form.addEventListener('submit', (event) => {
