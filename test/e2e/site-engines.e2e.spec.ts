@@ -130,6 +130,12 @@ describe('booking site: book, confirm, change and cancel in Chromium, Firefox an
     expect(await page.evaluate<number>('document.documentElement.scrollWidth'), `width of ${step}`).to.be.at.most(
       viewport.width,
     );
+    const header = await page.evaluate<{ name: number; language: number } | null>(headerCentresExpression);
+    expect(header, `practice name and language switch on ${step}`).to.not.equal(null);
+    expect(
+      Math.abs(header!.name - header!.language),
+      `vertical centres of the practice name and the language switch on ${run} ${step} (${JSON.stringify(header)})`,
+    ).to.be.at.most(2);
   }
 
   /**
@@ -293,6 +299,17 @@ describe('booking site: book, confirm, change and cancel in Chromium, Firefox an
     }
   });
 });
+
+/** The vertical centres, in CSS pixels, of the header's practice name and language switch. */
+const headerCentresExpression = `(() => {
+  const centre = (element) => {
+    const box = element?.getBoundingClientRect();
+    return box && box.height > 0 ? box.top + box.height / 2 : null;
+  };
+  const name = centre(document.getElementById('practice-name'));
+  const language = centre(document.getElementById('language'));
+  return name === null || language === null ? null : { name, language };
+})()`;
 
 /** The page's robots meta, null without one. */
 function robots(page: EnginePage): Promise<string | null> {
