@@ -79,7 +79,7 @@ describe('links in e-mails and SMS carry the patient’s language: opened on ano
 
   function expectLinksIn(text: string, language: Language, what: string): URL[] {
     const links = siteLinksIn(text);
-    expect(links, `links to the site in ${what}`).to.not.be.empty;
+    expect(links, `links to the site in ${what}`).to.have.length.greaterThan(0);
     for (const link of links) expect(link.searchParams.get('lang'), `${what}: ${link.href}`).to.equal(language);
     return links;
   }
@@ -87,7 +87,11 @@ describe('links in e-mails and SMS carry the patient’s language: opened on ano
   /** Opens a link as a fresh device would and waits for the page's heading. */
   async function openOnAnotherDevice(link: string, language: Language, heading: string, shot: string): Promise<void> {
     const locale = otherDeviceLocale(language);
-    const context = await browser.newContext({ locale, timezoneId: 'America/New_York', viewport: { width: 390, height: 844 } });
+    const context = await browser.newContext({
+      locale,
+      timezoneId: 'America/New_York',
+      viewport: { width: 390, height: 844 },
+    });
     try {
       const page = await context.newPage();
       const problems: string[] = [];
@@ -140,7 +144,12 @@ describe('links in e-mails and SMS carry the patient’s language: opened on ano
       const provisional = await mailTo(stack, email, /\/confirm\?token=/);
       expectLinksIn(String(provisional.text), language, 'the request’s text');
       expectLinksIn(String(provisional.html), language, 'the request’s HTML');
-      await openOnAnotherDevice(linkIn(String(provisional.text), 'confirm', site.url), language, t['confirm.done'], 'confirm');
+      await openOnAnotherDevice(
+        linkIn(String(provisional.text), 'confirm', site.url),
+        language,
+        t['confirm.done'],
+        'confirm',
+      );
 
       const confirmation = await mailTo(stack, email, /\/manage\?token=/);
       expectLinksIn(String(confirmation.text), language, 'the confirmation’s text');
