@@ -6,7 +6,7 @@ import type { PracticeSettings } from '../practice-settings.js';
  * Every address of the booking site that a message carries. Each one names the message's
  * language in the site's own form (`lang=…`, as its language switch and `hreflang` alternates
  * write it), so a link opened on another device — whose browser speaks another language and has
- * no stored choice — shows the page in the language the patient booked in.
+ * no stored choice — shows the page in the language of the message.
  */
 function siteAddress(settings: PracticeSettings, path: string, language: Language, token?: string): string {
   const query = new URLSearchParams(token === undefined ? { lang: language } : { token, lang: language });
