@@ -11,11 +11,11 @@ import type { Stack } from '../support/stack.js';
 const siteUrl = 'https://onlinetermine.praxis-muster.example';
 const staffAddress = 'empfang@praxis-muster.example';
 
-/** The token of the first link to `${siteUrl}${path}` in the e-mail's HTML. */
-function tokenOfLink(mail: ParsedMail, path: '/confirm' | '/manage'): string {
+/** The token of the first link to `${siteUrl}${path}` in the e-mail's HTML; the link names the e-mail's language. */
+function tokenOfLink(mail: ParsedMail, path: '/confirm' | '/manage', language: string): string {
   const escaped = `${siteUrl}${path}`.replace(/[.?/]/g, '\\$&');
-  const match = new RegExp(`href="${escaped}\\?token=([\\w-]+)"`).exec(String(mail.html));
-  if (!match) throw new Error(`no ${path} link in the e-mail`);
+  const match = new RegExp(`href="${escaped}\\?token=([\\w-]+)&#38;lang=${language}"`).exec(String(mail.html));
+  if (!match) throw new Error(`no ${path} link in ${language} in the e-mail`);
   return match[1]!;
 }
 
@@ -68,14 +68,14 @@ describe('notifications on the real stack: the links in the messages drive the b
       'Veuillez confirmer votre demande de rendez-vous chez Zahnarztpraxis Dr. Muster',
     );
     expect(requestMail.text).to.match(/\(heure (normale|avancée) d’Europe centrale\)/);
-    const confirmToken = tokenOfLink(requestMail, '/confirm');
+    const confirmToken = tokenOfLink(requestMail, '/confirm', 'fr');
 
     const confirmed = await postJson(`${stack.gatewayUrl}/api/v1/bookings/confirm`, { token: confirmToken });
     expect(confirmed.status, JSON.stringify(confirmed.body)).to.equal(200);
 
     const confirmation = await nthMailTo(email, 1, 'the confirmation e-mail');
     expect(confirmation.subject).to.match(/^Votre rendez-vous est confirmé : /);
-    const manageToken = tokenOfLink(confirmation, '/manage');
+    const manageToken = tokenOfLink(confirmation, '/manage', 'fr');
     const uid = `booking-${String(held.body.bookingId)}@onlinetermine.praxis-muster.example`;
     expect(calendarOf(confirmation)).to.deep.equal({ method: 'REQUEST', uid, sequence: 0 });
 
@@ -88,7 +88,7 @@ describe('notifications on the real stack: the links in the messages drive the b
     const change = await nthMailTo(email, 2, 'the change e-mail');
     expect(change.subject).to.match(/^Votre rendez-vous a été modifié : /);
     expect(calendarOf(change)).to.deep.equal({ method: 'REQUEST', uid, sequence: 1 });
-    const manageTokenAfterChange = tokenOfLink(change, '/manage');
+    const manageTokenAfterChange = tokenOfLink(change, '/manage', 'fr');
 
     const cancelled = await postJson(`${stack.gatewayUrl}/api/v1/bookings/cancel`, { token: manageTokenAfterChange });
     expect(cancelled.status, JSON.stringify(cancelled.body)).to.equal(200);

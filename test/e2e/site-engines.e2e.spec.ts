@@ -130,6 +130,16 @@ describe('booking site: book, confirm, change and cancel in Chromium, Firefox an
     expect(await page.evaluate<number>('document.documentElement.scrollWidth'), `width of ${step}`).to.be.at.most(
       viewport.width,
     );
+    const header = await page.evaluate<HeaderLayout | null>(headerLayoutExpression);
+    expect(header, `practice name and language switch on ${step}`).to.not.equal(null);
+    expect(
+      Math.abs(header!.nameCentre - header!.languageCentre),
+      `vertical centres of the practice name and the language switch on ${run} ${step} (${JSON.stringify(header)})`,
+    ).to.be.at.most(2);
+    expect(
+      Math.abs(header!.nameLeft - header!.headingLeft),
+      `the practice name lines up with the page's heading on ${run} ${step} (${JSON.stringify(header)})`,
+    ).to.be.at.most(1);
   }
 
   /**
@@ -293,6 +303,31 @@ describe('booking site: book, confirm, change and cancel in Chromium, Firefox an
     }
   });
 });
+
+interface HeaderLayout {
+  nameCentre: number;
+  languageCentre: number;
+  nameLeft: number;
+  headingLeft: number;
+}
+
+/** Where the header's practice name and language switch are, and the page heading's left edge, in CSS pixels. */
+const headerLayoutExpression = `(() => {
+  const box = (element) => {
+    const rect = element?.getBoundingClientRect();
+    return rect && rect.height > 0 ? rect : null;
+  };
+  const name = box(document.getElementById('practice-name'));
+  const language = box(document.getElementById('language'));
+  const heading = box(document.querySelector('main h1'));
+  if (!name || !language || !heading) return null;
+  return {
+    nameCentre: name.top + name.height / 2,
+    languageCentre: language.top + language.height / 2,
+    nameLeft: name.left,
+    headingLeft: heading.left,
+  };
+})()`;
 
 /** The page's robots meta, null without one. */
 function robots(page: EnginePage): Promise<string | null> {

@@ -9,7 +9,7 @@ import type { Stack } from './stack.js';
 
 /**
  * The built booking site (rebuilt when its sources changed) in front of the demo stack, whose
- * messages link to this site.
+ * messages link to this site. `env` goes to every service (an SMS provider, say).
  */
 export async function startSiteAndStack(env: Record<string, string> = {}): Promise<{ site: SiteServer; stack: Stack }> {
   buildSiteIfStale();
@@ -53,10 +53,10 @@ export const mailTo = (stack: Stack, address: string, pattern: RegExp) =>
 /** A link of a message, by the page it leads to: a booking's, or one of the waiting list's (ADR 26). */
 export type LinkPath = 'confirm' | 'manage' | 'waitlist/confirm' | 'waitlist/leave' | 'waitlist/offer';
 
-/** The link to `path` in an e-mail's text; it must lead to the booking site at `siteUrl`. */
+/** The link to `path` in an e-mail's text, with its query (token, language); it must lead to the booking site at `siteUrl`. */
 export function linkIn(text: string, path: LinkPath, siteUrl: string): string {
   // The host and port, then exactly the path: a waiting-list link is not taken for a booking's.
-  const link = new RegExp(`https?://[^\\s<>"/]+/${path}\\?token=[\\w%-]+`).exec(text)?.[0];
+  const link = new RegExp(`https?://[^\\s<>"/]+/${path}\\?token=[^\\s<>"]+`).exec(text)?.[0];
   expect(link, `a ${path} link`).to.be.a('string');
   expect(link!.startsWith(siteUrl), 'the link leads to the booking site').to.equal(true);
   return link!;

@@ -79,9 +79,9 @@ describe('notification e-mail on the real broker, database and SMTP server', fun
       expect(mail.to && 'text' in mail.to ? mail.to.text : '').to.equal(patient.email);
       expect(mail.from?.text).to.equal('"Zahnarztpraxis Dr. Muster" <termine@praxis-muster.example>');
       expect(mail.subject).to.match(subjects[language]);
-      const link = `${siteUrl}/confirm?token=${event.data.confirmToken}`;
+      const link = `${siteUrl}/confirm?token=${event.data.confirmToken}&lang=${language}`;
       expect(mail.text).to.include(link);
-      expect(mail.html).to.include(`href="${link}"`);
+      expect(mail.html).to.include(`href="${link.replace('&', '&#38;')}"`);
       expect(mail.text).to.include(`09:00–09:30 (${zoneNames[language]})`);
       expect(mail.text).to.not.match(/\b08:00\b|UTC|GMT/);
       expect(mail.html).to.include(`<html lang="${language}">`);
@@ -96,7 +96,7 @@ describe('notification e-mail on the real broker, database and SMTP server', fun
     await harness.publish(confirmed);
     const confirmation = await oneMailTo(patient.email, 'the confirmation');
     expect(confirmation.subject).to.equal('Ihr Termin ist bestätigt: Montag, 7. Januar 2030');
-    expect(confirmation.text).to.include(`${siteUrl}/manage?token=${confirmed.data.manageToken}`);
+    expect(confirmation.text).to.include(`${siteUrl}/manage?token=${confirmed.data.manageToken}&lang=de`);
 
     const moved = { start: '2030-01-08T13:00:00.000Z', end: '2030-01-08T13:30:00.000Z' };
     const changed = aBookingChangedNotice({ ...booking, ...moved }, { start: booking.start, end: booking.end });

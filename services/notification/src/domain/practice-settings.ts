@@ -12,7 +12,7 @@ export interface PracticeSettings {
   phone: string;
   senderName: string;
   senderAddress: string;
-  /** Public base URL of the booking site; links are `${siteUrl}/confirm?token=…` and `/manage?token=…`. */
+  /** Public base URL of the booking site; the links of the messages are built on it (messages/site-links.ts). */
   siteUrl: string;
   defaultLanguage: Language;
   /** Languages the practice writes to patients in; any other falls back to `defaultLanguage`. */

@@ -64,15 +64,16 @@ describe('composing e-mails', () => {
       expect(text).to.include('Dr. med. dent. Eva Muster');
       expect(text).to.include(event.data.booking.appointmentTypeName[language]!);
       expect(text).to.include('Bahnhofstrasse 1, 8001 Zürich');
-      expect(text).to.include(`${settings.siteUrl}/confirm?token=${event.data.confirmToken}`);
-      expect(content.action?.url).to.equal(`${settings.siteUrl}/confirm?token=${event.data.confirmToken}`);
+      const link = `${settings.siteUrl}/confirm?token=${event.data.confirmToken}&lang=${language}`;
+      expect(text).to.include(link);
+      expect(content.action?.url).to.equal(link);
     });
   }
 
   it('when a booking is confirmed, then the e-mail has the manage link and the cancellation deadline', () => {
     const event = aBookingConfirmedNotice({ changeableUntil: '2030-01-06T08:00:00.000Z' });
     const text = renderText(composeEmail(event, toPatient('confirmation', 'de'), settings));
-    expect(text).to.include(`/manage?token=${event.data.manageToken}`);
+    expect(text).to.include(`${settings.siteUrl}/manage?token=${event.data.manageToken}&lang=de`);
     expect(text).to.include('bis Sonntag, 6. Januar 2030, 09:00 (Mitteleuropäische Normalzeit) online ändern');
   });
 
@@ -87,7 +88,7 @@ describe('composing e-mails', () => {
     const event = aBookingCancelledEvent({ start: '2030-07-01T07:00:00.000Z', end: '2030-07-01T07:30:00.000Z' });
     const text = renderText(composeEmail(event, toPatient('cancellation', 'de'), settings));
     expect(text).to.include('09:00–09:30 (Mitteleuropäische Sommerzeit)');
-    expect(text).to.include(`${settings.siteUrl}`);
+    expect(text).to.include(`${settings.siteUrl}/?lang=de`);
   });
 
   it('when a request expired, then the e-mail says the slot was released and has no link with a token', () => {

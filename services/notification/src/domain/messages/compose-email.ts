@@ -2,6 +2,7 @@ import type { Delivery, NoticeEvent, NoticeKind } from '../notice.js';
 import type { PracticeSettings } from '../practice-settings.js';
 import type { EmailContent } from './email-content.js';
 import { formatDate, formatInstant, formatSpan } from './local-time.js';
+import { bookingLink, patientLink } from './site-links.js';
 import { type Translation, fill, languageNames, translations } from './translations.js';
 
 /** The sentences of one notice kind; which of the optional ones a kind has is up to its block. */
@@ -22,27 +23,6 @@ const textsOf: Record<NoticeKind, (t: Translation) => KindTexts> = {
   expiry: (t) => t.expiry,
 };
 
-export function confirmLink(settings: PracticeSettings, token: string): string {
-  return `${settings.siteUrl.replace(/\/+$/, '')}/confirm?token=${encodeURIComponent(token)}`;
-}
-
-export function manageLink(settings: PracticeSettings, token: string): string {
-  return `${settings.siteUrl.replace(/\/+$/, '')}/manage?token=${encodeURIComponent(token)}`;
-}
-
-/** The link with the patient's token, if this notice has one. Staff copies never get it. */
-export function patientLink(event: NoticeEvent, settings: PracticeSettings): string | undefined {
-  switch (event.type) {
-    case 'notice.bookingHeld':
-      return confirmLink(settings, event.data.confirmToken);
-    case 'notice.bookingConfirmed':
-    case 'notice.bookingChanged':
-      return manageLink(settings, event.data.manageToken);
-    default:
-      return undefined;
-  }
-}
-
 /**
  * The e-mail for one delivery of an event (N2–N4, expiry). Pure: the same event, delivery and
  * settings always give the same e-mail.
@@ -57,7 +37,7 @@ export function composeEmail(event: NoticeEvent, delivery: Delivery, settings: P
   const values: Record<string, string> = {
     practiceName: settings.practiceName,
     phone: settings.phone,
-    siteUrl: settings.siteUrl,
+    bookingUrl: bookingLink(settings, delivery.language),
     patientName,
     date: formatDate(booking.start, zone, locale),
     changeableUntil: formatInstant(booking.changeableUntil, zone, locale),
@@ -82,11 +62,11 @@ export function composeEmail(event: NoticeEvent, delivery: Delivery, settings: P
     details.push({ label: t.labels.deadline, value: values.deadline! });
 
   const isCopy = delivery.audience === 'staff';
-  const link = isCopy ? undefined : patientLink(event, settings);
+  const link = isCopy ? undefined : patientLink(event, settings, delivery.language);
   const notes: string[] = [];
   if (texts.changeRule) notes.push(fill(texts.changeRule, values));
   if (texts.rebook) notes.push(fill(texts.rebook, values));
-  if (isCopy && patientLink(event, settings)) notes.push(t.copy.linkRemoved);
+  if (isCopy && patientLink(event, settings, delivery.language)) notes.push(t.copy.linkRemoved);
   notes.push(fill(texts.notYou, values));
 
   const subject = fill(texts.subject, values);

@@ -29,7 +29,9 @@ describe('SMS text', () => {
       });
       const text = composeSms(event, bySms({ language }), aPracticeSettings());
       expect(segmentsOf(text)).to.deep.equal({ segments: 2, encoding: 'GSM-7' });
-      expect(text).to.include(`https://onlinetermine.praxis-muster.example/confirm?token=${event.data.confirmToken}`);
+      expect(text).to.include(
+        `https://onlinetermine.praxis-muster.example/confirm?token=${event.data.confirmToken}&lang=${language}`,
+      );
       expect(text).to.include('09:00');
       expect(text).to.include('Europe/Zurich');
     });

@@ -1,8 +1,8 @@
 import { SegmentedMessage } from 'sms-segments-calculator';
 import type { Delivery, NoticeEvent, NoticeKind } from '../notice.js';
 import type { PracticeSettings } from '../practice-settings.js';
-import { patientLink } from './compose-email.js';
 import { formatCompact } from './local-time.js';
+import { patientLink } from './site-links.js';
 import { type Translation, fill, translations } from './translations.js';
 
 /** N5: an SMS never costs more than two segments (306 GSM-7 or 134 UCS-2 characters). */
@@ -60,7 +60,7 @@ export function composeSms(event: NoticeEvent, delivery: Delivery, settings: Pra
   const t = translations[delivery.language];
   const { booking } = event.data;
   const compact = (instant: string) => formatCompact(instant, booking.timeZone, t.locale);
-  const link = patientLink(event, settings);
+  const link = patientLink(event, settings, delivery.language);
   const build = (practiceName: string, withZone: boolean) => {
     const sentence = fill(templateOf[delivery.kind](t), {
       practiceName,
