@@ -1,7 +1,8 @@
 /**
  * The public API's routes grouped by what a burst of them costs and risks, each with its own rate
  * limit per client address (ADR 70): reads are cheap and cached; a hold takes a slot for
- * minutes and sends a message; booking steps carry link tokens, which must not be guessed at.
+ * minutes and sends a message; booking steps (and a reminder's opt-out) carry link tokens, which
+ * must not be guessed at.
  */
 export const routeFamilies = ['reads', 'holds', 'bookingSteps'] as const;
 export type RouteFamily = (typeof routeFamilies)[number];
@@ -10,5 +11,6 @@ export type RouteFamily = (typeof routeFamilies)[number];
 export function routeFamilyOf(path: string): RouteFamily {
   if (path === '/holds' || path.startsWith('/holds/')) return 'holds';
   if (path === '/bookings' || path.startsWith('/bookings/')) return 'bookingSteps';
+  if (path === '/reminders' || path.startsWith('/reminders/')) return 'bookingSteps';
   return 'reads';
 }

@@ -11,6 +11,7 @@ import { adminBookingsRoutes } from './admin-bookings.routes.js';
 import { adminCatalogueRoutes } from './admin-catalogue.routes.js';
 import { adminSessionRoutes } from './admin-session.routes.js';
 import { adminSettingsRoutes } from './admin-settings.routes.js';
+import { adminWebhooksRoutes } from './admin-webhooks.routes.js';
 
 /** Five failures per account or twenty per client address in fifteen minutes, then a cool-down. */
 export const signInLimits = { windowSeconds: 15 * 60, perAccount: 5, perClient: 20 };
@@ -48,6 +49,7 @@ export function adminRoutes(deps: { pool: pg.Pool; broker: Broker; config: Confi
   router.use(adminSettingsRoutes(rpc));
   router.use(adminCatalogueRoutes(rpc));
   router.use(adminBookingsRoutes(rpc));
+  router.use(adminWebhooksRoutes(rpc));
   router.use(adminAuditRoutes({ pool, guard }));
   return router;
 }

@@ -2,7 +2,7 @@ import { type Logger, secondsSince } from '@otk/telemetry';
 import type { NotificationMetrics } from '../notification-metrics.js';
 import { DeliveryError } from './delivery-error.js';
 import { composeSms } from './messages/sms-text.js';
-import { type Delivery, type NoticeEvent, planDeliveries } from './notice.js';
+import { type Delivery, type MessageEvent, type NoticeEvent, planDeliveries } from './notice.js';
 import { calendarMethodFor, composeOutgoingEmail } from './outgoing-email.js';
 import type { CalendarSequences, Mailer, MessageLog, PracticeSettingsSource, SmsGateway } from './ports.js';
 import type { PracticeSettings } from './practice-settings.js';
@@ -51,15 +51,15 @@ export async function notifyBookingEvent(event: NoticeEvent, deps: NotifyDeps): 
   return results.every((r) => r.result === 'already-handled') ? { result: 'already-notified' } : { result: 'notified' };
 }
 
-type DeliveryResult =
+export type DeliveryResult =
   { result: 'sent' | 'refused' | 'already-handled' } | Extract<NotifyResult, { result: 'try-again' }>;
 
-/** Sends one message unless the log says it went already. */
-async function deliverOnce(
-  event: NoticeEvent,
+/** Sends one message unless the log says it went already (reminders go through here too). */
+export async function deliverOnce(
+  event: MessageEvent,
   delivery: Delivery,
   settings: PracticeSettings,
-  deps: NotifyDeps,
+  deps: Omit<NotifyDeps, 'settings'>,
   eventLogger: Logger,
 ): Promise<DeliveryResult> {
   const { kind, channel, audience } = delivery;
@@ -99,10 +99,10 @@ async function deliverOnce(
 }
 
 async function send(
-  event: NoticeEvent,
+  event: MessageEvent,
   delivery: Delivery,
   settings: PracticeSettings,
-  deps: NotifyDeps,
+  deps: Omit<NotifyDeps, 'settings'>,
 ): Promise<{ messageId: string | undefined }> {
   if (delivery.channel === 'sms') {
     if (!deps.sms) throw new DeliveryError('no SMS provider configured', false);

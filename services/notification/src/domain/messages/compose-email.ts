@@ -1,4 +1,4 @@
-import type { Delivery, NoticeEvent, NoticeKind } from '../notice.js';
+import type { Delivery, MessageEvent, NoticeKind } from '../notice.js';
 import type { PracticeSettings } from '../practice-settings.js';
 import type { EmailContent } from './email-content.js';
 import { formatDate, formatInstant, formatSpan } from './local-time.js';
@@ -20,6 +20,7 @@ const textsOf: Record<NoticeKind, (t: Translation) => KindTexts> = {
   change: (t) => t.change,
   cancellation: (t) => t.cancellation,
   expiry: (t) => t.expiry,
+  reminder: (t) => t.reminder,
 };
 
 export function confirmLink(settings: PracticeSettings, token: string): string {
@@ -30,13 +31,19 @@ export function manageLink(settings: PracticeSettings, token: string): string {
   return `${settings.siteUrl.replace(/\/+$/, '')}/manage?token=${encodeURIComponent(token)}`;
 }
 
+/** The page where a patient stops the reminders (ADR 36). */
+export function optOutLink(settings: PracticeSettings, token: string): string {
+  return `${settings.siteUrl.replace(/\/+$/, '')}/reminders?token=${encodeURIComponent(token)}`;
+}
+
 /** The link with the patient's token, if this notice has one. Staff copies never get it. */
-export function patientLink(event: NoticeEvent, settings: PracticeSettings): string | undefined {
+export function patientLink(event: MessageEvent, settings: PracticeSettings): string | undefined {
   switch (event.type) {
     case 'notice.bookingHeld':
       return confirmLink(settings, event.data.confirmToken);
     case 'notice.bookingConfirmed':
     case 'notice.bookingChanged':
+    case 'reminder':
       return manageLink(settings, event.data.manageToken);
     default:
       return undefined;
@@ -44,10 +51,10 @@ export function patientLink(event: NoticeEvent, settings: PracticeSettings): str
 }
 
 /**
- * The e-mail for one delivery of an event (N2–N4, expiry). Pure: the same event, delivery and
- * settings always give the same e-mail.
+ * The e-mail for one delivery of an event (N2–N4, expiry) or a reminder. Pure: the same event,
+ * delivery and settings always give the same e-mail.
  */
-export function composeEmail(event: NoticeEvent, delivery: Delivery, settings: PracticeSettings): EmailContent {
+export function composeEmail(event: MessageEvent, delivery: Delivery, settings: PracticeSettings): EmailContent {
   const t = translations[delivery.language];
   const texts = textsOf[delivery.kind](t);
   const { booking } = event.data;
@@ -107,6 +114,9 @@ export function composeEmail(event: NoticeEvent, delivery: Delivery, settings: P
     });
   }
   if (link && texts.action) content.action = { label: texts.action, url: link };
+  if (event.type === 'reminder' && !isCopy) {
+    content.secondaryAction = { label: t.reminder.optOut, url: optOutLink(settings, event.data.optOutToken) };
+  }
   return content;
 }
 

@@ -1,24 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { AppError, type EventType } from '@otk/contracts';
+import { AppError, type EventType, personalDataLevelSchema, webhookEventTypeSchema } from '@otk/contracts';
 
 /**
  * The events an endpoint may subscribe to: for now the booking events a patient hears about
- * (waitlist.offered joins them once the waiting list exists).
+ * (waitlist.offered joins them once the waiting list exists). The list is in the contracts, as
+ * the console manages endpoints too.
  */
-export const webhookEventTypes = [
-  'booking.held',
-  'booking.confirmed',
-  'booking.changed',
-  'booking.cancelled',
-  'booking.expired',
-] as const satisfies readonly EventType[];
+export const webhookEventTypes = webhookEventTypeSchema.options satisfies readonly EventType[];
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 
 /**
  * How much about the patient an endpoint receives. `none`: ids and times only; `contact`: plus
  * name, e-mail and phone; `full`: plus birth date, gender and postal address.
  */
-export const personalDataLevels = ['none', 'contact', 'full'] as const;
+export const personalDataLevels = personalDataLevelSchema.options;
 export type PersonalDataLevel = (typeof personalDataLevels)[number];
 
 export interface WebhookEndpoint {
