@@ -202,6 +202,13 @@ describe('appointment reminders, on a clock the test moves', function () {
     holdManager.set(bookingId, { status: 'cancelled', start: start.toISOString() });
     await waitFor(async () => ((await pendingReminders(bookingId)).length === 0 ? true : undefined));
     await harness.publish({ ...notice, id: randomUUID() }); // a copy older than the cancellation
+    const confirmations = () =>
+      harness.mailsTo(patient.email).filter((m) => m.subject?.startsWith('Ihr Termin ist bestätigt'));
+    await waitFor(() => (confirmations().length === 2 ? true : undefined), { what: 'the copy to be handled' });
+    const { rows } = await harness.pool.query('SELECT 1 FROM notification.reminders WHERE booking_id = $1', [
+      bookingId,
+    ]);
+    expect(rows, 'reminders scheduled by the late copy').to.deep.equal([]);
     moveClockTo(start.getTime() - 48 * hour);
     await settle();
     moveClockTo(start.getTime() - 2 * hour);
