@@ -2,12 +2,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, type BookingStatus, type Reminder } from '@otk/contracts';
 import { Broker } from '@otk/messaging';
-import { startService } from '@otk/runtime';
 import { createLogger } from '@otk/telemetry';
 import { aBookingCancelledEvent, aBookingChangedNotice, aBookingConfirmedNotice, waitFor } from '@otk/test-kit';
 import { expect } from 'chai';
 import { Registry } from 'prom-client';
-import { notificationService } from '../src/service.js';
 import { calendarOf } from './support/calendar-file.js';
 import {
   type NotificationHarness,
@@ -289,17 +287,7 @@ describe('appointment reminders, on a clock the test moves', function () {
   });
 
   it('when two processes send at the same time, then every reminder goes exactly once', async () => {
-    const second = await startService(notificationService(now), {
-      DATABASE_URL: harness.db.url,
-      AMQP_URL: harness.vhost.url,
-      SMTP_URL: harness.smtp.url,
-      PORT: '0',
-      MANAGEMENT_PORT: '0',
-      LOG_LEVEL: 'silent',
-      ...twilio,
-      SMS_API_URL: provider.url,
-      REMINDER_POLL_INTERVAL_MS: '50',
-    });
+    const second = await harness.startSecondProcess();
     try {
       const bookings: Awaited<ReturnType<typeof aConfirmedBooking>>[] = [];
       for (let i = 0; i < 6; i++) bookings.push(await aConfirmedBooking());

@@ -32,6 +32,8 @@ export interface NotificationHarness {
   service: RunningService;
   /** Stops the service and starts it again on the same database, vhost and clock (a restart). */
   restartService(): Promise<void>;
+  /** Another process of the service beside the first, with `env` on top of the harness's; the caller stops it. */
+  startSecondProcess(env?: Record<string, string>): Promise<RunningService>;
   /** The service reaches its database through this proxy: cut it for a database outage of its own. */
   databaseLink: TcpProxy;
   publish(event: Envelope): Promise<void>;
@@ -92,6 +94,7 @@ export async function startNotificationHarness(
       await service.stop();
       service = await startService(definition, serviceEnv());
     },
+    startSecondProcess: (extra = {}) => startService(definition, { ...serviceEnv(), ...extra }),
     databaseLink,
     publish: (event) => publisher.publish(event),
     mailsTo: (address) => smtp.messages.filter((m) => JSON.stringify(m.to ?? '').includes(address)),
