@@ -2,12 +2,17 @@ import { createPool } from '@otk/db';
 import { expect } from 'chai';
 import { generate } from 'otplib';
 import type pg from 'pg';
+import { Webhook } from 'standardwebhooks';
 import { waitFor } from '@otk/test-kit';
 import { AdminClient, createStaffAccount } from '../support/admin-client.js';
 import { startDemoStack } from '../support/demo-stack.js';
 import { listenForLinkTokens } from '../support/link-tokens.js';
 import { type OfferedSlot, aHoldRequest, getJson, offeredSlots, postJson } from '../support/factories.js';
 import { type Stack, runServiceCommand } from '../support/stack.js';
+import {
+  type WebhookReceiver,
+  startWebhookReceiver,
+} from '../../services/notification/test/support/webhook-receiver.js';
 
 describe('administration console API on the real stack', function () {
   this.timeout(180000);
@@ -214,6 +219,11 @@ describe('administration console API on the real stack', function () {
       },
       { method: 'DELETE', path: `/catalogue/absences/${someId}`, roles: ['admin'] },
       { method: 'PUT', path: '/catalogue/holidays', body: { closed: true }, roles: ['admin'] },
+      { method: 'GET', path: '/webhooks', roles: ['admin'] },
+      { method: 'POST', path: '/webhooks', body: { url: 'https://crm.practice.test/hooks' }, roles: ['admin'] },
+      { method: 'POST', path: `/webhooks/${someId}/enable`, roles: ['admin'] },
+      { method: 'POST', path: `/webhooks/${someId}/disable`, roles: ['admin'] },
+      { method: 'POST', path: `/webhooks/${someId}/rotate-secret`, body: { graceHours: 1 }, roles: ['admin'] },
     ];
 
     it('when there is no session, then every route answers 401 UNAUTHENTICATED', async () => {
@@ -330,6 +340,26 @@ describe('administration console API on the real stack', function () {
         'SELECT online_colour FROM pixelmedics_sync.settings',
       );
       expect(rows[0]!.online_colour).to.equal('#123ABC');
+    });
+
+    it('when reminders are set, then notification keeps them; the same offset and channel twice is refused', async () => {
+      const reminders = [
+        { hoursBefore: 48, channel: 'email' },
+        { hoursBefore: 2, channel: 'sms' },
+      ];
+      const changed = await admin.request('PATCH', '/settings', { reminders });
+      expect(changed.status, JSON.stringify(changed.body)).to.equal(200);
+      expect(changed.body.reminders).to.deep.equal(reminders);
+      const { rows } = await pool.query<{ reminders: unknown }>('SELECT reminders FROM notification.practice_settings');
+      expect(rows[0]!.reminders).to.deep.equal(reminders);
+
+      const twice = await admin.request('PATCH', '/settings', { reminders: [reminders[0], reminders[0]] });
+      expect(twice.status).to.equal(400);
+      expect(twice.body.code).to.equal('VALIDATION_FAILED');
+      const tooFar = await admin.request('PATCH', '/settings', { reminders: [{ hoursBefore: 337, channel: 'email' }] });
+      expect(tooFar.status).to.equal(400);
+      expect((await admin.request('GET', '/settings')).body.reminders).to.deep.equal(reminders);
+      expect((await admin.request('PATCH', '/settings', { reminders: [] })).body.reminders).to.deep.equal([]);
     });
 
     it('when an admin without a code generator requires TOTP for admins, then it is refused', async () => {
@@ -561,6 +591,89 @@ describe('administration console API on the real stack', function () {
         },
         { timeoutMs: 10000, what: 'the slot to be offered again' },
       );
+    });
+  });
+
+  describe('webhooks', () => {
+    let receiver: WebhookReceiver;
+    before(async () => {
+      receiver = await startWebhookReceiver();
+    });
+    after(async () => {
+      await receiver?.stop();
+    });
+
+    it('when an admin adds an endpoint, then it gets the events signed with the secret shown once, and the list shows its deliveries', async () => {
+      const admin = await signedIn(adminEmail, adminPassword);
+      const added = await admin.request('POST', '/webhooks', {
+        url: `${receiver.url}/console?key=k1`,
+        description: 'CRM',
+        events: ['booking.held'],
+      });
+      expect(added.status, JSON.stringify(added.body)).to.equal(201);
+      const endpoint = added.body.endpoint as { id: string; enabled: boolean; personalData: string };
+      const secret = added.body.secret as string;
+      expect(endpoint).to.include({ enabled: true, personalData: 'none' });
+
+      const [slot] = await offeredSlots(stack.gatewayUrl, { appointmentType: 'checkup', practitioner: 'dr-muster' });
+      const hold = await postJson(`${stack.gatewayUrl}/api/v1/holds`, aHoldRequest(slot));
+      expect(hold.status).to.equal(201);
+      const [request] = await waitFor(
+        () => receiver.accepted('/console?key=k1')[0] && receiver.accepted('/console?key=k1'),
+        {
+          what: 'the webhook',
+          timeoutMs: 20000,
+        },
+      );
+      new Webhook(secret).verify(request!.body, request!.headers as Record<string, string>);
+
+      const listed = await waitFor(
+        async () => {
+          const { body } = await admin.request('GET', '/webhooks');
+          const found = (body.endpoints as { id: string; recentDeliveries: { status: string }[] }[]).find(
+            (e) => e.id === endpoint.id,
+          );
+          return found?.recentDeliveries[0]?.status === 'delivered' ? found : undefined;
+        },
+        { what: 'the delivery in the list' },
+      );
+      expect(listed).to.include({ url: `${receiver.url}/console?key=k1`, description: 'CRM' });
+      expect(JSON.stringify(listed)).to.not.include(secret);
+    });
+
+    it('when an admin disables, enables and rotates, then the endpoint follows and each step is in the audit log without the URL', async () => {
+      const admin = await signedIn(adminEmail, adminPassword);
+      const added = await admin.request('POST', '/webhooks', { url: `${receiver.url}/rotated?key=k2` });
+      const { id } = added.body.endpoint as { id: string };
+      const disabled = await admin.request('POST', `/webhooks/${id}/disable`);
+      expect(disabled.status).to.equal(200);
+      expect(disabled.body).to.include({ enabled: false, disabledReason: 'operator' });
+      expect((await admin.request('POST', `/webhooks/${id}/enable`)).body).to.include({ enabled: true });
+      const rotated = await admin.request('POST', `/webhooks/${id}/rotate-secret`, { graceHours: 2 });
+      expect(rotated.status).to.equal(200);
+      expect(rotated.body.secret)
+        .to.match(/^whsec_/)
+        .and.not.equal(added.body.secret);
+
+      const audit = await admin.request('GET', '/audit?limit=50');
+      const mine = (audit.body.entries as { action: string; target?: string }[]).filter((e) => e.target === id);
+      expect(mine.map((e) => e.action).sort()).to.deep.equal([
+        'webhook.add',
+        'webhook.disable',
+        'webhook.enable',
+        'webhook.rotate-secret',
+      ]);
+      expect(JSON.stringify(audit.body)).to.not.include('key=k2').and.not.include(String(rotated.body.secret));
+    });
+
+    it('when the URL is plain http to another host or the id unknown, then 400 VALIDATION_FAILED or 404 NOT_FOUND', async () => {
+      const admin = await signedIn(adminEmail, adminPassword);
+      const plain = await admin.request('POST', '/webhooks', { url: 'http://crm.practice.test/hooks' });
+      expect(plain.status).to.equal(400);
+      expect(plain.body.code).to.equal('VALIDATION_FAILED');
+      const unknown = await admin.request('POST', '/webhooks/00000000-0000-4000-8000-000000000000/disable');
+      expect(unknown.status).to.equal(404);
+      expect(unknown.body.code).to.equal('NOT_FOUND');
     });
   });
 

@@ -1,11 +1,14 @@
 import { createPool } from '@otk/db';
+import { Broker } from '@otk/messaging';
+import { createLogger } from '@otk/telemetry';
 import { waitFor } from '@otk/test-kit';
 import { expect } from 'chai';
 import ICAL from 'ical.js';
 import type { ParsedMail } from 'mailparser';
+import { Registry } from 'prom-client';
 import { updatePracticeSettings } from '../../services/notification/src/data-access/practice-settings.repository.js';
 import { startDemoStack } from '../support/demo-stack.js';
-import { type OfferedSlot, aHoldRequest, offeredSlots, postJson } from '../support/factories.js';
+import { type OfferedSlot, aHoldRequest, getJson, offeredSlots, postJson } from '../support/factories.js';
 import type { Stack } from '../support/stack.js';
 
 const siteUrl = 'https://onlinetermine.praxis-muster.example';
@@ -112,5 +115,46 @@ describe('notifications on the real stack: the links in the messages drive the b
     const metrics = await (await fetch(`${stack.services.notification.managementUrl}/metrics`)).text();
     expect(metrics).to.match(/notifications_sent_total\{[^}]*kind="confirmation"[^}]*\} 1/);
     expect(metrics).to.not.include(email);
+  });
+
+  it('when a reminder asks hold-manager for a manage link, then the fresh token opens the booking; an unknown opt-out link is TOKEN_INVALID', async () => {
+    const slot = slots.at(-1);
+    const request = aHoldRequest(slot);
+    const held = await postJson(`${stack.gatewayUrl}/api/v1/holds`, request);
+    expect(held.status).to.equal(201);
+    const requestMail = await nthMailTo(request.patient.email, 0, 'the provisional-request e-mail');
+    const confirmed = await postJson(`${stack.gatewayUrl}/api/v1/bookings/confirm`, {
+      token: tokenOfLink(requestMail, '/confirm', 'de'),
+    });
+    expect(confirmed.status).to.equal(200);
+
+    // The command notification's reminder sender sends, on the stack's broker.
+    const broker = new Broker({
+      url: stack.env.AMQP_URL!,
+      service: 'test',
+      logger: createLogger('test', 'silent'),
+      registry: new Registry(),
+    });
+    try {
+      await broker.waitUntilConnected();
+      const bookingId = String(held.body.bookingId);
+      const link = await broker.call('booking.issueManageToken', { bookingId });
+      expect(link.status).to.equal('confirmed');
+      expect(Date.parse(link.start)).to.equal(Date.parse(slot!.start));
+      const view = await getJson(
+        `${stack.gatewayUrl}/api/v1/bookings/manage?token=${encodeURIComponent(link.manageToken!)}`,
+      );
+      expect(view.status).to.equal(200);
+      expect(view.body).to.include({ bookingId, status: 'confirmed' });
+    } finally {
+      await broker.close();
+    }
+
+    const unknown = await postJson(`${stack.gatewayUrl}/api/v1/reminders/opt-out`, { token: 'x'.repeat(22) });
+    expect(unknown.status).to.equal(404);
+    expect(unknown.body.code).to.equal('TOKEN_INVALID');
+    const malformed = await postJson(`${stack.gatewayUrl}/api/v1/reminders/opt-out`, { token: 'short' });
+    expect(malformed.status).to.equal(400);
+    expect(malformed.body.code).to.equal('VALIDATION_FAILED');
   });
 });

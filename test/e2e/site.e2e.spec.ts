@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { jsBudgetBytes, measureJs } from '../../site/build/js-size.js';
 import type { SiteServer } from '../../scripts/dev/site-server.js';
+import { contactKeysOf, newOptOutToken } from '../../services/notification/src/domain/reminders/reminder-plan.js';
 import { distDir, launchChromium, seriousAxeViolations } from '../support/browser.js';
 import { linkIn, mailTo, startSiteAndStack, testPatient, testPhone } from '../support/booking-site.js';
 import { postJson } from '../support/factories.js';
@@ -328,6 +329,38 @@ describe('booking site in Chromium: the desktop flow in English and what goes wr
       await context.close();
     } finally {
       await pool.query('UPDATE hold_manager.settings SET cancellation_deadline_seconds = 86400');
+      await pool.end();
+    }
+  });
+
+  it("when a patient presses the button behind a reminder's opt-out link, then reminders to them stop; an unknown link is refused", async () => {
+    const pool = createPool({ connectionString: stack.env.DATABASE_URL!, applicationName: 'test' });
+    try {
+      // The link of a reminder notification sent to this patient (ADR 36).
+      const email = `lea.${randomBytes(4).toString('hex')}@example.ch`;
+      const token = newOptOutToken();
+      const contacts = contactKeysOf({ firstName: 'Lea', lastName: 'Muster', email });
+      await pool.query(
+        `INSERT INTO notification.reminder_opt_out_links (token_hash, contact_hashes, expires_at)
+         VALUES ($1, $2, now() + interval '1 day')`,
+        [token.hash, contacts],
+      );
+      const { page, context } = await newPage(phone);
+      await page.goto(`${site.url}/reminders?token=${token.value}`);
+      await expectStep(page, 'Terminerinnerungen');
+      const optedOut = () =>
+        pool.query('SELECT 1 FROM notification.reminder_opt_outs WHERE contact_hash = $1', contacts);
+      expect((await optedOut()).rowCount, 'opening the page changes nothing').to.equal(0);
+      await check(page, 'reminders-opt-out');
+      await page.getByRole('button', { name: 'Keine Erinnerungen mehr senden' }).click();
+      await page.locator('.success', { hasText: 'Sie erhalten keine Terminerinnerungen mehr' }).waitFor();
+      expect((await optedOut()).rowCount).to.equal(1);
+
+      await page.goto(`${site.url}/reminders?token=${newOptOutToken().value}`);
+      await page.getByRole('button', { name: 'Keine Erinnerungen mehr senden' }).click();
+      await page.locator('.error-text', { hasText: 'Dieser Link ist nicht (mehr) gültig' }).waitFor();
+      await context.close();
+    } finally {
       await pool.end();
     }
   });

@@ -209,13 +209,14 @@ function requestArbitrary(slots: OfferedSlot[]): fc.Arbitrary<FuzzRequest> {
       query: fc.constant(''),
       body: fc.oneof({ weight: 4, arbitrary: holdBody }, { weight: 1, arbitrary: anyBody }),
     }),
-    ...['/bookings/confirm', '/bookings/withdraw', '/bookings/change', '/bookings/cancel'].map((path) =>
-      fc.record({
-        path: fc.constant(path),
-        native: fc.constant('POST'),
-        query: fc.constant(''),
-        body: fc.oneof({ weight: 3, arbitrary: tokenBody }, { weight: 1, arbitrary: anyBody }),
-      }),
+    ...['/bookings/confirm', '/bookings/withdraw', '/bookings/change', '/bookings/cancel', '/reminders/opt-out'].map(
+      (path) =>
+        fc.record({
+          path: fc.constant(path),
+          native: fc.constant('POST'),
+          query: fc.constant(''),
+          body: fc.oneof({ weight: 3, arbitrary: tokenBody }, { weight: 1, arbitrary: anyBody }),
+        }),
     ),
     fc.record({
       path: fc.constant('/bookings/manage'),
@@ -254,6 +255,7 @@ const documentedOperations: Record<string, string[]> = {
   '/bookings/manage': ['GET'],
   '/bookings/change': ['POST'],
   '/bookings/cancel': ['POST'],
+  '/reminders/opt-out': ['POST'],
 };
 
 describe('hostile input against the real stack (property-based fuzzing)', function () {

@@ -68,6 +68,17 @@ import {
   removeWaitlistEntryRequestV1,
   waitlistTokenRequestV1,
 } from './waitlist.js';
+import {
+  addWebhookReplyV1,
+  addWebhookRequestV1,
+  listWebhooksReplyV1,
+  listWebhooksRequestV1,
+  rotateWebhookSecretReplyV1,
+  rotateWebhookSecretRequestV1,
+  setWebhookEnabledRequestV1,
+  webhookEndpointViewSchema,
+} from './webhooks.js';
+
 
 const holdBodyShape = {
   appointmentTypeId: z.string().trim().min(1).max(100),
@@ -175,6 +186,22 @@ export const cancelBookingRequestV1 = z.object({ token: linkTokenSchema });
 export const cancelBookingReplyV1 = z.object({ bookingId: z.uuid(), status: z.literal('cancelled') });
 
 /**
+ * booking.issueManageToken v1: notification asks for a fresh manage link for a reminder, days
+ * after the confirmation whose token it never keeps (ADR 36). The reply says where the booking
+ * stands; a token (valid until the start) comes only for a confirmed booking that has not begun.
+ */
+export const issueManageTokenRequestV1 = z.object({ bookingId: z.uuid() });
+export const issueManageTokenReplyV1 = z.object({
+  status: bookingStatusSchema,
+  start: instantSchema,
+  manageToken: linkTokenSchema.nullable(),
+});
+
+/** notification.optOutReminders v1: the patient follows the opt-out link of a reminder. */
+export const optOutRemindersRequestV1 = z.object({ token: linkTokenSchema });
+export const optOutRemindersReplyV1 = z.object({ optedOut: z.literal(true) });
+
+/**
  * Every RPC command: its name, the queue its server listens on, and request and reply schemas.
  * Both sides validate against these.
  */
@@ -210,6 +237,12 @@ export const commands = {
     queue: queues.holdManagerRpc,
     request: cancelBookingRequestV1,
     reply: cancelBookingReplyV1,
+  },
+  'booking.issueManageToken': {
+    version: 1,
+    queue: queues.holdManagerRpc,
+    request: issueManageTokenRequestV1,
+    reply: issueManageTokenReplyV1,
   },
   'availability.checkSlot': {
     version: 1,
@@ -352,6 +385,37 @@ export const commands = {
     queue: queues.notificationRpc,
     request: updateMessageSettingsRequestV1,
     reply: messageSettingsSchema,
+  },
+  'notification.optOutReminders': {
+    version: 1,
+    queue: queues.notificationRpc,
+    request: optOutRemindersRequestV1,
+    reply: optOutRemindersReplyV1,
+  },
+  // The console's webhook endpoints, which notification owns (ADR 34).
+  'notification.listWebhooks': {
+    version: 1,
+    queue: queues.notificationRpc,
+    request: listWebhooksRequestV1,
+    reply: listWebhooksReplyV1,
+  },
+  'notification.addWebhook': {
+    version: 1,
+    queue: queues.notificationRpc,
+    request: addWebhookRequestV1,
+    reply: addWebhookReplyV1,
+  },
+  'notification.setWebhookEnabled': {
+    version: 1,
+    queue: queues.notificationRpc,
+    request: setWebhookEnabledRequestV1,
+    reply: webhookEndpointViewSchema,
+  },
+  'notification.rotateWebhookSecret': {
+    version: 1,
+    queue: queues.notificationRpc,
+    request: rotateWebhookSecretRequestV1,
+    reply: rotateWebhookSecretReplyV1,
   },
   'sync.getSettings': {
     version: 1,

@@ -13,3 +13,4 @@ export * from './settings.js';
 export * from './staff-bookings.js';
 export * from './text.js';
 export * from './waitlist.js';
+export * from './webhooks.js';

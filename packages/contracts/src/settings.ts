@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { instantSchema, languageSchema } from './booking.js';
+import { channelSchema, instantSchema, languageSchema } from './booking.js';
 
 /**
  * The practice settings the administration console edits, each part with its one owner (ADR 24):
@@ -69,8 +69,27 @@ export const staffCopiesSchema = z.object({
     .max(10)
     .refine((list) => new Set(list.map((a) => a.toLowerCase())).size === list.length, 'each address once'),
 });
-export const messageSettingsSchema = z.object({ staffCopies: staffCopiesSchema });
-export const updateMessageSettingsRequestV1 = z.object({ staffCopies: staffCopiesSchema.optional() });
+/**
+ * notification: the appointment reminders, each an offset before the start and a channel (e.g.
+ * e-mail 48 h before, SMS 2 h before). Empty: no reminders. At most one per offset and channel.
+ */
+export const reminderSchema = z.object({
+  hoursBefore: z.number().int().min(1).max(336),
+  channel: channelSchema,
+});
+export type Reminder = z.infer<typeof reminderSchema>;
+export const remindersSchema = z
+  .array(reminderSchema)
+  .max(5)
+  .refine(
+    (list) => new Set(list.map((r) => `${r.hoursBefore}:${r.channel}`)).size === list.length,
+    'each offset and channel once',
+  );
+export const messageSettingsSchema = z.object({ staffCopies: staffCopiesSchema, reminders: remindersSchema });
+export const updateMessageSettingsRequestV1 = z.object({
+  staffCopies: staffCopiesSchema.optional(),
+  reminders: remindersSchema.optional(),
+});
 
 /** pixelmedics-sync: A4, the colour of online appointments in the practice calendar. */
 export const syncSettingsSchema = z.object({ onlineColour: colourSchema });

@@ -2,6 +2,7 @@ import { AppError, placeHoldRequestV1 } from '@otk/contracts';
 import { expect } from 'chai';
 import { confirmBooking } from '../src/domain/confirm-booking.use-case.js';
 import { ExpiryNotDueError, expireHoldWhenDue, sweepOverdueHolds } from '../src/domain/expire-holds.use-case.js';
+import { issueManageToken } from '../src/domain/issue-manage-token.use-case.js';
 import { listActive } from '../src/domain/list-active.use-case.js';
 import { cancelBooking, changeBooking, getBooking } from '../src/domain/manage-booking.use-case.js';
 import { placeHold } from '../src/domain/place-hold.use-case.js';
@@ -437,6 +438,31 @@ describe('hold-manager: booking lifecycle on PostgreSQL', function () {
       const { manageToken } = await confirmed({ start: start.toISOString() });
       h.clock.advance(start.getTime() - h.clock.now.getTime());
       expect(await codeOf(getBooking(h.deps, manageToken))).to.equal('TOKEN_INVALID');
+    });
+  });
+
+  describe('a fresh manage link for a reminder', () => {
+    it('when a confirmed booking asks for one, then a new manage token opens it and the old one still works', async () => {
+      const start = aFreeHour().toISOString();
+      const { bookingId, manageToken } = await confirmed({ start });
+      const reply = await issueManageToken(h.deps, bookingId);
+      expect(reply).to.include({ status: 'confirmed', start });
+      expect(reply.manageToken).to.have.length.of.at.least(43).and.not.equal(manageToken);
+      expect(await getBooking(h.deps, reply.manageToken!)).to.include({ bookingId, start });
+      expect(await getBooking(h.deps, manageToken)).to.include({ bookingId, start });
+    });
+
+    it('when the booking was cancelled or is only held, then the answer says so and carries no token', async () => {
+      const { bookingId, manageToken } = await confirmed();
+      await cancelBooking(h.deps, manageToken);
+      expect((await issueManageToken(h.deps, bookingId)).manageToken).to.equal(null);
+      expect(await issueManageToken(h.deps, bookingId)).to.include({ status: 'cancelled' });
+      const held = await hold();
+      expect(await issueManageToken(h.deps, held.bookingId)).to.include({ status: 'held', manageToken: null });
+    });
+
+    it('when the booking is unknown, then NOT_FOUND', async () => {
+      expect(await codeOf(issueManageToken(h.deps, '00000000-0000-4000-8000-000000000000'))).to.equal('NOT_FOUND');
     });
   });
 

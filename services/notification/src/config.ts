@@ -42,6 +42,10 @@ export const configSchema = z
     WEBHOOK_DISABLE_AFTER_FAILURES: env.positiveInt(10),
     /** … spanning at least this long (default 24 h), so a short outage never disables it. */
     WEBHOOK_DISABLE_AFTER_MS: env.positiveInt(86_400_000),
+    /** How often the reminder sender looks for due reminders (ADR 35). */
+    REMINDER_POLL_INTERVAL_MS: env.positiveInt(15_000),
+    /** How long hold-manager has to answer for a reminder's manage link. */
+    REMINDER_LINK_TIMEOUT_MS: env.positiveInt(5000),
     /** How often the message log is trimmed (ADR 71). */
     RETENTION_INTERVAL_MS: env.positiveInt(3600_000),
     /** How long a message's log row (recipient, provider id, error) is kept. */

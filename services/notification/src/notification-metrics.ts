@@ -26,9 +26,32 @@ export function notificationMetrics(registry: Registry): NotificationMetrics {
     }),
     handoff: new Histogram({
       name: 'notification_handoff_seconds',
-      help: 'Time from the booking event until its message is accepted by the mail server or SMS provider, by channel and kind',
+      help: 'Time from the booking event (for a reminder: its due time) until its message is accepted by the mail server or SMS provider, by channel and kind',
       labelNames: ['channel', 'kind'] as const,
       buckets: lagBuckets,
+      registers: [registry],
+    }),
+  };
+}
+
+export interface ReminderMetrics {
+  sent: Counter<'channel'>;
+  skipped: Counter<'reason'>;
+}
+
+/** `reason` is a closed set (see `ReminderSkip`); never a booking, patient or address. */
+export function reminderMetrics(registry: Registry): ReminderMetrics {
+  return {
+    sent: new Counter({
+      name: 'reminders_sent_total',
+      help: 'Appointment reminders handed to the mail server or SMS provider, by channel',
+      labelNames: ['channel'] as const,
+      registers: [registry],
+    }),
+    skipped: new Counter({
+      name: 'reminders_skipped_total',
+      help: 'Appointment reminders not sent, by reason (appointment-began, opted-out, not-confirmed, moved, …)',
+      labelNames: ['reason'] as const,
       registers: [registry],
     }),
   };

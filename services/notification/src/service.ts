@@ -18,21 +18,29 @@ import { webhookCommands } from './entry-points/webhook.commands.js';
 import { httpWebhookSender } from './data-access/webhook-sender.js';
 import { webhookDeliveryRepository } from './data-access/webhook-delivery.repository.js';
 import { webhookEndpointRepository } from './data-access/webhook-endpoint.repository.js';
-import { notificationMetrics, webhookMetrics } from './notification-metrics.js';
+import { manageLinkClient } from './data-access/manage-link.client.js';
+import { reminderRepository } from './data-access/reminder.repository.js';
+import { serveReminderOptOut } from './entry-points/reminder-opt-out.rpc.js';
+import { startReminderSender } from './entry-points/reminder.worker.js';
+import { serveWebhookAdminCommands } from './entry-points/webhook-admin.rpc.js';
+import { notificationMetrics, reminderMetrics, webhookMetrics } from './notification-metrics.js';
 
-export const notification: ServiceDefinition<typeof configSchema> = {
-  name: 'notification',
-  configSchema,
-  migrations,
-  subscriptions: [bookingEventsSubscription, practiceProfileSubscription, webhookEventsSubscription],
-  operatorCommands: webhookCommands,
-  async start({ broker, pool, logger, config, metrics }) {
-    const mailer = createMailer(config.SMTP_URL, { dkimPrivateKey: config.DKIM_PRIVATE_KEY });
-    const settings = practiceSettingsRepository(pool);
-    const now = () => new Date();
-    await consumeBookingEvents(
-      broker,
-      {
+/**
+ * The notification service on a clock: the real one in production; tests move their own to see
+ * reminders come due days ahead, across restarts.
+ */
+export function notificationService(now: () => Date = () => new Date()): ServiceDefinition<typeof configSchema> {
+  return {
+    name: 'notification',
+    configSchema,
+    migrations,
+    subscriptions: [bookingEventsSubscription, practiceProfileSubscription, webhookEventsSubscription],
+    operatorCommands: webhookCommands,
+    async start({ broker, pool, logger, config, metrics }) {
+      const mailer = createMailer(config.SMTP_URL, { dkimPrivateKey: config.DKIM_PRIVATE_KEY });
+      const settings = practiceSettingsRepository(pool);
+      const reminders = reminderRepository(pool);
+      const notifyDeps = {
         settings,
         messageLog: messageLogRepository(pool, logger),
         calendarSequences: calendarSequenceRepository(pool),
@@ -40,48 +48,69 @@ export const notification: ServiceDefinition<typeof configSchema> = {
         sms: smsGateway(config),
         metrics: notificationMetrics(metrics.registry),
         logger,
-      },
-      { maxAttempts: config.NOTIFICATION_MAX_ATTEMPTS, retryDelaysMs: config.NOTIFICATION_RETRY_DELAYS_MS },
-    );
-    const webhookEndpoints = webhookEndpointRepository(pool);
-    const webhookDeliveries = webhookDeliveryRepository(pool);
-    await consumeWebhookEvents(broker, { endpoints: webhookEndpoints, deliveries: webhookDeliveries, now });
-    const stopWebhooks = startWebhookDelivery(
-      {
-        deliveries: webhookDeliveries,
-        endpoints: webhookEndpoints,
-        sender: httpWebhookSender({ timeoutMs: config.WEBHOOK_TIMEOUT_MS, userAgent: 'OTK-Webhooks/1' }),
-        policy: {
-          retryDelaysMs: config.WEBHOOK_RETRY_DELAYS_MS,
-          maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
-          disableAfterFailures: config.WEBHOOK_DISABLE_AFTER_FAILURES,
-          disableAfterMs: config.WEBHOOK_DISABLE_AFTER_MS,
+      };
+      await consumeBookingEvents(
+        broker,
+        { ...notifyDeps, reminders, now },
+        { maxAttempts: config.NOTIFICATION_MAX_ATTEMPTS, retryDelaysMs: config.NOTIFICATION_RETRY_DELAYS_MS },
+      );
+      const stopReminders = startReminderSender(
+        {
+          ...notifyDeps,
+          reminders,
+          manageLinks: manageLinkClient(broker, config.REMINDER_LINK_TIMEOUT_MS),
+          reminderMetrics: reminderMetrics(metrics.registry),
+          retry: { delaysMs: config.NOTIFICATION_RETRY_DELAYS_MS, maxAttempts: config.NOTIFICATION_MAX_ATTEMPTS },
+          now,
         },
-        settings,
-        mailer,
-        metrics: webhookMetrics(metrics.registry),
         logger,
-        now,
-      },
-      logger,
-      { intervalMs: config.WEBHOOK_POLL_INTERVAL_MS, concurrency: config.WEBHOOK_CONCURRENCY },
-    );
-    await consumePracticeProfile(broker, pool);
-    await serveSettingsCommands(broker, pool);
-    await servePatientDataCommands(broker, pool);
-    const stopRetention = startRetention({ pool, now }, logger, {
-      intervalMs: config.RETENTION_INTERVAL_MS,
-      days: config.RETENTION_MESSAGE_LOG_DAYS,
-    });
-    return {
-      stop: async () => {
-        await stopRetention();
-        await stopWebhooks();
-        mailer.close();
-      },
-    };
-  },
-};
+        { intervalMs: config.REMINDER_POLL_INTERVAL_MS },
+      );
+      await serveReminderOptOut(broker, { reminders, now });
+      const webhookEndpoints = webhookEndpointRepository(pool);
+      const webhookDeliveries = webhookDeliveryRepository(pool);
+      await consumeWebhookEvents(broker, { endpoints: webhookEndpoints, deliveries: webhookDeliveries, now });
+      const stopWebhooks = startWebhookDelivery(
+        {
+          deliveries: webhookDeliveries,
+          endpoints: webhookEndpoints,
+          sender: httpWebhookSender({ timeoutMs: config.WEBHOOK_TIMEOUT_MS, userAgent: 'OTK-Webhooks/1' }),
+          policy: {
+            retryDelaysMs: config.WEBHOOK_RETRY_DELAYS_MS,
+            maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+            disableAfterFailures: config.WEBHOOK_DISABLE_AFTER_FAILURES,
+            disableAfterMs: config.WEBHOOK_DISABLE_AFTER_MS,
+          },
+          settings,
+          mailer,
+          metrics: webhookMetrics(metrics.registry),
+          logger,
+          now,
+        },
+        logger,
+        { intervalMs: config.WEBHOOK_POLL_INTERVAL_MS, concurrency: config.WEBHOOK_CONCURRENCY },
+      );
+      await serveWebhookAdminCommands(broker, { endpoints: webhookEndpoints, deliveries: webhookDeliveries, now });
+      await consumePracticeProfile(broker, pool);
+      await serveSettingsCommands(broker, pool);
+      await servePatientDataCommands(broker, pool);
+      const stopRetention = startRetention({ pool, now }, logger, {
+        intervalMs: config.RETENTION_INTERVAL_MS,
+        days: config.RETENTION_MESSAGE_LOG_DAYS,
+      });
+      return {
+        stop: async () => {
+          await stopRetention();
+          await stopReminders();
+          await stopWebhooks();
+          mailer.close();
+        },
+      };
+    },
+  };
+}
+
+export const notification = notificationService();
 
 /** The config schema has checked that the chosen provider's variables are there. */
 function smsGateway(config: Config): SmsGateway | undefined {

@@ -10,29 +10,15 @@ import {
   waitFor,
 } from '@otk/test-kit';
 import { expect } from 'chai';
-import ICAL from 'ical.js';
-import type { ParsedMail } from 'mailparser';
 import {
   type NotificationHarness,
   aPatient,
   counterValue,
   startNotificationHarness,
 } from './support/notification-harness.js';
+import { calendarOf } from './support/calendar-file.js';
 
 const siteUrl = 'https://onlinetermine.praxis-muster.example';
-
-function calendarOf(mail: ParsedMail): { method: string; uid: string; sequence: number; start: string } {
-  const file = mail.attachments.find((a) => a.filename?.endsWith('.ics'));
-  if (!file) throw new Error('the e-mail has no .ics attachment');
-  const calendar = new ICAL.Component(ICAL.parse(file.content.toString('utf8')));
-  const event = new ICAL.Event(calendar.getFirstSubcomponent('vevent')!);
-  return {
-    method: String(calendar.getFirstPropertyValue('method')),
-    uid: event.uid,
-    sequence: event.sequence,
-    start: event.startDate.toJSDate().toISOString(),
-  };
-}
 
 describe('notification e-mail on the real broker, database and SMTP server', function () {
   this.timeout(60000);

@@ -1,6 +1,6 @@
 import type { PracticeSettings } from '../src/domain/practice-settings.js';
 
-/** The settings of a practice that writes in all four languages, with staff copies off. */
+/** The settings of a practice that writes in all four languages, with staff copies and reminders off. */
 export function aPracticeSettings(overrides: Partial<PracticeSettings> = {}): PracticeSettings {
   return {
     practiceName: 'Zahnarztpraxis Dr. Muster',
@@ -16,6 +16,7 @@ export function aPracticeSettings(overrides: Partial<PracticeSettings> = {}): Pr
     smsEnabled: false,
     smsSender: 'PraxMuster',
     dkim: null,
+    reminders: [],
     ...overrides,
   };
 }

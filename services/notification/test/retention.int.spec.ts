@@ -58,7 +58,7 @@ describe('notification retention: the message log and the webhook delivery log a
       startRetention({ pool: db.pool, now: () => new Date() }, logger, { intervalMs, days: 90 }),
     );
 
-    expect(erased).to.deep.equal({ messageLog: 1, webhookDeliveries: 1 });
+    expect(erased).to.deep.equal({ messageLog: 1, webhookDeliveries: 1, reminders: 0 });
     expect([
       await deliveries(oldDelivery),
       await deliveries(recentDelivery),

@@ -11,9 +11,7 @@ import {
   waitFor,
 } from '@otk/test-kit';
 import { expect } from 'chai';
-import { startService } from '@otk/runtime';
 import { Webhook } from 'standardwebhooks';
-import { notification } from '../src/service.js';
 import { webhookEndpointRepository } from '../src/data-access/webhook-endpoint.repository.js';
 import {
   type PersonalDataLevel,
@@ -193,16 +191,7 @@ describe('webhooks', function () {
 
   it('when a second process sends too and stops while deliveries wait, then every event arrives exactly once', async () => {
     const endpoint = await anEndpoint('/two-processes', { eventTypes: ['booking.expired'] });
-    const second = await startService(notification, {
-      DATABASE_URL: harness.db.url,
-      AMQP_URL: harness.vhost.url,
-      SMTP_URL: harness.smtp.url,
-      PORT: '0',
-      MANAGEMENT_PORT: '0',
-      LOG_LEVEL: 'silent',
-      WEBHOOK_POLL_INTERVAL_MS: '50',
-      WEBHOOK_RETRY_DELAYS_MS: '300',
-    });
+    const second = await harness.startSecondProcess({ WEBHOOK_RETRY_DELAYS_MS: '300' });
     // Five failures: one fewer than disable the endpoint here.
     receiver.failNext('/two-processes', 5);
     const events = Array.from({ length: 12 }, () => aBookingExpiredEvent({ patient: aPatient() }));

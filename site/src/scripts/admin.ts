@@ -48,12 +48,18 @@ interface Settings {
   confirmationWindowMinutes: number;
   cancellationDeadlineHours: number;
   staffCopies: { enabled: boolean; addresses: string[] };
+  reminders: Reminder[];
   onlineColour: string;
   bookingHorizonDays: number;
   minimumNoticeMinutes: number;
   steps: { visitKind: boolean; appointmentGroup: boolean };
   smsEnabled: boolean;
   profile: { name: string; address: string; phone: string | null };
+}
+
+interface Reminder {
+  hoursBefore: number;
+  channel: 'email' | 'sms';
 }
 
 let csrfToken = '';
@@ -90,6 +96,50 @@ function field(label: string, input: HTMLInputElement | HTMLTextAreaElement): HT
 function checkbox(label: string, name: string, checked: boolean): HTMLElement {
   const input = h('input', { type: 'checkbox', name, id: `f-${name}`, checked });
   return h('p', { class: 'field' }, h('label', { for: `f-${name}` }, input, ' ', label));
+}
+
+/** The reminders as rows of hours and channel (up to 5); a row without hours is no reminder. */
+function reminderRows(reminders: Reminder[]): { rows: HTMLElement[]; read: () => Reminder[] } {
+  const count = Math.min(5, Math.max(3, reminders.length + 1));
+  const inputs = Array.from({ length: count }, (_, i) => {
+    const reminder = reminders[i];
+    const hours = h('input', {
+      type: 'number',
+      name: `reminderHours${i}`,
+      id: `f-reminderHours${i}`,
+      min: 1,
+      max: 336,
+      value: reminder?.hoursBefore ?? '',
+    });
+    const channel = h(
+      'select',
+      { name: `reminderChannel${i}`, id: `f-reminderChannel${i}` },
+      (['email', 'sms'] as const).map((c) =>
+        h('option', { value: c, selected: reminder?.channel === c }, t(`settings.reminderChannel.${c}`)),
+      ),
+    );
+    return { hours, channel };
+  });
+  return {
+    rows: inputs.map(({ hours, channel }) =>
+      h(
+        'p',
+        { class: 'field' },
+        h('label', { for: hours.id }, t('settings.reminderHours')),
+        hours,
+        ' ',
+        h('label', { for: channel.id }, t('settings.reminderChannel')),
+        channel,
+      ),
+    ),
+    read: () =>
+      inputs
+        .filter(({ hours }) => hours.value.trim() !== '')
+        .map(({ hours, channel }): Reminder => ({
+          hoursBefore: Number(hours.value),
+          channel: channel.value === 'sms' ? 'sms' : 'email',
+        })),
+  };
 }
 
 function languageSwitch(): HTMLElement {
@@ -160,7 +210,12 @@ function navigation(): HTMLElement {
     ['#/waitlist', waitlistText(language, 'nav')],
   ];
   if (user?.role === 'admin')
-    links.push(['#/settings', t('nav.settings')], ['#/catalogue', t('nav.catalogue')], ['#/audit', t('nav.audit')]);
+    links.push(
+      ['#/settings', t('nav.settings')],
+      ['#/catalogue', t('nav.catalogue')],
+      ['#/webhooks', t('nav.webhooks')],
+      ['#/audit', t('nav.audit')],
+    );
   const signOut = (path: string) => async () => {
     await call(path, 'DELETE');
     csrfToken = '';
@@ -205,6 +260,7 @@ async function settingsView(): Promise<void> {
   const text = (name: string, value: string) => h('input', { type: 'text', name, value });
   const addresses = h('textarea', { name: 'staffAddresses', rows: 3 });
   addresses.value = s.staffCopies.addresses.join('\n');
+  const reminders = reminderRows(s.reminders);
   const status = h('p', { role: 'status' });
   const form: HTMLFormElement = h(
     'form',
@@ -227,6 +283,7 @@ async function settingsView(): Promise<void> {
               .map((line) => line.trim())
               .filter(Boolean),
           },
+          reminders: reminders.read(),
           onlineColour: String(data.get('onlineColour')).toUpperCase(),
           profile: {
             name: String(data.get('name')),
@@ -259,6 +316,13 @@ async function settingsView(): Promise<void> {
       h('legend', {}, t('settings.messages')),
       checkbox(t('settings.staffCopies'), 'staffCopies', s.staffCopies.enabled),
       field(t('settings.staffAddresses'), addresses),
+    ),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, t('settings.reminders')),
+      h('p', { class: 'muted' }, t('settings.remindersHint')),
+      reminders.rows,
     ),
     h(
       'fieldset',
@@ -903,6 +967,178 @@ async function auditView(): Promise<void> {
   );
 }
 
+interface WebhookEndpoint {
+  id: string;
+  url: string;
+  description: string;
+  events: string[];
+  personalData: 'none' | 'contact' | 'full';
+  enabled: boolean;
+  disabledReason: 'operator' | 'failing' | null;
+  consecutiveFailures: number;
+  previousSecretUntil: string | null;
+  recentDeliveries: {
+    eventType: string;
+    status: string;
+    attempts: number;
+    lastHttpStatus: number | null;
+    lastError: string | null;
+    createdAt: string;
+  }[];
+}
+const webhookEventTypes = [
+  'booking.held',
+  'booking.confirmed',
+  'booking.changed',
+  'booking.cancelled',
+  'booking.expired',
+];
+
+/**
+ * The practice's webhook endpoints (ADR 34): state and latest deliveries, add, switch on or off,
+ * rotate the secret. A new secret is shown once, right after it was made.
+ */
+async function webhooksView(shownSecret?: { url: string; secret: string }, message = ''): Promise<void> {
+  const result = await call<{ endpoints: WebhookEndpoint[] }>('/webhooks');
+  if (!result.ok) return showView(app, navigation(), h('p', { class: 'error-text', role: 'alert' }, failure(result)));
+  const format = timeFormat();
+  const act = async (path: string, body?: unknown, url?: string) => {
+    const done = await call<{ secret?: string }>(path, 'POST', body);
+    if (!done.ok) return webhooksView(undefined, failure(done));
+    const secret = done.data.secret;
+    return webhooksView(secret && url ? { url, secret } : undefined, t('settings.saved'));
+  };
+  const state = (e: WebhookEndpoint) =>
+    e.enabled
+      ? t('webhooks.enabled')
+      : t(e.disabledReason === 'failing' ? 'webhooks.disabledFailing' : 'webhooks.disabled');
+  const endpoints = result.data.endpoints.map((e) =>
+    h(
+      'section',
+      { class: 'webhook' },
+      h('h2', {}, e.description || e.url),
+      h(
+        'p',
+        {},
+        `${e.url} · ${state(e)} · ${t('webhooks.personalData')}: ${t(`webhooks.level.${e.personalData}`)}`,
+        e.consecutiveFailures > 0 ? ` · ${t('webhooks.failures', { count: e.consecutiveFailures })}` : '',
+        e.previousSecretUntil
+          ? ` · ${t('webhooks.previousSecretUntil', { at: format.format(new Date(e.previousSecretUntil)) })}`
+          : '',
+      ),
+      h('p', {}, e.events.join(', ')),
+      h(
+        'p',
+        {},
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button secondary',
+            onclick: () => act(`/webhooks/${e.id}/${e.enabled ? 'disable' : 'enable'}`),
+          },
+          t(e.enabled ? 'webhooks.disable' : 'webhooks.enable'),
+        ),
+        ' ',
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button secondary',
+            onclick: () => act(`/webhooks/${e.id}/rotate-secret`, { graceHours: 24 }, e.url),
+          },
+          t('webhooks.rotate'),
+        ),
+      ),
+      e.recentDeliveries.length === 0
+        ? h('p', { class: 'muted' }, t('webhooks.noDeliveries'))
+        : h(
+            'table',
+            { class: 'admin-table' },
+            h('caption', {}, t('webhooks.recent')),
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                [
+                  t('audit.at'),
+                  t('webhooks.event'),
+                  t('webhooks.status'),
+                  t('webhooks.attempts'),
+                  t('webhooks.last'),
+                ].map((c) => h('th', { scope: 'col' }, c)),
+              ),
+            ),
+            h(
+              'tbody',
+              {},
+              e.recentDeliveries.map((d) =>
+                h(
+                  'tr',
+                  {},
+                  h('td', {}, format.format(new Date(d.createdAt))),
+                  h('td', {}, d.eventType),
+                  h('td', {}, d.status),
+                  h('td', {}, String(d.attempts)),
+                  h('td', {}, d.lastError ?? (d.lastHttpStatus === null ? '' : String(d.lastHttpStatus))),
+                ),
+              ),
+            ),
+          ),
+    ),
+  );
+  const url = h('input', { type: 'url', name: 'webhookUrl', required: true, maxlength: 2000 });
+  const description = h('input', { type: 'text', name: 'webhookDescription', maxlength: 500 });
+  const level = h(
+    'select',
+    { name: 'personalData', id: 'f-personalData' },
+    (['none', 'contact', 'full'] as const).map((l) => h('option', { value: l }, t(`webhooks.level.${l}`))),
+  );
+  const form: HTMLFormElement = h(
+    'form',
+    {
+      onsubmit: async (event: Event) => {
+        event.preventDefault();
+        const data = new FormData(form);
+        const events = webhookEventTypes.filter((type) => data.has(`event-${type}`));
+        await act(
+          '/webhooks',
+          { url: url.value.trim(), description: description.value.trim(), events, personalData: level.value },
+          url.value.trim(),
+        );
+      },
+    },
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, t('webhooks.add')),
+      field(t('webhooks.url'), url),
+      field(t('webhooks.description'), description),
+      webhookEventTypes.map((type) => checkbox(type, `event-${type}`, true)),
+      h('p', { class: 'field' }, h('label', { for: level.id }, t('webhooks.personalData')), level),
+    ),
+    h('button', { type: 'submit', class: 'button' }, t('webhooks.addButton')),
+  );
+  showView(
+    app,
+    navigation(),
+    h('h1', {}, t('webhooks.heading')),
+    message ? h('p', { role: 'status' }, message) : null,
+    shownSecret
+      ? h(
+          'div',
+          { class: 'warning', role: 'alert' },
+          h('p', {}, t('webhooks.secretOnce', { url: shownSecret.url })),
+          h('p', {}, h('code', {}, shownSecret.secret)),
+        )
+      : null,
+    endpoints.length ? endpoints : h('p', { class: 'muted' }, t('webhooks.none')),
+    form,
+  );
+}
+
 async function render(): Promise<void> {
   document.documentElement.lang = language;
   document.title = t('title');
@@ -926,6 +1162,7 @@ async function render(): Promise<void> {
   if (route.startsWith('#/settings') && user.role === 'admin') return settingsView();
   if (route.startsWith('#/audit') && user.role === 'admin') return auditView();
   if (route.startsWith('#/catalogue') && user.role === 'admin') return catalogueView();
+  if (route.startsWith('#/webhooks') && user.role === 'admin') return webhooksView();
   return bookingsView();
 }
 

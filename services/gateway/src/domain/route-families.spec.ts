@@ -6,6 +6,7 @@ describe('route families of the rate limits', () => {
     expect(routeFamilyOf('/holds')).to.equal('holds');
     expect(routeFamilyOf('/bookings/confirm')).to.equal('bookingSteps');
     expect(routeFamilyOf('/bookings/manage')).to.equal('bookingSteps');
+    expect(routeFamilyOf('/reminders/opt-out')).to.equal('bookingSteps');
     expect(routeFamilyOf('/availability')).to.equal('reads');
     expect(routeFamilyOf('/holdsx')).to.equal('reads');
     expect(routeFamilyOf('/no-such-route')).to.equal('reads');

@@ -2,6 +2,7 @@ import {
   AppError,
   languageSchema,
   practiceProfileSchema,
+  remindersSchema,
   siteSettingsSchema,
   staffCopiesSchema,
   syncSettingsSchema,
@@ -22,6 +23,7 @@ const settingsPatch = z
     confirmationWindowMinutes: updateBookingRulesRequestV1.shape.confirmationWindowMinutes,
     cancellationDeadlineHours: updateBookingRulesRequestV1.shape.cancellationDeadlineHours,
     staffCopies: staffCopiesSchema.optional(),
+    reminders: remindersSchema.optional(),
     onlineColour: syncSettingsSchema.shape.onlineColour.optional(),
     bookingHorizonDays: siteSettingsSchema.shape.bookingHorizonDays.optional(),
     minimumNoticeMinutes: siteSettingsSchema.shape.minimumNoticeMinutes.optional(),
@@ -59,6 +61,7 @@ export function adminSettingsRoutes(deps: ConsoleRpcDeps): Router {
     return {
       ...rules,
       staffCopies: messages.staffCopies,
+      reminders: messages.reminders,
       onlineColour: sync.onlineColour,
       bookingHorizonDays: site.bookingHorizonDays,
       minimumNoticeMinutes: site.minimumNoticeMinutes,
@@ -119,8 +122,8 @@ function changesByOwner(patch: SettingsPatch): Send[] {
   if (Object.keys(siteChange).length > 0) {
     sends.push((broker, options) => broker.call('availability.updateSettings', siteChange, options));
   }
-  if (patch.staffCopies) {
-    const request = { staffCopies: patch.staffCopies };
+  if (patch.staffCopies || patch.reminders) {
+    const request = { staffCopies: patch.staffCopies, reminders: patch.reminders };
     sends.push((broker, options) => broker.call('notification.updateSettings', request, options));
   }
   if (patch.onlineColour !== undefined) {

@@ -13,6 +13,7 @@ import { adminPatientDataRoutes } from './admin-patient-data.routes.js';
 import { adminSessionRoutes } from './admin-session.routes.js';
 import { adminSettingsRoutes } from './admin-settings.routes.js';
 import { adminWaitlistRoutes } from './admin-waitlist.routes.js';
+import { adminWebhooksRoutes } from './admin-webhooks.routes.js';
 
 /** Five failures per account or twenty per client address in fifteen minutes, then a cool-down. */
 export const signInLimits = { windowSeconds: 15 * 60, perAccount: 5, perClient: 20 };
@@ -52,6 +53,7 @@ export function adminRoutes(deps: { pool: pg.Pool; broker: Broker; config: Confi
   router.use(adminBookingsRoutes(rpc));
   router.use(adminPatientDataRoutes(rpc));
   router.use(adminWaitlistRoutes(rpc));
+  router.use(adminWebhooksRoutes(rpc));
   router.use(adminAuditRoutes({ pool, guard }));
   return router;
 }

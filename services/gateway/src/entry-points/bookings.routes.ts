@@ -13,7 +13,8 @@ export function privately(res: Response): Response {
 
 /**
  * Patient-facing booking API behind the links of the messages: confirm or withdraw a provisional
- * request (confirm token, F8); show, change or cancel a booking (manage token, F9).
+ * request (confirm token, F8); show, change or cancel a booking (manage token, F9); stop the
+ * reminders (the opt-out token of a reminder, which notification issued and checks).
  */
 export function bookingsRoutes(broker: Broker, rpcTimeoutMs: number): Router {
   const router = Router();
@@ -41,6 +42,11 @@ export function bookingsRoutes(broker: Broker, rpcTimeoutMs: number): Router {
 
   router.post('/bookings/cancel', async (req, res) => {
     const reply = await broker.call('booking.cancel', parseInput(tokenBody, req.body), options);
+    privately(res).status(200).json(reply);
+  });
+
+  router.post('/reminders/opt-out', async (req, res) => {
+    const reply = await broker.call('notification.optOutReminders', parseInput(tokenBody, req.body), options);
     privately(res).status(200).json(reply);
   });
 

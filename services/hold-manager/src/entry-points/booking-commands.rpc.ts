@@ -1,5 +1,6 @@
 import type { Broker } from '@otk/messaging';
 import { confirmBooking } from '../domain/confirm-booking.use-case.js';
+import { issueManageToken } from '../domain/issue-manage-token.use-case.js';
 import { listActive } from '../domain/list-active.use-case.js';
 import { cancelBooking, changeBooking, getBooking } from '../domain/manage-booking.use-case.js';
 import { placeHold } from '../domain/place-hold.use-case.js';
@@ -27,5 +28,8 @@ export async function serveBookingCommands(
   await broker.serveCommand('booking.change', (r) => measured(metrics, 'booking.change', () => changeBooking(deps, r)));
   await broker.serveCommand('booking.cancel', (r) =>
     measured(metrics, 'booking.cancel', () => cancelBooking(deps, r.token)),
+  );
+  await broker.serveCommand('booking.issueManageToken', (r) =>
+    measured(metrics, 'booking.issueManageToken', () => issueManageToken(deps, r.bookingId)),
   );
 }

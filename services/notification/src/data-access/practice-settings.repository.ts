@@ -1,5 +1,5 @@
 import { z } from '@otk/config';
-import { languageSchema } from '@otk/contracts';
+import { languageSchema, reminderSchema } from '@otk/contracts';
 import type pg from 'pg';
 import type { PracticeSettingsSource } from '../domain/ports.js';
 import type { PracticeSettings } from '../domain/practice-settings.js';
@@ -22,6 +22,7 @@ const rowSchema = z.object({
   sms_sender: z.string(),
   dkim_domain: z.string().nullable(),
   dkim_selector: z.string().nullable(),
+  reminders: z.array(reminderSchema),
 });
 
 /** The settings in PostgreSQL, as the domain's `PracticeSettingsSource`. */
@@ -51,10 +52,11 @@ export async function loadPracticeSettings(db: pg.Pool | pg.PoolClient): Promise
       row.dkim_domain !== null && row.dkim_selector !== null
         ? { domain: row.dkim_domain, selector: row.dkim_selector }
         : null,
+    reminders: row.reminders,
   };
 }
 
-const columns: Record<Exclude<keyof PracticeSettings, 'dkim'>, string> = {
+const columns: Record<Exclude<keyof PracticeSettings, 'dkim' | 'reminders'>, string> = {
   practiceName: 'practice_name',
   address: 'address',
   phone: 'phone',
@@ -82,6 +84,9 @@ export async function updatePracticeSettings(
       const dkim = value as PracticeSettings['dkim'];
       values.push(dkim?.domain ?? null, dkim?.selector ?? null);
       assignments.push(`dkim_domain = $${values.length - 1}`, `dkim_selector = $${values.length}`);
+    } else if (key === 'reminders') {
+      values.push(JSON.stringify(value));
+      assignments.push(`reminders = $${values.length}::jsonb`);
     } else {
       values.push(value);
       assignments.push(`${columns[key]} = $${values.length}`);

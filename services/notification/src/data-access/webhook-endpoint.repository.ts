@@ -59,6 +59,14 @@ export function webhookEndpointRepository(pool: pg.Pool) {
       return rows.map(toEndpoint);
     },
 
+    async find(id: string): Promise<WebhookEndpoint | undefined> {
+      const { rows } = await pool.query<EndpointRow>(
+        `SELECT ${columns} FROM notification.webhook_endpoints WHERE id = $1`,
+        [id],
+      );
+      return rows[0] && toEndpoint(rows[0]);
+    },
+
     /** The enabled endpoints that subscribed to `eventType`. */
     async subscribedTo(eventType: WebhookEventType): Promise<WebhookEndpoint[]> {
       const { rows } = await pool.query<EndpointRow>(

@@ -1,20 +1,8 @@
 import { aBookingSnapshot } from '@otk/test-kit';
 import { expect } from 'chai';
-import ICAL from 'ical.js';
 import { aPracticeSettings } from '../../test/practice-settings.factory.js';
+import { parseCalendar as parse } from '../../test/support/calendar-file.js';
 import { calendarInvitation } from './calendar-invitation.js';
-
-function parse(content: string): { method: string; uid: string; sequence: number; start: string; status: string } {
-  const calendar = new ICAL.Component(ICAL.parse(content));
-  const event = new ICAL.Event(calendar.getFirstSubcomponent('vevent')!);
-  return {
-    method: String(calendar.getFirstPropertyValue('method')),
-    uid: event.uid,
-    sequence: event.sequence,
-    start: event.startDate.toJSDate().toISOString(),
-    status: String(event.component.getFirstPropertyValue('status')),
-  };
-}
 
 describe('calendar invitation', () => {
   const settings = aPracticeSettings();

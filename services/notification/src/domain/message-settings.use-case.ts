@@ -9,20 +9,31 @@ export interface MessageSettingsStore {
 type MessageSettings = CommandReply<'notification.getSettings'>;
 
 function toMessageSettings(settings: PracticeSettings): MessageSettings {
-  return { staffCopies: { enabled: settings.staffCopies, addresses: settings.staffAddresses } };
+  return {
+    staffCopies: { enabled: settings.staffCopies, addresses: settings.staffAddresses },
+    reminders: settings.reminders,
+  };
 }
 
 export async function getMessageSettings(store: MessageSettingsStore): Promise<MessageSettings> {
   return toMessageSettings(await store.read());
 }
 
-/** The console switches the staff copies (A2) and names their addresses; the next message uses them. */
+/**
+ * The console switches the staff copies (A2) and names their addresses, and sets the reminders;
+ * the next message uses them.
+ */
 export async function changeMessageSettings(
   store: MessageSettingsStore,
   request: CommandRequestParsed<'notification.updateSettings'>,
 ): Promise<MessageSettings> {
+  const changes: Partial<PracticeSettings> = {};
   if (request.staffCopies) {
-    await store.update({ staffCopies: request.staffCopies.enabled, staffAddresses: request.staffCopies.addresses });
+    changes.staffCopies = request.staffCopies.enabled;
+    changes.staffAddresses = request.staffCopies.addresses;
   }
+  // New offsets apply to bookings confirmed or changed from now on; a removed one is no longer sent.
+  if (request.reminders) changes.reminders = request.reminders;
+  await store.update(changes);
   return toMessageSettings(await store.read());
 }

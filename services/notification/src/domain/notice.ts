@@ -1,4 +1,4 @@
-import type { Channel, EventOf, EventType, Language } from '@otk/contracts';
+import type { BookingSnapshot, Channel, EventOf, EventType, Language } from '@otk/contracts';
 import type { PracticeSettings } from './practice-settings.js';
 
 /**
@@ -14,8 +14,23 @@ export const noticeEventTypes = [
 ] as const satisfies readonly EventType[];
 export type NoticeEvent = EventOf<(typeof noticeEventTypes)[number]>;
 
-/** What a message tells. One per booking event that the patient hears about. */
-export type NoticeKind = 'provisional-request' | 'confirmation' | 'change' | 'cancellation' | 'expiry';
+/**
+ * A reminder that came due (ADR 35): written like a notice, with a fresh manage token and the
+ * token of its opt-out link. Its id is the reminder's, so the message log sends it once.
+ */
+export interface ReminderNotice {
+  id: string;
+  type: 'reminder';
+  /** When the reminder was due. */
+  occurredAt: string;
+  data: { booking: BookingSnapshot; manageToken: string; optOutToken: string };
+}
+
+/** Everything a message is written for. */
+export type MessageEvent = NoticeEvent | ReminderNotice;
+
+/** What a message tells. One per booking event that the patient hears about, and reminders. */
+export type NoticeKind = 'provisional-request' | 'confirmation' | 'change' | 'cancellation' | 'expiry' | 'reminder';
 export type Audience = 'patient' | 'staff';
 
 /** What a waiting-list message tells (ADR 26): confirm the place, you are on the list, a slot is offered. */
@@ -31,18 +46,19 @@ export interface Delivery<K extends MessageKind = NoticeKind> {
   language: Language;
 }
 
-const kindOfEvent: Record<NoticeEvent['type'], NoticeKind> = {
+const kindOfEvent: Record<MessageEvent['type'], NoticeKind> = {
   'notice.bookingHeld': 'provisional-request',
   'notice.bookingConfirmed': 'confirmation',
   'notice.bookingChanged': 'change',
   'booking.cancelled': 'cancellation',
   'booking.expired': 'expiry',
+  reminder: 'reminder',
 };
 
 /** Staff copies cover what changes the practice calendar (N6), not requests that may never be confirmed. */
 const copiedKinds: ReadonlySet<NoticeKind> = new Set(['confirmation', 'change', 'cancellation']);
 
-export function noticeKindOf(type: NoticeEvent['type']): NoticeKind {
+export function noticeKindOf(type: MessageEvent['type']): NoticeKind {
   return kindOfEvent[type];
 }
 

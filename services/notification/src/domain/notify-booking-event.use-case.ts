@@ -2,7 +2,7 @@ import { type Logger, secondsSince } from '@otk/telemetry';
 import type { NotificationMetrics } from '../notification-metrics.js';
 import { DeliveryError } from './delivery-error.js';
 import { composeSms } from './messages/sms-text.js';
-import { type Delivery, type MessageKind, type NoticeEvent, planDeliveries } from './notice.js';
+import { type Delivery, type MessageEvent, type MessageKind, type NoticeEvent, planDeliveries } from './notice.js';
 import { calendarMethodFor, composeOutgoingEmail } from './outgoing-email.js';
 import type { CalendarSequences, Mailer, MessageLog, PracticeSettingsSource, SmsGateway } from './ports.js';
 import type { PracticeSettings } from './practice-settings.js';
@@ -39,13 +39,7 @@ export type NotifyResult =
 export async function notifyBookingEvent(event: NoticeEvent, deps: NotifyDeps): Promise<NotifyResult> {
   const settings = await deps.settings.load();
   const deliveries = planDeliveries(event, settings, deps.sms !== undefined);
-  const message = {
-    eventId: event.id,
-    eventType: event.type,
-    subjectId: event.data.booking.bookingId,
-    occurredAt: event.occurredAt,
-  };
-  return deliverEach(message, deliveries, deps, (delivery) => send(event, delivery, settings, deps));
+  return deliverEach(subjectOf(event), deliveries, deps, (delivery) => send(event, delivery, settings, deps));
 }
 
 /** The event a message is owed for, as the log and the metrics know it: no personal data. */
@@ -81,7 +75,7 @@ export async function deliverEach<K extends MessageKind>(
   return results.every((r) => r.result === 'already-handled') ? { result: 'already-notified' } : { result: 'notified' };
 }
 
-type DeliveryResult =
+export type DeliveryResult =
   { result: 'sent' | 'refused' | 'already-handled' } | Extract<NotifyResult, { result: 'try-again' }>;
 
 /** Sends one message unless the log says it went already. */
@@ -128,11 +122,31 @@ async function deliverOnce(
   return { result: 'sent' };
 }
 
-async function send(
-  event: NoticeEvent,
+/** One message about a booking (a reminder, say) sent unless the log says it went already. */
+export function deliverMessage(
+  event: MessageEvent,
   delivery: Delivery,
   settings: PracticeSettings,
-  deps: NotifyDeps,
+  deps: Omit<NotifyDeps, 'settings'>,
+  logger: Logger,
+): Promise<DeliveryResult> {
+  return deliverOnce(subjectOf(event), delivery, deps, logger, () => send(event, delivery, settings, deps));
+}
+
+function subjectOf(event: MessageEvent): MessageSubject {
+  return {
+    eventId: event.id,
+    eventType: event.type,
+    subjectId: event.data.booking.bookingId,
+    occurredAt: event.occurredAt,
+  };
+}
+
+async function send(
+  event: MessageEvent,
+  delivery: Delivery,
+  settings: PracticeSettings,
+  deps: Omit<NotifyDeps, 'settings'>,
 ): Promise<{ messageId: string | undefined }> {
   if (delivery.channel === 'sms') {
     if (!deps.sms) throw new DeliveryError('no SMS provider configured', false);

@@ -3,7 +3,7 @@ import { calendarInvitation, type CalendarInvitation } from './calendar-invitati
 import { composeEmail } from './messages/compose-email.js';
 import { renderHtml, renderText } from './messages/email-layout.js';
 import type { EmailContent } from './messages/email-content.js';
-import type { Delivery, MessageKind, NoticeEvent } from './notice.js';
+import type { Delivery, MessageEvent, MessageKind } from './notice.js';
 import type { PracticeSettings } from './practice-settings.js';
 
 /** An e-mail ready for the mail server: what the mailer sends and the examples in docs/ show. */
@@ -21,13 +21,15 @@ export interface OutgoingEmail {
 }
 
 /**
- * The calendar method the patient's e-mail carries: confirmation and change invite (REQUEST),
- * cancellation removes (CANCEL). Staff copies carry none: the practice calendar is the practice
- * system's.
+ * The calendar method the patient's e-mail carries: confirmation, change and reminder invite
+ * (REQUEST), cancellation removes (CANCEL). Staff copies carry none: the practice calendar is the
+ * practice system's.
  */
-export function calendarMethodFor(event: NoticeEvent, delivery: Delivery): 'REQUEST' | 'CANCEL' | undefined {
+export function calendarMethodFor(event: MessageEvent, delivery: Delivery): 'REQUEST' | 'CANCEL' | undefined {
   if (delivery.audience !== 'patient' || delivery.channel !== 'email') return undefined;
   if (event.type === 'notice.bookingConfirmed' || event.type === 'notice.bookingChanged') return 'REQUEST';
+  // A reminder brings the calendar entry up to date, in case an earlier file never arrived.
+  if (event.type === 'reminder') return 'REQUEST';
   if (event.type === 'booking.cancelled') return 'CANCEL';
   return undefined;
 }
@@ -53,7 +55,7 @@ export function messageIdFor(
  * `calendarSequence` when `calendarMethodFor` asks for one.
  */
 export function composeOutgoingEmail(
-  event: NoticeEvent,
+  event: MessageEvent,
   delivery: Delivery,
   settings: PracticeSettings,
   calendarSequence: number | undefined,

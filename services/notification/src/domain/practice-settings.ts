@@ -1,4 +1,4 @@
-import type { Language } from '@otk/contracts';
+import type { Language, Reminder } from '@otk/contracts';
 
 /**
  * What the messages say about the practice and how they are sent (A2, N5, N6). Kept as data in
@@ -24,4 +24,6 @@ export interface PracticeSettings {
   smsSender: string;
   /** DKIM signing domain and selector; the private key is `DKIM_PRIVATE_KEY`. Null: not signed. */
   dkim: { domain: string; selector: string } | null;
+  /** The reminders every confirmed booking gets: hours before its start, and the channel (ADR 35). */
+  reminders: Reminder[];
 }

@@ -4,6 +4,11 @@ import { type NoticeEvent, noticeEventTypes } from '../domain/notice.js';
 import { type NotifyDeps, type NotifyResult, notifyBookingEvent } from '../domain/notify-booking-event.use-case.js';
 import { type WaitlistNotice, waitlistNoticeTypes } from '../domain/messages/compose-waitlist-message.js';
 import { notifyWaitlistEvent } from '../domain/notify-waitlist-event.use-case.js';
+import {
+  type ReminderEvent,
+  type ScheduleRemindersDeps,
+  scheduleReminders,
+} from '../domain/reminders/schedule-reminders.use-case.js';
 
 /** The booking events a patient hears about, and the notices of their place on the waiting list. */
 export const bookingEventsSubscription = {
@@ -12,28 +17,33 @@ export const bookingEventsSubscription = {
 } satisfies Subscription;
 
 /**
- * Consumes them, each type with its own handler (all tell the patient the same way). An event
- * whose messages failed temporarily comes back after `retryDelaysMs`; after `maxAttempts` it is
- * parked in notification.events.dlq. A redelivery and a booking without a contact are counted as
- * skipped (`duplicate`, `no-recipient`).
+ * Consumes them, each type with its own handler (all tell the patient the same way; confirmation,
+ * change and cancellation first set the booking's reminders, ADR 35). An event whose messages
+ * failed temporarily comes back after `retryDelaysMs`; after `maxAttempts` it is parked in
+ * notification.events.dlq. A redelivery and a booking without a contact are counted as skipped
+ * (`duplicate`, `no-recipient`).
  */
 export async function consumeBookingEvents(
   broker: Broker,
-  deps: NotifyDeps,
+  deps: NotifyDeps & ScheduleRemindersDeps,
   retries: { maxAttempts: number; retryDelaysMs: number[] },
 ): Promise<void> {
   const notify = async (event: NoticeEvent): Promise<HandlerOutcome> =>
     outcomeOf(await notifyBookingEvent(event, deps));
   const notifyWaitlist = async (notice: WaitlistNotice): Promise<HandlerOutcome> =>
     outcomeOf(await notifyWaitlistEvent(notice, deps));
+  const remindAndNotify = async (event: ReminderEvent): Promise<HandlerOutcome> => {
+    await scheduleReminders(event, deps);
+    return notify(event);
+  };
   await broker.consumeEvents({
     ...bookingEventsSubscription,
     ...retries,
     handlers: {
       'notice.bookingHeld': notify,
-      'notice.bookingConfirmed': notify,
-      'notice.bookingChanged': notify,
-      'booking.cancelled': notify,
+      'notice.bookingConfirmed': remindAndNotify,
+      'notice.bookingChanged': remindAndNotify,
+      'booking.cancelled': remindAndNotify,
       'booking.expired': notify,
       'notice.waitlistJoined': notifyWaitlist,
       'notice.waitlistConfirmed': notifyWaitlist,

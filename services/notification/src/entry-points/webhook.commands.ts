@@ -1,13 +1,8 @@
 import type { OperatorCommand } from '@otk/runtime';
 import { webhookDeliveryRepository } from '../data-access/webhook-delivery.repository.js';
 import { webhookEndpointRepository } from '../data-access/webhook-endpoint.repository.js';
-import {
-  type WebhookEndpoint,
-  newWebhookSecret,
-  parseEndpointUrl,
-  parseEventTypes,
-  parsePersonalDataLevel,
-} from '../domain/webhooks/webhook-endpoint.js';
+import { addWebhook, endpointView, rotateWebhookSecret } from '../domain/webhooks/manage-webhooks.use-case.js';
+import { parseEventTypes, parsePersonalDataLevel } from '../domain/webhooks/webhook-endpoint.js';
 
 /**
  * The operator commands that manage the practice's webhook endpoints (ADR 34), e.g.
@@ -25,22 +20,23 @@ export const webhookCommands: Record<string, OperatorCommand> = {
     },
     async run({ values, pool, print }) {
       if (typeof values.url !== 'string') throw new Error('--url is required');
-      const secret = newWebhookSecret();
-      const endpoint = await webhookEndpointRepository(pool()).addEndpoint({
-        url: parseEndpointUrl(values.url),
-        eventTypes: parseEventTypes(values.events as string | undefined),
-        personalData: parsePersonalDataLevel(values['personal-data'] as string | undefined),
-        description: ((values.description as string | undefined) ?? '').slice(0, 500),
-        secret,
-      });
-      print({ ...shown(endpoint), secret });
+      const { endpoint, secret } = await addWebhook(
+        { endpoints: webhookEndpointRepository(pool()) },
+        {
+          url: values.url,
+          events: parseEventTypes(values.events as string | undefined),
+          personalData: parsePersonalDataLevel(values['personal-data'] as string | undefined),
+          description: (values.description as string | undefined) ?? '',
+        },
+      );
+      print({ ...endpoint, secret });
     },
   },
   'webhook-list': {
     summary: 'lists the webhook endpoints (without secrets)',
     options: {},
     async run({ pool, print }) {
-      for (const endpoint of await webhookEndpointRepository(pool()).list()) print(shown(endpoint));
+      for (const endpoint of await webhookEndpointRepository(pool()).list()) print(endpointView(endpoint));
     },
   },
   'webhook-rotate-secret': {
@@ -54,10 +50,8 @@ export const webhookCommands: Record<string, OperatorCommand> = {
       const graceHours = values['grace-hours'] === undefined ? 24 : Number(values['grace-hours']);
       if (!(Number.isInteger(graceHours) && graceHours >= 0 && graceHours <= 720))
         throw new Error('--grace-hours must be a whole number from 0 to 720');
-      const secret = newWebhookSecret();
-      const previousSecretUntil = new Date(Date.now() + graceHours * 3_600_000);
-      found(await webhookEndpointRepository(pool()).rotateSecret(id, secret, previousSecretUntil), id);
-      print({ id, secret, previousSecretUntil: previousSecretUntil.toISOString() });
+      const deps = { endpoints: webhookEndpointRepository(pool()), now: () => new Date() };
+      print(await rotateWebhookSecret(deps, id, graceHours));
     },
   },
   'webhook-retire-secret': endpointCommand(
@@ -126,18 +120,4 @@ function endpointId(values: Context['values']): string {
 
 function found(changed: boolean, id: string): void {
   if (!changed) throw new Error(`no webhook endpoint with id ${id}`);
-}
-
-function shown(endpoint: WebhookEndpoint) {
-  return {
-    id: endpoint.id,
-    url: endpoint.url,
-    description: endpoint.description,
-    events: endpoint.eventTypes,
-    personalData: endpoint.personalData,
-    enabled: endpoint.enabled,
-    disabledReason: endpoint.disabledReason,
-    consecutiveFailures: endpoint.consecutiveFailures,
-    previousSecretUntil: endpoint.previousSecretUntil?.toISOString() ?? null,
-  };
 }

@@ -2,7 +2,7 @@ import type { Language } from '@otk/contracts';
 import { aBookingConfirmedNotice, aBookingHeldNotice } from '@otk/test-kit';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { mailOptions } from '../../src/data-access/mailer.js';
-import type { NoticeEvent } from '../../src/domain/notice.js';
+import { type MessageEvent, noticeKindOf } from '../../src/domain/notice.js';
 import { composeOutgoingEmail } from '../../src/domain/outgoing-email.js';
 import { aPracticeSettings } from '../practice-settings.factory.js';
 
@@ -10,7 +10,7 @@ import { aPracticeSettings } from '../practice-settings.factory.js';
 export const examplesDir = new URL('../../../../docs/examples/', import.meta.url);
 
 /** Fixed ids, tokens and times, so that the same code always writes the same files. */
-function fixed<E extends NoticeEvent>(event: E, id: string): E {
+function fixed<E extends MessageEvent>(event: E, id: string): E {
   return { ...event, id, occurredAt: '2029-12-02T10:00:00.000Z' };
 }
 
@@ -23,7 +23,7 @@ const booking = {
   patient: { firstName: 'Anna', lastName: 'Beispiel', email: 'anna.beispiel@example.org' },
 };
 
-function examples(language: Language): { file: string; event: NoticeEvent; sequence?: number }[] {
+function examples(language: Language): { file: string; event: MessageEvent; sequence?: number }[] {
   const held = aBookingHeldNotice({ ...booking, language });
   held.data.confirmToken = 'EXAMPLE-confirm-token-not-valid-anywhere';
   const confirmed = aBookingConfirmedNotice({ ...booking, language });
@@ -35,6 +35,20 @@ function examples(language: Language): { file: string; event: NoticeEvent; seque
       event: fixed(confirmed, '7d0f4c1e-2b3a-4c5d-8e9f-0a1b2c3d4e02'),
       sequence: 0,
     },
+    {
+      file: `reminder.${language}.eml`,
+      event: {
+        id: '7d0f4c1e-2b3a-4c5d-8e9f-0a1b2c3d4e03',
+        type: 'reminder',
+        occurredAt: '2030-01-05T08:00:00.000Z',
+        data: {
+          booking: confirmed.data.booking,
+          manageToken: 'EXAMPLE-manage-token-not-valid-anywhere',
+          optOutToken: 'EXAMPLE-opt-out-token',
+        },
+      },
+      sequence: 1,
+    },
   ];
 }
 
@@ -44,7 +58,7 @@ export async function renderExampleEmails(): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const language of ['de', 'fr'] as const) {
     for (const { file, event, sequence } of examples(language)) {
-      const kind = event.type === 'notice.bookingHeld' ? 'provisional-request' : 'confirmation';
+      const kind = noticeKindOf(event.type);
       const email = composeOutgoingEmail(
         event,
         { kind, audience: 'patient', channel: 'email', recipient: booking.patient.email, language },

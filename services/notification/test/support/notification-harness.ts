@@ -20,7 +20,7 @@ import { Registry } from 'prom-client';
 import { updatePracticeSettings } from '../../src/data-access/practice-settings.repository.js';
 import { migrations } from '../../src/data-access/migrations.js';
 import type { PracticeSettings } from '../../src/domain/practice-settings.js';
-import { notification } from '../../src/service.js';
+import { notificationService } from '../../src/service.js';
 import { aPracticeSettings } from '../practice-settings.factory.js';
 
 export interface NotificationHarness {
@@ -30,6 +30,10 @@ export interface NotificationHarness {
   smtp: TestSmtpServer;
   pool: pg.Pool;
   service: RunningService;
+  /** Stops the service and starts it again on the same database, vhost and clock (a restart). */
+  restartService(): Promise<void>;
+  /** Another process of the service beside the first, with `env` on top of the harness's; the caller stops it. */
+  startSecondProcess(env?: Record<string, string>): Promise<RunningService>;
   /** The service reaches its database through this proxy: cut it for a database outage of its own. */
   databaseLink: TcpProxy;
   publish(event: Envelope): Promise<void>;
@@ -45,10 +49,12 @@ export interface NotificationHarness {
 /**
  * The notification service in this process on its own database and vhost, sending to a real SMTP
  * server of the test; events reach it over the real broker, published as hold-manager does.
+ * `now` is the service's clock (default: the real one).
  */
 export async function startNotificationHarness(
   env: Record<string, string> = {},
   smtpOptions: Parameters<typeof startTestSmtpServer>[1] = {},
+  options: { now?: () => Date } = {},
 ): Promise<NotificationHarness> {
   const logger = createLogger('test', 'silent');
   const [db, vhost] = await Promise.all([createTestDatabase(), createTestVhost()]);
@@ -57,7 +63,8 @@ export async function startNotificationHarness(
   const databaseUrl = new URL(db.url);
   const databaseLink = await startTcpProxy(Number(databaseUrl.port || 5432), databaseUrl.hostname);
   databaseUrl.host = `127.0.0.1:${databaseLink.port}`;
-  const service = await startService(notification, {
+  const definition = notificationService(options.now);
+  const serviceEnv = () => ({
     DATABASE_URL: databaseUrl.toString(),
     AMQP_URL: vhost.url,
     SMTP_URL: smtp.url,
@@ -68,6 +75,7 @@ export async function startNotificationHarness(
     NOTIFICATION_MAX_ATTEMPTS: '4',
     ...env,
   });
+  let service = await startService(definition, serviceEnv());
   const pool = createPool({ connectionString: db.url, applicationName: 'test' });
   const publisher = new Broker({ url: vhost.url, service: 'test-publisher', logger, registry: new Registry() });
   await publisher.waitUntilConnected();
@@ -79,7 +87,14 @@ export async function startNotificationHarness(
       return smtp;
     },
     pool,
-    service,
+    get service() {
+      return service;
+    },
+    async restartService() {
+      await service.stop();
+      service = await startService(definition, serviceEnv());
+    },
+    startSecondProcess: (extra = {}) => startService(definition, { ...serviceEnv(), ...extra }),
     databaseLink,
     publish: (event) => publisher.publish(event),
     mailsTo: (address) => smtp.messages.filter((m) => JSON.stringify(m.to ?? '').includes(address)),

@@ -1,8 +1,8 @@
-import type { Delivery, NoticeEvent, NoticeKind } from '../notice.js';
+import type { Delivery, MessageEvent, NoticeKind } from '../notice.js';
 import type { PracticeSettings } from '../practice-settings.js';
 import type { EmailContent } from './email-content.js';
 import { formatDate, formatInstant, formatSpan } from './local-time.js';
-import { bookingLink, patientLink } from './site-links.js';
+import { bookingLink, optOutLink, patientLink } from './site-links.js';
 import { type Translation, fill, languageNames, translations } from './translations.js';
 
 /** The sentences of one notice kind; which of the optional ones a kind has is up to its block. */
@@ -21,13 +21,14 @@ const textsOf: Record<NoticeKind, (t: Translation) => KindTexts> = {
   change: (t) => t.change,
   cancellation: (t) => t.cancellation,
   expiry: (t) => t.expiry,
+  reminder: (t) => t.reminder,
 };
 
 /**
- * The e-mail for one delivery of an event (N2–N4, expiry). Pure: the same event, delivery and
- * settings always give the same e-mail.
+ * The e-mail for one delivery of an event (N2–N4, expiry) or a reminder. Pure: the same event,
+ * delivery and settings always give the same e-mail.
  */
-export function composeEmail(event: NoticeEvent, delivery: Delivery, settings: PracticeSettings): EmailContent {
+export function composeEmail(event: MessageEvent, delivery: Delivery, settings: PracticeSettings): EmailContent {
   const t = translations[delivery.language];
   const texts = textsOf[delivery.kind](t);
   const { booking } = event.data;
@@ -87,6 +88,12 @@ export function composeEmail(event: NoticeEvent, delivery: Delivery, settings: P
     });
   }
   if (link && texts.action) content.action = { label: texts.action, url: link };
+  if (event.type === 'reminder' && !isCopy) {
+    content.secondaryAction = {
+      label: t.reminder.optOut,
+      url: optOutLink(settings, event.data.optOutToken, delivery.language),
+    };
+  }
   return content;
 }
 

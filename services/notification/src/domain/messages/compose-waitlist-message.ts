@@ -4,6 +4,7 @@ import type { PracticeSettings } from '../practice-settings.js';
 import { practiceLine } from './compose-email.js';
 import type { EmailContent } from './email-content.js';
 import { formatCompact, formatDate, formatInstant, formatSpan } from './local-time.js';
+import { type WaitlistPage, waitlistLink } from './site-links.js';
 import { MAX_SMS_SEGMENTS, segmentsOf, toGsm7 } from './sms-text.js';
 import { type Translation, fill, translations } from './translations.js';
 
@@ -25,21 +26,22 @@ export function waitlistKindOf(type: WaitlistNotice['type']): WaitlistMessageKin
   return kindOfNotice[type];
 }
 
-function siteLink(settings: PracticeSettings, path: string, token: string): string {
-  return `${settings.siteUrl.replace(/\/+$/, '')}${path}?token=${encodeURIComponent(token)}`;
-}
-
 /** The message's main link (confirm the place, or take the offer) and the link to leave the list. */
-function linksOf(notice: WaitlistNotice, settings: PracticeSettings): { action: string; leave?: string } {
+function linksOf(
+  notice: WaitlistNotice,
+  settings: PracticeSettings,
+  language: Language,
+): { action: string; leave?: string } {
+  const siteLink = (path: WaitlistPage, token: string) => waitlistLink(settings, path, token, language);
   switch (notice.type) {
     case 'notice.waitlistJoined':
-      return { action: siteLink(settings, '/waitlist/confirm', notice.data.confirmToken) };
+      return { action: siteLink('/waitlist/confirm', notice.data.confirmToken) };
     case 'notice.waitlistConfirmed':
-      return { action: siteLink(settings, '/waitlist/leave', notice.data.leaveToken) };
+      return { action: siteLink('/waitlist/leave', notice.data.leaveToken) };
     case 'notice.waitlistOffered':
       return {
-        action: siteLink(settings, '/waitlist/offer', notice.data.offerToken),
-        leave: siteLink(settings, '/waitlist/leave', notice.data.leaveToken),
+        action: siteLink('/waitlist/offer', notice.data.offerToken),
+        leave: siteLink('/waitlist/leave', notice.data.leaveToken),
       };
   }
 }
@@ -88,7 +90,7 @@ export function composeWaitlistEmail(
   const texts = textsOf(t, delivery.kind);
   const values = valuesOf(notice, settings, t);
   const { entry } = notice.data;
-  const links = linksOf(notice, settings);
+  const links = linksOf(notice, settings, delivery.language);
   const details =
     notice.type === 'notice.waitlistOffered'
       ? [
@@ -129,7 +131,7 @@ export function composeWaitlistSms(
 ): string {
   const t = translations[delivery.language];
   const { entry } = notice.data;
-  const link = linksOf(notice, settings).action;
+  const link = linksOf(notice, settings, delivery.language).action;
   const build = (practiceName: string) => {
     const template =
       notice.type === 'notice.waitlistOffered'

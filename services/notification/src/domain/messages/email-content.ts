@@ -11,6 +11,8 @@ export interface EmailContent {
   paragraphs: string[];
   details: { label: string; value: string }[];
   action?: { label: string; url: string };
+  /** A plain link after the notes, e.g. a reminder's opt-out. */
+  secondaryAction?: { label: string; url: string };
   notes: string[];
   signature: string[];
   footer: string[];

@@ -39,6 +39,11 @@ export function renderHtml(content: EmailContent): string {
     `<table role="presentation" cellpadding="0" cellspacing="0" style="margin:0 0 20px 0">${rows}</table>`,
     action,
     ...content.notes.map((text) => p(text)),
+    ...(content.secondaryAction
+      ? [
+          `<p style="margin:0 0 16px 0;font-size:13px"><a href="${escapeHtml(content.secondaryAction.url)}" style="color:#1f5fa8">${escapeHtml(content.secondaryAction.label)}</a></p>`,
+        ]
+      : []),
     p(content.signature.join('\n')),
     '</td></tr>',
     `<tr><td style="padding:16px 24px;border-top:1px solid #d9dde3;font-size:12px;color:#555555">${content.footer.map(escapeHtml).join('<br>')}</td></tr>`,
@@ -56,6 +61,7 @@ export function renderText(content: EmailContent): string {
     content.details.map(({ label, value }) => `${`${label}:`.padEnd(width + 2)}${value}`).join('\n'),
     ...(content.action ? [`${content.action.label}:\n${content.action.url}`] : []),
     ...content.notes,
+    ...(content.secondaryAction ? [`${content.secondaryAction.label}:\n${content.secondaryAction.url}`] : []),
     content.signature.join('\n'),
     `-- \n${content.footer.join('\n')}`,
   ];

@@ -1,5 +1,5 @@
 import type { Language } from '@otk/contracts';
-import type { NoticeEvent } from '../notice.js';
+import type { MessageEvent } from '../notice.js';
 import type { PracticeSettings } from '../practice-settings.js';
 
 /**
@@ -29,13 +29,31 @@ export function bookingLink(settings: PracticeSettings, language: Language): str
   return siteAddress(settings, '/', language);
 }
 
+export type WaitlistPage = '/waitlist/confirm' | '/waitlist/offer' | '/waitlist/leave';
+
+/** A waiting-list page with the entry's or offer's token (ADR 26): `/waitlist/offer?token=…&lang=…`. */
+export function waitlistLink(
+  settings: PracticeSettings,
+  page: WaitlistPage,
+  token: string,
+  language: Language,
+): string {
+  return siteAddress(settings, page, language, token);
+}
+
+/** The page where a patient stops the reminders (ADR 36): `/reminders?token=…&lang=…`. */
+export function optOutLink(settings: PracticeSettings, token: string, language: Language): string {
+  return siteAddress(settings, '/reminders', language, token);
+}
+
 /** The link with the patient's token, if this notice has one. Staff copies never get it. */
-export function patientLink(event: NoticeEvent, settings: PracticeSettings, language: Language): string | undefined {
+export function patientLink(event: MessageEvent, settings: PracticeSettings, language: Language): string | undefined {
   switch (event.type) {
     case 'notice.bookingHeld':
       return confirmLink(settings, event.data.confirmToken, language);
     case 'notice.bookingConfirmed':
     case 'notice.bookingChanged':
+    case 'reminder':
       return manageLink(settings, event.data.manageToken, language);
     default:
       return undefined;

@@ -1,8 +1,8 @@
 import { SegmentedMessage } from 'sms-segments-calculator';
-import type { Delivery, NoticeEvent, NoticeKind } from '../notice.js';
+import type { Delivery, MessageEvent, NoticeKind } from '../notice.js';
 import type { PracticeSettings } from '../practice-settings.js';
 import { formatCompact } from './local-time.js';
-import { patientLink } from './site-links.js';
+import { optOutLink, patientLink } from './site-links.js';
 import { type Translation, fill, translations } from './translations.js';
 
 /** N5: an SMS never costs more than two segments (306 GSM-7 or 134 UCS-2 characters). */
@@ -14,6 +14,7 @@ const templateOf: Record<NoticeKind, (t: Translation) => string> = {
   change: (t) => t.sms.change,
   cancellation: (t) => t.sms.cancellation,
   expiry: (t) => t.sms.expiry,
+  reminder: (t) => t.sms.reminder,
 };
 
 /** Characters outside GSM-7 that have a plain stand-in; anything else with an accent loses it. */
@@ -52,14 +53,19 @@ export function toGsm7(text: string): string {
 }
 
 /**
- * The SMS for one delivery: the sentence, the link, and the zone's name when it fits. If two
- * segments are not enough, the zone goes first, then the practice name is shortened; the link is
- * never cut.
+ * The SMS for one delivery: the sentence, the link, and the zone's name when it fits (a reminder
+ * adds its opt-out link). If two segments are not enough, the zone goes first, then the practice
+ * name is shortened; the links are never cut.
  */
-export function composeSms(event: NoticeEvent, delivery: Delivery, settings: PracticeSettings): string {
+export function composeSms(event: MessageEvent, delivery: Delivery, settings: PracticeSettings): string {
   const t = translations[delivery.language];
   const { booking } = event.data;
   const compact = (instant: string) => formatCompact(instant, booking.timeZone, t.locale);
+  // A reminder carries its opt-out link after the manage link; neither is ever cut.
+  const optOut =
+    event.type === 'reminder'
+      ? ` ${t.sms.reminderOptOut} ${optOutLink(settings, event.data.optOutToken, delivery.language)}`
+      : '';
   const link = patientLink(event, settings, delivery.language);
   const build = (practiceName: string, withZone: boolean) => {
     const sentence = fill(templateOf[delivery.kind](t), {
@@ -70,7 +76,7 @@ export function composeSms(event: NoticeEvent, delivery: Delivery, settings: Pra
       phone: settings.phone,
     });
     const zone = withZone ? ` ${fill(t.sms.zone, { zone: booking.timeZone })}.` : '';
-    return toGsm7(`${sentence}${link ? ` ${link}` : ''}${zone}`);
+    return toGsm7(`${sentence}${link ? ` ${link}` : ''}${zone}${optOut}`);
   };
   const fits = (text: string) => segmentsOf(text).segments <= MAX_SMS_SEGMENTS;
 

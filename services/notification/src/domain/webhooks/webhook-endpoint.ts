@@ -1,22 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { AppError, type EventType } from '@otk/contracts';
+import { AppError, type EventType, personalDataLevelSchema, webhookEventTypeSchema } from '@otk/contracts';
 
-/** The events an endpoint may subscribe to: the booking events a patient hears about, and a freed slot offered to the waiting list. */
-export const webhookEventTypes = [
-  'booking.held',
-  'booking.confirmed',
-  'booking.changed',
-  'booking.cancelled',
-  'booking.expired',
-  'waitlist.offered',
-] as const satisfies readonly EventType[];
+/**
+ * The events an endpoint may subscribe to: the booking events a patient hears about, and a freed
+ * slot offered to the waiting list. The list is in the contracts, as the console manages endpoints too.
+ */
+export const webhookEventTypes = webhookEventTypeSchema.options satisfies readonly EventType[];
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 
 /**
  * How much about the patient an endpoint receives. `none`: ids and times only; `contact`: plus
  * name, e-mail and phone; `full`: plus birth date, gender and postal address.
  */
-export const personalDataLevels = ['none', 'contact', 'full'] as const;
+export const personalDataLevels = personalDataLevelSchema.options;
 export type PersonalDataLevel = (typeof personalDataLevels)[number];
 
 export interface WebhookEndpoint {
