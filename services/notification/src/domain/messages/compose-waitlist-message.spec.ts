@@ -26,7 +26,7 @@ describe('waiting-list messages', () => {
     expect(email.subject).to.equal('Bitte bestätigen Sie Ihren Platz auf der Warteliste von Zahnarztpraxis Dr. Muster');
     expect(email.action).to.deep.equal({
       label: 'Platz auf der Warteliste bestätigen',
-      url: `${siteUrl}/waitlist/confirm?token=${notice.data.confirmToken}`,
+      url: `${siteUrl}/waitlist/confirm?token=${notice.data.confirmToken}&lang=de`,
     });
     expect(email.details).to.deep.include({
       label: 'Tage',
@@ -39,7 +39,7 @@ describe('waiting-list messages', () => {
   it('when a place is confirmed, then the e-mail links to leaving the list; "whoever is free first" stands for no practitioner', () => {
     const notice = aWaitlistConfirmedNotice({ practitionerId: null, practitionerName: null, language: 'en' });
     const email = composeWaitlistEmail(notice, delivery('waitlist-on-list', { language: 'en' }), aPracticeSettings());
-    expect(email.action?.url).to.equal(`${siteUrl}/waitlist/leave?token=${notice.data.leaveToken}`);
+    expect(email.action?.url).to.equal(`${siteUrl}/waitlist/leave?token=${notice.data.leaveToken}&lang=en`);
     expect(email.details).to.deep.include({ label: 'With', value: 'Whoever is free first' });
   });
 
@@ -47,8 +47,8 @@ describe('waiting-list messages', () => {
     it(`when a slot is offered in ${language}, then the e-mail names it in local time, links to the offer and to leaving the list`, () => {
       const notice = aWaitlistOfferedNotice({ language });
       const email = composeWaitlistEmail(notice, delivery('waitlist-offer', { language }), aPracticeSettings());
-      expect(email.action?.url).to.equal(`${siteUrl}/waitlist/offer?token=${notice.data.offerToken}`);
-      expect(email.notes.join(' ')).to.include(`${siteUrl}/waitlist/leave?token=${notice.data.leaveToken}`);
+      expect(email.action?.url).to.equal(`${siteUrl}/waitlist/offer?token=${notice.data.offerToken}&lang=${language}`);
+      expect(email.notes.join(' ')).to.include(`${siteUrl}/waitlist/leave?token=${notice.data.leaveToken}&lang=${language}`);
       expect(email.details[0]?.value).to.include('09:00–09:30');
     });
   }
@@ -64,7 +64,7 @@ describe('waiting-list messages', () => {
         );
         expect(segmentsOf(text), `${kind} in ${language}: ${text}`).to.deep.include({ encoding: 'GSM-7' });
         expect(segmentsOf(text).segments, `${kind} in ${language}`).to.be.at.most(2);
-        expect(text).to.match(new RegExp(`${siteUrl}/waitlist/(confirm|leave|offer)\\?token=[\\w-]{43}`));
+        expect(text).to.match(new RegExp(`${siteUrl}/waitlist/(confirm|leave|offer)\\?token=[\\w-]{43}&lang=${language}`));
       }
     }
   });

@@ -41,17 +41,17 @@ describe('reminder messages', () => {
       const html = renderHtml(content);
       expect(content.subject).to.match(/2030/);
       expect(text).to.include('09:00');
-      expect(content.action?.url).to.equal(`${site}/manage?token=${'M'.repeat(43)}`);
-      expect(text).to.include(`${site}/reminders?token=${'O'.repeat(22)}`);
-      expect(html).to.include(`href="${site}/reminders?token=${'O'.repeat(22)}"`);
+      expect(content.action?.url).to.equal(`${site}/manage?token=${'M'.repeat(43)}&lang=${language}`);
+      expect(text).to.include(`${site}/reminders?token=${'O'.repeat(22)}&lang=${language}`);
+      expect(html).to.include(`href="${site}/reminders?token=${'O'.repeat(22)}&#38;lang=${language}"`);
       expect(calendarMethodFor(reminder, to('email', language))).to.equal('REQUEST');
     });
 
     it(`when a reminder goes by SMS in ${language}, then it fits two GSM-7 segments with both links whole`, () => {
       const text = composeSms(aReminder(language), to('sms', language), aPracticeSettings());
       expect(segmentsOf(text), text).to.deep.equal({ segments: 2, encoding: 'GSM-7' });
-      expect(text).to.include(`${site}/manage?token=${'M'.repeat(43)}`);
-      expect(text).to.include(`${site}/reminders?token=${'O'.repeat(22)}`);
+      expect(text).to.include(`${site}/manage?token=${'M'.repeat(43)}&lang=${language}`);
+      expect(text).to.include(`${site}/reminders?token=${'O'.repeat(22)}&lang=${language}`);
       expect(text).to.include('09:00');
     });
   }
