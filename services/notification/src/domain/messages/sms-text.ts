@@ -1,7 +1,7 @@
 import { SegmentedMessage } from 'sms-segments-calculator';
 import type { Delivery, NoticeEvent, NoticeKind } from '../notice.js';
 import type { PracticeSettings } from '../practice-settings.js';
-import { patientLink } from './compose-email.js';
+import { patientLink, practiceReasonOf } from './compose-email.js';
 import { formatCompact } from './local-time.js';
 import { type Translation, fill, translations } from './translations.js';
 
@@ -53,21 +53,25 @@ export function toGsm7(text: string): string {
 
 /**
  * The SMS for one delivery: the sentence, the link, and the zone's name when it fits. If two
- * segments are not enough, the zone goes first, then the practice name is shortened; the link is
- * never cut.
+ * segments are not enough, the zone goes first, then the practice's reason for a cancel is
+ * shortened, then the practice name; the link is never cut.
  */
 export function composeSms(event: NoticeEvent, delivery: Delivery, settings: PracticeSettings): string {
   const t = translations[delivery.language];
   const { booking } = event.data;
   const compact = (instant: string) => formatCompact(instant, booking.timeZone, t.locale);
   const link = patientLink(event, settings);
+  const fullReason = practiceReasonOf(event);
+  const template = fullReason !== undefined ? t.sms.cancellationByPractice : templateOf[delivery.kind](t);
+  let reason = fullReason ?? '';
   const build = (practiceName: string, withZone: boolean) => {
-    const sentence = fill(templateOf[delivery.kind](t), {
+    const sentence = fill(template, {
       practiceName,
       when: compact(booking.start),
       deadline: booking.expiresAt ? compact(booking.expiresAt) : '',
       changeableUntil: compact(booking.changeableUntil),
       phone: settings.phone,
+      reason,
     });
     const zone = withZone ? ` ${fill(t.sms.zone, { zone: booking.timeZone })}.` : '';
     return toGsm7(`${sentence}${link ? ` ${link}` : ''}${zone}`);
@@ -76,6 +80,12 @@ export function composeSms(event: NoticeEvent, delivery: Delivery, settings: Pra
 
   for (const withZone of [true, false]) {
     const text = build(settings.practiceName, withZone);
+    if (fits(text)) return text;
+  }
+  const reasonCharacters = [...reason];
+  for (let length = reasonCharacters.length - 1; length >= 1; length--) {
+    reason = `${reasonCharacters.slice(0, length).join('').trimEnd()}...`;
+    const text = build(settings.practiceName, false);
     if (fits(text)) return text;
   }
   const name = [...settings.practiceName];
