@@ -11,3 +11,4 @@ export * from './practice.js';
 export * from './settings.js';
 export * from './staff-bookings.js';
 export * from './text.js';
+export * from './operations.js';

@@ -9,6 +9,7 @@ import { staffGuard } from './admin-auth.js';
 import { adminAuditRoutes } from './admin-audit.routes.js';
 import { adminBookingsRoutes } from './admin-bookings.routes.js';
 import { adminCatalogueRoutes } from './admin-catalogue.routes.js';
+import { adminOperationsRoutes } from './admin-operations.routes.js';
 import { adminSessionRoutes } from './admin-session.routes.js';
 import { adminSettingsRoutes } from './admin-settings.routes.js';
 
@@ -48,6 +49,7 @@ export function adminRoutes(deps: { pool: pg.Pool; broker: Broker; config: Confi
   router.use(adminSettingsRoutes(rpc));
   router.use(adminCatalogueRoutes(rpc));
   router.use(adminBookingsRoutes(rpc));
+  router.use(adminOperationsRoutes(rpc));
   router.use(adminAuditRoutes({ pool, guard }));
   return router;
 }
