@@ -9,7 +9,7 @@ import { type Language, allLanguages, pickLanguage } from '../lib/i18n.js';
 
 /**
  * The practice console (/admin): sign-in, settings, bookings by day or week, a booking with its
- * cancel, and the audit log. Its own bundle: no patient page loads it. Staff texts are bundled
+ * cancel, the catalogue, stopped work with its retries, and the audit log. Its own bundle: no patient page loads it. Staff texts are bundled
  * here in all four languages (a few KB), apart from the patient pages' texts.
  */
 type Key = keyof typeof en;
@@ -22,6 +22,8 @@ let language: Language = pickLanguage(
 );
 /** A booking's status, or a step of its history, in the staff member's language. */
 const statusText = (status: string) => (`status.${status}` in en ? t(`status.${status}` as Key) : status);
+/** A language's own name ("Deutsch", "Français"), as staff recognise it whatever the console's language. */
+const languageName = (code: Language) => new Intl.DisplayNames([code], { type: 'language' }).of(code) ?? code;
 const t = (key: Key, vars: Record<string, string | number> = {}) =>
   texts[language][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 
@@ -50,9 +52,15 @@ interface Settings {
   bookingHorizonDays: number;
   minimumNoticeMinutes: number;
   steps: { visitKind: boolean; appointmentGroup: boolean };
+  requiredPatientFields: PatientField[];
   smsEnabled: boolean;
+  languages: Language[];
+  defaultLanguage: Language;
   profile: { name: string; address: string; phone: string | null };
 }
+/** The patient details a practice may require besides the names (F6). */
+const patientFields = ['birthDate', 'gender', 'street', 'postcode', 'town', 'country', 'phone', 'email'] as const;
+type PatientField = (typeof patientFields)[number];
 
 let csrfToken = '';
 /** The practice's time zone (GET /practice); every date and time of the console is shown in it. */
@@ -155,7 +163,12 @@ function signInView(message = ''): void {
 function navigation(): HTMLElement {
   const links: [string, Key][] = [['#/bookings', 'nav.bookings']];
   if (user?.role === 'admin')
-    links.push(['#/settings', 'nav.settings'], ['#/catalogue', 'nav.catalogue'], ['#/audit', 'nav.audit']);
+    links.push(
+      ['#/settings', 'nav.settings'],
+      ['#/catalogue', 'nav.catalogue'],
+      ['#/operations', 'nav.operations'],
+      ['#/audit', 'nav.audit'],
+    );
   const signOut = (path: string) => async () => {
     await call(path, 'DELETE');
     csrfToken = '';
@@ -200,6 +213,13 @@ async function settingsView(): Promise<void> {
   const text = (name: string, value: string) => h('input', { type: 'text', name, value });
   const addresses = h('textarea', { name: 'staffAddresses', rows: 3 });
   addresses.value = s.staffCopies.addresses.join('\n');
+  const defaultLanguage = h(
+    'select',
+    { name: 'defaultLanguage', id: 'f-defaultLanguage' },
+    allLanguages.map((code) =>
+      h('option', { value: code, selected: code === s.defaultLanguage }, languageName(code)),
+    ),
+  );
   const status = h('p', { role: 'status' });
   const form: HTMLFormElement = h(
     'form',
@@ -214,7 +234,10 @@ async function settingsView(): Promise<void> {
           bookingHorizonDays: int('bookingHorizonDays'),
           minimumNoticeMinutes: int('minimumNoticeMinutes'),
           steps: { visitKind: data.has('visitKind'), appointmentGroup: data.has('appointmentGroup') },
+          requiredPatientFields: patientFields.filter((name) => data.has(`required-${name}`)),
           smsEnabled: data.has('smsEnabled'),
+          languages: allLanguages.filter((code) => data.has(`language-${code}`)),
+          defaultLanguage: defaultLanguage.value,
           staffCopies: {
             enabled: data.has('staffCopies'),
             addresses: addresses.value
@@ -247,6 +270,21 @@ async function settingsView(): Promise<void> {
       checkbox(t('settings.stepVisitKind'), 'visitKind', s.steps.visitKind),
       checkbox(t('settings.stepGroup'), 'appointmentGroup', s.steps.appointmentGroup),
       checkbox(t('settings.sms'), 'smsEnabled', s.smsEnabled),
+    ),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, t('settings.requiredFields')),
+      patientFields.map((name) =>
+        checkbox(t(`patientField.${name}`), `required-${name}`, s.requiredPatientFields.includes(name)),
+      ),
+    ),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, t('settings.languages')),
+      allLanguages.map((code) => checkbox(languageName(code), `language-${code}`, s.languages.includes(code))),
+      h('p', { class: 'field' }, h('label', { for: 'f-defaultLanguage' }, t('settings.defaultLanguage')), defaultLanguage),
     ),
     h(
       'fieldset',
@@ -739,6 +777,149 @@ async function catalogueView(message = ''): Promise<void> {
   );
 }
 
+interface ParkedSyncJob {
+  seq: string;
+  eventType: string;
+  bookingId: string;
+  attempts: number;
+  lastError: string | null;
+}
+interface DeadLetters {
+  services: {
+    service: string;
+    available: boolean;
+    queues: {
+      queue: string;
+      parked: number;
+      messages: { messageId?: string; type?: string; reason?: string; error?: string; attempts?: number }[];
+    }[];
+  }[];
+}
+
+function table(headings: string[], rows: HTMLElement[]): HTMLElement {
+  return h(
+    'table',
+    { class: 'admin-table' },
+    h('thead', {}, h('tr', {}, headings.map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', {}, rows),
+  );
+}
+
+/**
+ * Work that stopped: booking events the practice system refused, and messages a service's
+ * consumers gave up on. Each retry is carried out by the service that owns the work.
+ */
+async function operationsView(message = ''): Promise<void> {
+  const [jobs, deadLetters] = await Promise.all([
+    call<{ jobs: ParkedSyncJob[] }>('/parked-sync-jobs'),
+    call<DeadLetters>('/dead-letters'),
+  ]);
+  const status = h('p', { role: 'status' }, message);
+  const act = async (path: string, body: unknown, done: (data: Record<string, unknown>) => string) => {
+    const result = await call<Record<string, unknown>>(path, 'POST', body);
+    if (result.ok) return operationsView(done(result.data));
+    status.textContent = failure(result);
+  };
+  const retry = (seq?: string) =>
+    act('/parked-sync-jobs/retry', seq ? { seq } : {}, (data) =>
+      t('operations.retried', { count: (data.retried as string[]).length }),
+    );
+
+  const syncJobs = !jobs.ok
+    ? h('p', { class: 'error-text' }, failure(jobs))
+    : jobs.data.jobs.length === 0
+      ? h('p', {}, t('operations.noSyncJobs'))
+      : h(
+          'div',
+          {},
+          table(
+            [t('operations.event'), t('operations.booking'), t('operations.attempts'), t('operations.error'), ''],
+            jobs.data.jobs.map((job) =>
+              h(
+                'tr',
+                {},
+                h('td', {}, job.eventType),
+                h('td', {}, h('a', { href: `#/booking/${job.bookingId}` }, job.bookingId.slice(0, 8))),
+                h('td', {}, String(job.attempts)),
+                h('td', {}, job.lastError ?? ''),
+                h(
+                  'td',
+                  {},
+                  h(
+                    'button',
+                    {
+                      type: 'button',
+                      class: 'button secondary',
+                      'aria-label': `${t('operations.retry')}: ${job.eventType} ${job.bookingId.slice(0, 8)}`,
+                      onclick: () => retry(job.seq),
+                    },
+                    t('operations.retry'),
+                  ),
+                ),
+              ),
+            ),
+          ),
+          h('button', { type: 'button', class: 'button', onclick: () => retry() }, t('operations.retryAll')),
+        );
+
+  const queues = !deadLetters.ok
+    ? [h('p', { class: 'error-text' }, failure(deadLetters))]
+    : deadLetters.data.services.flatMap((service) =>
+        !service.available
+          ? [h('p', { class: 'error-text' }, t('operations.unavailable', { service: service.service }))]
+          : service.queues
+              .filter((queue) => queue.parked > 0)
+              .map((queue) =>
+                h(
+                  'section',
+                  {},
+                  h('h3', {}, `${queue.queue}: ${t('operations.parked', { count: queue.parked })}`),
+                  table(
+                    [t('operations.message'), t('operations.event'), t('operations.reason'), t('operations.error')],
+                    queue.messages.map((m) =>
+                      h(
+                        'tr',
+                        {},
+                        h('td', {}, m.messageId ?? ''),
+                        h('td', {}, m.type ?? ''),
+                        h('td', {}, m.reason ?? ''),
+                        h('td', {}, m.error ?? ''),
+                      ),
+                    ),
+                  ),
+                  h(
+                    'button',
+                    {
+                      type: 'button',
+                      class: 'button',
+                      'aria-label': `${t('operations.replay')}: ${queue.queue}`,
+                      onclick: () =>
+                        act('/dead-letters/replay', { service: service.service, queue: queue.queue }, (data) =>
+                          t('operations.replayed', { count: Number(data.replayed), queue: queue.queue }),
+                        ),
+                    },
+                    t('operations.replay'),
+                  ),
+                ),
+              ),
+      );
+
+  showView(
+    app,
+    navigation(),
+    h('h1', {}, t('operations.heading')),
+    status,
+    h('section', {}, h('h2', {}, t('operations.syncJobs')), h('p', {}, t('operations.syncJobsIntro')), syncJobs),
+    h(
+      'section',
+      {},
+      h('h2', {}, t('operations.deadLetters')),
+      h('p', {}, t('operations.deadLettersIntro')),
+      queues.length > 0 ? queues : h('p', {}, t('operations.noDeadLetters')),
+    ),
+  );
+}
+
 async function auditView(): Promise<void> {
   const result = await call<{
     entries: {
@@ -810,6 +991,7 @@ async function render(): Promise<void> {
   if (route.startsWith('#/settings') && user.role === 'admin') return settingsView();
   if (route.startsWith('#/audit') && user.role === 'admin') return auditView();
   if (route.startsWith('#/catalogue') && user.role === 'admin') return catalogueView();
+  if (route.startsWith('#/operations') && user.role === 'admin') return operationsView();
   return bookingsView();
 }
 
