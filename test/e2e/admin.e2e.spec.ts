@@ -1,3 +1,4 @@
+import { createEvent } from '@otk/contracts';
 import { createPool } from '@otk/db';
 import amqp from 'amqplib';
 import { expect } from 'chai';
@@ -528,6 +529,108 @@ describe('administration console API on the real stack', function () {
       expect(put.status, JSON.stringify(put.body)).to.equal(200);
       const stored = (put.body.practitioners as { id: string }[]).find((p) => p.id === 'dr-neu');
       expect(stored).to.deep.equal({ id: 'dr-neu', ...practitioner });
+    });
+  });
+
+  describe('a catalogue kept by the practice system', () => {
+    let admin: AdminClient;
+    before(async () => {
+      admin = await signedIn(adminEmail, adminPassword);
+    });
+
+    type Catalogue = {
+      managedByPracticeSystem: boolean;
+      practitioners: { id: string; displayName: string; resourceIds: string[] }[];
+      resources: { id: string; name: string; kind: string }[];
+      appointmentTypes: { id: string; name: { de: string }; durationMinutes: number }[];
+    };
+    /** A practice.catalogueImported as pixelmedics-sync publishes it under the `http` adapter. */
+    async function importFromPracticeSystem(catalogue: Catalogue, rename: Record<string, string> = {}) {
+      const event = createEvent('practice.catalogueImported', {
+        importedAt: new Date().toISOString(),
+        practitioners: catalogue.practitioners.map((p) => ({
+          id: p.id,
+          name: rename[p.id] ?? p.displayName,
+          resourceIds: p.resourceIds,
+        })),
+        resources: catalogue.resources.map((r) => ({ id: r.id, name: r.name, kind: r.kind as 'room' })),
+        appointmentTypes: catalogue.appointmentTypes.map((t) => ({
+          id: t.id,
+          name: t.name.de,
+          durationMinutes: t.durationMinutes,
+        })),
+      });
+      const connection = await amqp.connect(stack.env.AMQP_URL!);
+      try {
+        const channel = await connection.createConfirmChannel();
+        channel.publish('events', event.type, Buffer.from(JSON.stringify(event)), {
+          messageId: event.id,
+          type: event.type,
+          contentType: 'application/json',
+          persistent: true,
+        });
+        await channel.waitForConfirms();
+      } finally {
+        await connection.close();
+      }
+    }
+
+    it('when the practice system sends its catalogue, then names follow it, the console may not change them and keeps hours and absences', async () => {
+      const before = (await admin.request('GET', '/catalogue')).body as unknown as Catalogue;
+      expect(before.managedByPracticeSystem).to.equal(false);
+      const muster = before.practitioners.find((p) => p.id === 'dr-muster')!;
+
+      await importFromPracticeSystem(before, { 'dr-muster': 'Dr. med. dent. Eva Muster-Meier' });
+      const imported = await waitFor(
+        async () => {
+          const body = (await admin.request('GET', '/catalogue')).body as unknown as Catalogue;
+          return body.managedByPracticeSystem ? body : undefined;
+        },
+        { timeoutMs: 20000, intervalMs: 200, what: 'the imported catalogue' },
+      );
+      expect(imported.practitioners.find((p) => p.id === 'dr-muster')?.displayName).to.equal(
+        'Dr. med. dent. Eva Muster-Meier',
+      );
+      expect(imported.practitioners.map((p) => p.id)).to.deep.equal(before.practitioners.map((p) => p.id));
+
+      const renamed = await admin.request('PUT', '/catalogue/practitioners/dr-muster', {
+        ...imported.practitioners.find((p) => p.id === 'dr-muster'),
+        id: undefined,
+        displayName: 'Dr. Anders',
+      });
+      expect(renamed.status).to.equal(409);
+      expect(renamed.body.code).to.equal('CATALOGUE_MANAGED_BY_PRACTICE_SYSTEM');
+      expect(JSON.stringify(renamed.body.details)).to.include('practitioner.displayName');
+      const resource = await admin.request('PUT', '/catalogue/resources/room-9', { name: 'Raum 9', kind: 'room' });
+      expect(resource.status).to.equal(409);
+
+      // The practice's own parts stay editable: working hours and absences.
+      const current = imported.practitioners.find((p) => p.id === 'dr-muster')! as Record<string, unknown>;
+      const hours = await admin.request('PUT', '/catalogue/practitioners/dr-muster', { ...current, id: undefined });
+      expect(hours.status, JSON.stringify(hours.body)).to.equal(200);
+      const absence = await admin.request('POST', '/catalogue/absences', {
+        practitionerId: 'dr-muster',
+        startsAt: '2031-03-03T00:00',
+        endsAt: '2031-03-04T00:00',
+        reason: null,
+      });
+      expect(absence.status, JSON.stringify(absence.body)).to.equal(201);
+      const added = (absence.body as unknown as { absences: { id: string; startsAt: string }[] }).absences.find(
+        (a) => a.startsAt === '2031-03-03T00:00',
+      )!;
+      expect((await admin.request('DELETE', `/catalogue/absences/${added.id}`)).status).to.equal(200);
+
+      // The practice system renames back; the console follows.
+      await importFromPracticeSystem(imported, { 'dr-muster': muster.displayName });
+      await waitFor(
+        async () => {
+          const body = (await admin.request('GET', '/catalogue')).body as unknown as Catalogue;
+          return body.practitioners.find((p) => p.id === 'dr-muster')?.displayName === muster.displayName
+            ? true
+            : undefined;
+        },
+        { timeoutMs: 20000, intervalMs: 200, what: 'the name back from the practice system' },
+      );
     });
   });
 

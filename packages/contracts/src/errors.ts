@@ -41,6 +41,8 @@ export const errorCodes = {
   CANCELLATION_DEADLINE_PASSED: 409,
   /** The booking's state does not allow this step (e.g. cancelling a cancelled booking). */
   ILLEGAL_TRANSITION: 409,
+  /** The console tried to change what the practice system keeps (ADR 83). */
+  CATALOGUE_MANAGED_BY_PRACTICE_SYSTEM: 409,
   /** A link token that is unknown, meant for another step, or past its validity. */
   TOKEN_INVALID: 404,
   /** The same Idempotency-Key came with a different request. */

@@ -37,6 +37,7 @@ export const pixelmedicsSync: ServiceDefinition<typeof configSchema> = {
       settings: settingsRepository(pool),
       practice,
       imports: importLogRepository(pool),
+      catalogueMaster: config.PRACTICE_SYSTEM_ADAPTER === 'http',
       broker,
       logger,
       registry: metrics.registry,

@@ -512,6 +512,7 @@ interface Absence {
 }
 interface Catalogue {
   timeZone: string;
+  managedByPracticeSystem: boolean;
   holidays: { country: string; region: string | null; closed: boolean };
   practitioners: Practitioner[];
   groups: { id: string; name: { de: string } & Partial<Record<Language, string>>; sortOrder: number }[];
@@ -556,6 +557,8 @@ async function catalogueView(message = ''): Promise<void> {
   const practitionerName = (id: string | null) =>
     id === null ? t('catalogue.wholePractice') : (c.practitioners.find((p) => p.id === id)?.displayName ?? id);
   const typeName = (name: AppointmentType['name']) => name[language] ?? name.de;
+  // The practice system keeps names, durations and who exists (ADR 83): shown, not edited, here.
+  const kept = c.managedByPracticeSystem;
 
   // Absences and closures.
   const who = h(
@@ -654,11 +657,18 @@ async function catalogueView(message = ''): Promise<void> {
     const key = type ? `t-${type.id}` : 't-new';
     const id = h('input', { type: 'text', name: `${key}-id`, required: true, pattern: '[a-z0-9][a-z0-9._-]*' });
     const names = allLanguages.map((code) =>
-      h('input', { type: 'text', name: `${key}-name-${code}`, value: type?.name[code] ?? '', required: code === 'de' }),
+      h('input', {
+        type: 'text',
+        name: `${key}-name-${code}`,
+        value: type?.name[code] ?? '',
+        required: code === 'de',
+        readonly: kept && code === 'de',
+      }),
     );
     const number = (name: string, value: number, min: number, max: number) =>
       h('input', { type: 'number', name: `${key}-${name}`, value, min, max, required: true });
     const duration = number('duration', type?.durationMinutes ?? 30, 5, 720);
+    duration.readOnly = kept;
     const before = number('before', type?.bufferBeforeMinutes ?? 0, 0, 240);
     const after = number('after', type?.bufferAfterMinutes ?? 0, 0, 240);
     const kinds = (['first', 'followup'] as const).map((kind) =>
@@ -706,7 +716,13 @@ async function catalogueView(message = ''): Promise<void> {
   const practitionerForm = (p: Practitioner | undefined) => {
     const key = p ? `p-${p.id}` : 'p-new';
     const id = h('input', { type: 'text', name: `${key}-id`, required: true, pattern: '[a-z0-9][a-z0-9._-]*' });
-    const name = h('input', { type: 'text', name: `${key}-name`, value: p?.displayName ?? '', required: true });
+    const name = h('input', {
+      type: 'text',
+      name: `${key}-name`,
+      value: p?.displayName ?? '',
+      required: true,
+      readonly: kept,
+    });
     const active = checkbox(t('catalogue.active'), `${key}-active`, p?.active ?? true);
     const days = weekdays.map((weekday) =>
       h('input', {
@@ -755,6 +771,7 @@ async function catalogueView(message = ''): Promise<void> {
     app,
     navigation(),
     h('h1', {}, t('catalogue.heading')),
+    kept ? h('p', { role: 'note' }, t('catalogue.managedByPracticeSystem')) : null,
     status,
     absences,
     h('section', {}, h('h2', {}, t('catalogue.holidaysHeading')), holidays),
@@ -763,7 +780,7 @@ async function catalogueView(message = ''): Promise<void> {
       {},
       h('h2', {}, t('catalogue.types')),
       c.appointmentTypes.map((type) => entry(`${typeName(type.name)} · ${type.durationMinutes} min`, typeForm(type))),
-      entry(t('catalogue.newType'), typeForm(undefined)),
+      kept ? null : entry(t('catalogue.newType'), typeForm(undefined)),
     ),
     h(
       'section',
@@ -772,7 +789,7 @@ async function catalogueView(message = ''): Promise<void> {
       c.practitioners.map((p) =>
         entry(p.active ? p.displayName : `${p.displayName} (${t('catalogue.inactive')})`, practitionerForm(p)),
       ),
-      entry(t('catalogue.newPractitioner'), practitionerForm(undefined)),
+      kept ? null : entry(t('catalogue.newPractitioner'), practitionerForm(undefined)),
     ),
   );
 }
