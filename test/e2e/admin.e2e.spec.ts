@@ -344,7 +344,12 @@ describe('administration console API on the real stack', function () {
     });
 
     it('when the optional steps, SMS and the languages change, then the booking site follows without a restart', async () => {
-      const before = (await admin.request('GET', '/settings')).body;
+      const before = (await admin.request('GET', '/settings')).body as {
+        steps: { visitKind: boolean; appointmentGroup: boolean };
+        smsEnabled: boolean;
+        languages: string[];
+        defaultLanguage: string;
+      };
       const changed = await admin.request('PATCH', '/settings', {
         steps: { visitKind: !before.steps.visitKind, appointmentGroup: !before.steps.appointmentGroup },
         smsEnabled: !before.smsEnabled,

@@ -24,11 +24,12 @@ export const patientStep: ViewRenderer = (flow) => {
 function patientForm(flow: Flow): HTMLElement {
   const { t, practice, language } = flow.context;
   const today = todayIn(practice.timeZone);
-  const required = practice.requiredPatientFields;
-  const isRequiredNow = (field: FieldName) => isRequired(field, entries().channel, required);
+  // A practice answer a browser cached from before the setting existed has no list: the former rule.
+  const required: readonly string[] = practice.requiredPatientFields ?? ['birthDate'];
   const change = (field: keyof PatientEntries, value: string) => flow.dispatch({ type: 'entryChanged', field, value });
   if (!practice.smsOffered && flow.state.entries.channel !== 'email') change('channel', 'email');
   const entries = () => flow.state.entries;
+  const isRequiredNow = (field: FieldName) => isRequired(field, entries().channel, required);
   const touched = new Set<FieldName>(flow.state.refused);
   const messageOf = (field: FieldName): MessageKey | null =>
     flow.state.refused.includes(field)
