@@ -1,9 +1,11 @@
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createEvent } from '@otk/contracts';
 import { createPool } from '@otk/db';
 import { waitFor } from '@otk/test-kit';
 import { expect } from 'chai';
+import amqp from 'amqplib';
 import { generate } from 'otplib';
 import type pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
@@ -352,6 +354,58 @@ describe('practice console in a real browser against the real stack', function (
       ]) {
         expect(await rowOf(action!, who!).count(), `${action} by ${who}`).to.be.above(0);
       }
+      expect(problems).to.deep.equal([]);
+    });
+
+    it('when the practice system is master of the catalogue, then the console shows its parts read-only and says so', async () => {
+      const api = new AdminClient(stack.gatewayUrl, '203.0.113.9');
+      expect((await api.signIn(email, password)).status).to.equal(200);
+      const catalogue = (await api.request('GET', '/catalogue')).body as unknown as {
+        practitioners: { id: string; displayName: string; resourceIds: string[] }[];
+        resources: { id: string; name: string; kind: 'room' | 'device' | 'calendar' }[];
+        appointmentTypes: { id: string; name: { de: string }; durationMinutes: number }[];
+      };
+      // What pixelmedics-sync publishes under the `http` adapter: here the practice's own catalogue.
+      const event = createEvent('practice.catalogueImported', {
+        importedAt: new Date().toISOString(),
+        practitioners: catalogue.practitioners.map((p) => ({ id: p.id, name: p.displayName, resourceIds: p.resourceIds })),
+        resources: catalogue.resources,
+        appointmentTypes: catalogue.appointmentTypes.map((t) => ({
+          id: t.id,
+          name: t.name.de,
+          durationMinutes: t.durationMinutes,
+        })),
+      });
+      const connection = await amqp.connect(stack.env.AMQP_URL!);
+      try {
+        const channel = await connection.createConfirmChannel();
+        channel.publish('events', event.type, Buffer.from(JSON.stringify(event)), {
+          messageId: event.id,
+          type: event.type,
+          contentType: 'application/json',
+          persistent: true,
+        });
+        await channel.waitForConfirms();
+      } finally {
+        await connection.close();
+      }
+      await waitFor(
+        async () => ((await api.request('GET', '/catalogue')).body.managedByPracticeSystem === true ? true : undefined),
+        { timeoutMs: 20000, intervalMs: 200, what: 'the catalogue marked as the practice system’s' },
+      );
+
+      const page = await tabletPage();
+      await signIn(page, email, password);
+      await page.getByRole('heading', { name: 'Einstellungen der Praxis' }).waitFor();
+      await page.getByRole('link', { name: 'Angebot' }).click();
+      await page.getByText(/^Das Praxissystem führt die Behandelnden/).waitFor();
+      expect(await page.getByText('Neue Terminart').count()).to.equal(0);
+      expect(await page.getByText('Neue Behandelnde').count()).to.equal(0);
+      const muster = catalogue.practitioners.find((p) => p.id === 'dr-muster')!;
+      await page.locator('summary', { hasText: muster.displayName }).first().click();
+      const name = page.locator('input[name="p-dr-muster-name"]');
+      expect(await name.getAttribute('readonly')).to.not.equal(null);
+      expect(await seriousAxeViolations(page), 'axe on the read-only catalogue').to.deep.equal([]);
       expect(problems).to.deep.equal([]);
     });
   });
