@@ -9,8 +9,9 @@ import { type Language, allLanguages, pickLanguage } from '../lib/i18n.js';
 
 /**
  * The practice console (/admin): sign-in, settings, bookings by day or week, a booking with its
- * cancel, the catalogue, stopped work with its retries, and the audit log. Its own bundle: no patient page loads it. Staff texts are bundled
- * here in all four languages (a few KB), apart from the patient pages' texts.
+ * cancel, the catalogue, stopped work with its retries, and the audit log. Its own bundle: no
+ * patient page loads it. Staff texts are bundled here in all four languages (a few KB), apart from
+ * the patient pages' texts.
  */
 type Key = keyof typeof en;
 const texts: Record<Language, Record<Key, string>> = { de, fr, it, en };
