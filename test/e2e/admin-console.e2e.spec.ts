@@ -368,7 +368,11 @@ describe('practice console in a real browser against the real stack', function (
       // What pixelmedics-sync publishes under the `http` adapter: here the practice's own catalogue.
       const event = createEvent('practice.catalogueImported', {
         importedAt: new Date().toISOString(),
-        practitioners: catalogue.practitioners.map((p) => ({ id: p.id, name: p.displayName, resourceIds: p.resourceIds })),
+        practitioners: catalogue.practitioners.map((p) => ({
+          id: p.id,
+          name: p.displayName,
+          resourceIds: p.resourceIds,
+        })),
         resources: catalogue.resources,
         appointmentTypes: catalogue.appointmentTypes.map((t) => ({
           id: t.id,

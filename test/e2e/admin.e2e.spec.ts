@@ -386,7 +386,9 @@ describe('administration console API on the real stack', function () {
     });
 
     it('when the practice requires the address, then the booking site is told and a hold without it is refused naming the fields', async () => {
-      const changed = await admin.request('PATCH', '/settings', { requiredPatientFields: ['birthDate', 'street', 'town'] });
+      const changed = await admin.request('PATCH', '/settings', {
+        requiredPatientFields: ['birthDate', 'street', 'town'],
+      });
       expect(changed.status, JSON.stringify(changed.body)).to.equal(200);
       expect(changed.body.requiredPatientFields).to.deep.equal(['birthDate', 'street', 'town']);
       await waitFor(
@@ -396,7 +398,9 @@ describe('administration console API on the real stack', function () {
         },
         { timeoutMs: 10000, what: 'the practice answer to name the required fields' },
       );
-      const slot = (await offeredSlots(stack.gatewayUrl, { appointmentType: 'checkup', practitioner: 'dr-muster' })).at(-1)!;
+      const slot = (await offeredSlots(stack.gatewayUrl, { appointmentType: 'checkup', practitioner: 'dr-muster' })).at(
+        -1,
+      )!;
       const withoutAddress = aHoldRequest(slot);
       const refused = await postJson(`${stack.gatewayUrl}/api/v1/holds`, withoutAddress);
       expect(refused.status).to.equal(400);
@@ -809,7 +813,9 @@ describe('administration console API on the real stack', function () {
       expect(unknown.status).to.equal(404);
       expect(unknown.body.code).to.equal('NOT_FOUND');
       const audit = await admin.request('GET', '/audit?action=sync-jobs.retry');
-      const entry = (audit.body.entries as { accountEmail: string; target: string }[]).find((e) => e.target === job!.seq);
+      const entry = (audit.body.entries as { accountEmail: string; target: string }[]).find(
+        (e) => e.target === job!.seq,
+      );
       expect(entry?.accountEmail).to.equal(adminEmail);
     });
 

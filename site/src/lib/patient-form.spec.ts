@@ -47,7 +47,9 @@ describe('site patient form', () => {
 
   it('when an e-mail address lacks its domain, then it is refused', () => {
     expect(validateField('email', { ...complete, email: 'anna@' }, today, required)).to.equal('validation.email');
-    expect(validateField('email', { ...complete, email: 'anna@example' }, today, required)).to.equal('validation.email');
+    expect(validateField('email', { ...complete, email: 'anna@example' }, today, required)).to.equal(
+      'validation.email',
+    );
   });
 
   it('when the date of birth is in the future or impossible, then it is refused', () => {

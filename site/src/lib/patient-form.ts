@@ -52,11 +52,7 @@ const maxLength: Record<FieldName, number> = {
  * to, and whatever else the practice requires (F6, the practice's `requiredPatientFields`, which
  * the server enforces too).
  */
-export function isRequired(
-  field: FieldName,
-  channel: PatientEntries['channel'],
-  required: readonly string[],
-): boolean {
+export function isRequired(field: FieldName, channel: PatientEntries['channel'], required: readonly string[]): boolean {
   if (field === 'firstName' || field === 'lastName') return true;
   if (field === 'email' && channel === 'email') return true;
   if (field === 'phone' && channel === 'sms') return true;

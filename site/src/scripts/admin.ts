@@ -217,9 +217,7 @@ async function settingsView(): Promise<void> {
   const defaultLanguage = h(
     'select',
     { name: 'defaultLanguage', id: 'f-defaultLanguage' },
-    allLanguages.map((code) =>
-      h('option', { value: code, selected: code === s.defaultLanguage }, languageName(code)),
-    ),
+    allLanguages.map((code) => h('option', { value: code, selected: code === s.defaultLanguage }, languageName(code))),
   );
   const status = h('p', { role: 'status' });
   const form: HTMLFormElement = h(
@@ -285,7 +283,12 @@ async function settingsView(): Promise<void> {
       {},
       h('legend', {}, t('settings.languages')),
       allLanguages.map((code) => checkbox(languageName(code), `language-${code}`, s.languages.includes(code))),
-      h('p', { class: 'field' }, h('label', { for: 'f-defaultLanguage' }, t('settings.defaultLanguage')), defaultLanguage),
+      h(
+        'p',
+        { class: 'field' },
+        h('label', { for: 'f-defaultLanguage' }, t('settings.defaultLanguage')),
+        defaultLanguage,
+      ),
     ),
     h(
       'fieldset',
@@ -818,7 +821,15 @@ function table(headings: string[], rows: HTMLElement[]): HTMLElement {
   return h(
     'table',
     { class: 'admin-table' },
-    h('thead', {}, h('tr', {}, headings.map((c) => h('th', { scope: 'col' }, c)))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        headings.map((c) => h('th', { scope: 'col' }, c)),
+      ),
+    ),
     h('tbody', {}, rows),
   );
 }

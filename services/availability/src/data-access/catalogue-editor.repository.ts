@@ -183,11 +183,8 @@ export function catalogueEditorStore(pool: pg.Pool): CatalogueEditorStore {
         await notifyCatalogueChanged(client);
       }),
     lastImportAt: async () =>
-      (
-        await pool.query<{ catalogue_imported_at: Date | null }>(
-          `SELECT catalogue_imported_at FROM ${schema}.practice`,
-        )
-      ).rows[0]?.catalogue_imported_at ?? null,
+      (await pool.query<{ catalogue_imported_at: Date | null }>(`SELECT catalogue_imported_at FROM ${schema}.practice`))
+        .rows[0]?.catalogue_imported_at ?? null,
     applyImport: (changes, importedAt) =>
       withTransaction(pool, async (client) => {
         for (const change of changes) await applyChange(client, change);

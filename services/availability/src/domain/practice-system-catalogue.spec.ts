@@ -8,7 +8,14 @@ const current: StaffCatalogue = {
   managedByPracticeSystem: false,
   holidays: { country: 'CH', region: 'ZH', closed: true },
   practitioners: [
-    { id: 'dr-muster', displayName: 'Dr. Muster', active: true, sortOrder: 0, resourceIds: ['room-1'], weeklyHours: hours },
+    {
+      id: 'dr-muster',
+      displayName: 'Dr. Muster',
+      active: true,
+      sortOrder: 0,
+      resourceIds: ['room-1'],
+      weeklyHours: hours,
+    },
     { id: 'dr-alt', displayName: 'Dr. Alt', active: true, sortOrder: 1, resourceIds: [], weeklyHours: hours },
   ],
   groups: [],
@@ -98,7 +105,13 @@ describe('a catalogue kept by the practice system', () => {
       resources: imported.resources,
       appointmentTypes: [
         { ...current.appointmentTypes[0]!, name: { de: 'Jahreskontrolle', fr: 'Contrôle' }, durationMinutes: 45 },
-        { ...current.appointmentTypes[0]!, id: 'implant', name: { de: 'Implantat' }, durationMinutes: 90, onlineBookable: false },
+        {
+          ...current.appointmentTypes[0]!,
+          id: 'implant',
+          name: { de: 'Implantat' },
+          durationMinutes: 90,
+          onlineBookable: false,
+        },
       ],
     };
     expect(changesForImport(after, imported)).to.deep.equal([]);
@@ -107,9 +120,9 @@ describe('a catalogue kept by the practice system', () => {
   it('when staff change what the practice system keeps, then the field is named; hours, buffers and languages are theirs', () => {
     const muster = current.practitioners[0]!;
     const checkup = current.appointmentTypes[0]!;
-    expect(keptByPracticeSystem(current, { kind: 'putPractitioner', practitioner: { ...muster, resourceIds: [] } })).to.equal(
-      'practitioner.resourceIds',
-    );
+    expect(
+      keptByPracticeSystem(current, { kind: 'putPractitioner', practitioner: { ...muster, resourceIds: [] } }),
+    ).to.equal('practitioner.resourceIds');
     expect(
       keptByPracticeSystem(current, { kind: 'putPractitioner', practitioner: { ...muster, id: 'dr-x' } }),
     ).to.equal('practitioner.id');

@@ -51,7 +51,11 @@ export function changesForImport(current: StaffCatalogue, imported: CatalogueImp
       if (existing.name.de !== entry.name || existing.durationMinutes !== entry.durationMinutes)
         changes.push({
           kind: 'putAppointmentType',
-          appointmentType: { ...existing, name: { ...existing.name, de: entry.name }, durationMinutes: entry.durationMinutes },
+          appointmentType: {
+            ...existing,
+            name: { ...existing.name, de: entry.name },
+            durationMinutes: entry.durationMinutes,
+          },
         });
       return;
     }

@@ -11,9 +11,7 @@ import { type ConsoleRpcDeps, auditFor } from './admin-auth.js';
 import { parseInput } from './validate.js';
 
 const retryBody = z.object({ seq: parkedSyncJobSchema.shape.seq.optional() }).strict();
-const replayBody = z
-  .object({ service: deadLetterServiceSchema, queue: z.string().trim().min(1).max(100) })
-  .strict();
+const replayBody = z.object({ service: deadLetterServiceSchema, queue: z.string().trim().min(1).max(100) }).strict();
 /** How many parked messages of each queue the list shows (the oldest); the count covers all. */
 const SHOWN_PER_QUEUE = 20;
 
@@ -45,9 +43,7 @@ export function adminOperationsRoutes(deps: ConsoleRpcDeps): Router {
   router.get('/dead-letters', adminOnly, async (_req, res) => {
     const services = Object.keys(deadLetterCommandNames) as DeadLetterService[];
     const answers = await Promise.allSettled(
-      services.map((service) =>
-        broker.call(deadLetterCommandNames[service].list, { limit: SHOWN_PER_QUEUE }, options),
-      ),
+      services.map((service) => broker.call(deadLetterCommandNames[service].list, { limit: SHOWN_PER_QUEUE }, options)),
     );
     res.status(200).json({
       services: answers.map((answer, i) =>
