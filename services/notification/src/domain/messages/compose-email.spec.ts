@@ -96,7 +96,7 @@ describe('composing e-mails', () => {
     const event = aBookingCancelledByPracticeEvent(reason, { language: 'fr' });
     const content = composeEmail(event, toPatient('cancellation', 'fr'), settings);
     const text = renderText(content);
-    expect(content.subject).to.equal('Votre rendez-vous du 7 janvier 2030 a été annulé par le cabinet');
+    expect(content.subject).to.equal('Votre rendez-vous du lundi, 7 janvier 2030 a été annulé par le cabinet');
     expect(text).to.match(/Notre motif: +Dr\. Muster ist krank <b>leider<\/b> & fällt aus/);
     expect(text).to.include('nous avons dû annuler votre rendez-vous');
     expect(text).to.not.include('Vous n’avez pas annulé');

@@ -63,7 +63,7 @@ describe('SMS text', () => {
     expect(short).to.include('Wir mussten Ihren Termin am');
     expect(short).to.include('Grund: Praxis wegen Wasserschaden geschlossen.');
     const long = composeSms(
-      aBookingCancelledByPracticeEvent(`Wasserschaden ${'und noch mehr Text '.repeat(30)}`),
+      aBookingCancelledByPracticeEvent(`Wasserschaden ${'und noch mehr Text '.repeat(20)}`),
       bySms({ kind: 'cancellation', language: 'en' }),
       aPracticeSettings(),
     );

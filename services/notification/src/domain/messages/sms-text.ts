@@ -82,12 +82,21 @@ export function composeSms(event: NoticeEvent, delivery: Delivery, settings: Pra
     const text = build(settings.practiceName, withZone);
     if (fits(text)) return text;
   }
+  // The longest start of the reason that fits, found by halving (a longer text never fits better).
   const reasonCharacters = [...reason];
-  for (let length = reasonCharacters.length - 1; length >= 1; length--) {
-    reason = `${reasonCharacters.slice(0, length).join('').trimEnd()}...`;
-    const text = build(settings.practiceName, false);
-    if (fits(text)) return text;
+  const shortened = (length: number) => `${reasonCharacters.slice(0, length).join('').trimEnd()}...`;
+  let [fitting, tooLong] = [0, reasonCharacters.length];
+  while (tooLong - fitting > 1) {
+    const middle = Math.floor((fitting + tooLong) / 2);
+    reason = shortened(middle);
+    if (fits(build(settings.practiceName, false))) fitting = middle;
+    else tooLong = middle;
   }
+  if (fitting > 0) {
+    reason = shortened(fitting);
+    return build(settings.practiceName, false);
+  }
+  reason = fullReason === undefined ? '' : '...';
   const name = [...settings.practiceName];
   for (let length = name.length - 1; length >= 1; length--) {
     const text = build(`${name.slice(0, length).join('').trimEnd()}.`, false);
