@@ -1,11 +1,9 @@
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createEvent } from '@otk/contracts';
 import { createPool } from '@otk/db';
 import { waitFor } from '@otk/test-kit';
 import { expect } from 'chai';
-import amqp from 'amqplib';
 import { generate } from 'otplib';
 import type pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
@@ -15,6 +13,7 @@ import { buildSiteIfStale, distDir, launchChromium, seriousAxeViolations } from 
 import { startDemoStack } from '../support/demo-stack.js';
 import { type OfferedSlot, aHoldRequest, getJson, offeredSlots, postJson } from '../support/factories.js';
 import { type LinkTokens, listenForLinkTokens } from '../support/link-tokens.js';
+import { type KeptCatalogue, importCatalogueFromPracticeSystem } from '../support/practice-system-events.js';
 import type { Stack } from '../support/stack.js';
 
 const artifacts = fileURLToPath(new URL('../../test-artifacts/admin', import.meta.url));
@@ -360,39 +359,8 @@ describe('practice console in a real browser against the real stack', function (
     it('when the practice system is master of the catalogue, then the console shows its parts read-only and says so', async () => {
       const api = new AdminClient(stack.gatewayUrl, '203.0.113.9');
       expect((await api.signIn(email, password)).status).to.equal(200);
-      const catalogue = (await api.request('GET', '/catalogue')).body as unknown as {
-        practitioners: { id: string; displayName: string; resourceIds: string[] }[];
-        resources: { id: string; name: string; kind: 'room' | 'device' | 'calendar' }[];
-        appointmentTypes: { id: string; name: { de: string }; durationMinutes: number }[];
-      };
-      // What pixelmedics-sync publishes under the `http` adapter: here the practice's own catalogue.
-      const event = createEvent('practice.catalogueImported', {
-        importedAt: new Date().toISOString(),
-        practitioners: catalogue.practitioners.map((p) => ({
-          id: p.id,
-          name: p.displayName,
-          resourceIds: p.resourceIds,
-        })),
-        resources: catalogue.resources,
-        appointmentTypes: catalogue.appointmentTypes.map((t) => ({
-          id: t.id,
-          name: t.name.de,
-          durationMinutes: t.durationMinutes,
-        })),
-      });
-      const connection = await amqp.connect(stack.env.AMQP_URL!);
-      try {
-        const channel = await connection.createConfirmChannel();
-        channel.publish('events', event.type, Buffer.from(JSON.stringify(event)), {
-          messageId: event.id,
-          type: event.type,
-          contentType: 'application/json',
-          persistent: true,
-        });
-        await channel.waitForConfirms();
-      } finally {
-        await connection.close();
-      }
+      const catalogue = (await api.request('GET', '/catalogue')).body as unknown as KeptCatalogue;
+      await importCatalogueFromPracticeSystem(stack.env.AMQP_URL!, catalogue);
       await waitFor(
         async () => ((await api.request('GET', '/catalogue')).body.managedByPracticeSystem === true ? true : undefined),
         { timeoutMs: 20000, intervalMs: 200, what: 'the catalogue marked as the practice system’s' },

@@ -1,6 +1,4 @@
-import { createEvent } from '@otk/contracts';
 import { createPool } from '@otk/db';
-import amqp from 'amqplib';
 import { expect } from 'chai';
 import { generate } from 'otplib';
 import type pg from 'pg';
@@ -8,6 +6,11 @@ import { waitFor } from '@otk/test-kit';
 import { AdminClient, createStaffAccount } from '../support/admin-client.js';
 import { startDemoStack } from '../support/demo-stack.js';
 import { listenForLinkTokens } from '../support/link-tokens.js';
+import {
+  type KeptCatalogue,
+  importCatalogueFromPracticeSystem,
+  publishToEvents,
+} from '../support/practice-system-events.js';
 import { type OfferedSlot, aHoldRequest, getJson, offeredSlots, postJson } from '../support/factories.js';
 import { type Stack, runServiceCommand } from '../support/stack.js';
 
@@ -547,42 +550,9 @@ describe('administration console API on the real stack', function () {
       admin = await signedIn(adminEmail, adminPassword);
     });
 
-    type Catalogue = {
-      managedByPracticeSystem: boolean;
-      practitioners: { id: string; displayName: string; resourceIds: string[] }[];
-      resources: { id: string; name: string; kind: string }[];
-      appointmentTypes: { id: string; name: { de: string }; durationMinutes: number }[];
-    };
-    /** A practice.catalogueImported as pixelmedics-sync publishes it under the `http` adapter. */
-    async function importFromPracticeSystem(catalogue: Catalogue, rename: Record<string, string> = {}) {
-      const event = createEvent('practice.catalogueImported', {
-        importedAt: new Date().toISOString(),
-        practitioners: catalogue.practitioners.map((p) => ({
-          id: p.id,
-          name: rename[p.id] ?? p.displayName,
-          resourceIds: p.resourceIds,
-        })),
-        resources: catalogue.resources.map((r) => ({ id: r.id, name: r.name, kind: r.kind as 'room' })),
-        appointmentTypes: catalogue.appointmentTypes.map((t) => ({
-          id: t.id,
-          name: t.name.de,
-          durationMinutes: t.durationMinutes,
-        })),
-      });
-      const connection = await amqp.connect(stack.env.AMQP_URL!);
-      try {
-        const channel = await connection.createConfirmChannel();
-        channel.publish('events', event.type, Buffer.from(JSON.stringify(event)), {
-          messageId: event.id,
-          type: event.type,
-          contentType: 'application/json',
-          persistent: true,
-        });
-        await channel.waitForConfirms();
-      } finally {
-        await connection.close();
-      }
-    }
+    type Catalogue = KeptCatalogue & { managedByPracticeSystem: boolean };
+    const importFromPracticeSystem = (catalogue: Catalogue, rename: Record<string, string> = {}) =>
+      importCatalogueFromPracticeSystem(stack.env.AMQP_URL!, catalogue, rename);
 
     it('when the practice system sends its catalogue, then names follow it, the console may not change them and keeps hours and absences', async () => {
       const before = (await admin.request('GET', '/catalogue')).body as unknown as Catalogue;
@@ -822,19 +792,10 @@ describe('administration console API on the real stack', function () {
     it('when a consumer parked a message it cannot read, then an admin sees it without its payload and its owner replays it', async () => {
       const messageId = `unreadable-${Date.now()}`;
       // A booking.held from a producer of another version: every consumer of the event parks it as invalid.
-      const connection = await amqp.connect(stack.env.AMQP_URL!);
-      try {
-        const channel = await connection.createConfirmChannel();
-        channel.publish('events', 'booking.held', Buffer.from('{"secret-payload":"Anna Beispiel"}'), {
-          messageId,
-          type: 'booking.held',
-          contentType: 'application/json',
-          persistent: true,
-        });
-        await channel.waitForConfirms();
-      } finally {
-        await connection.close();
-      }
+      await publishToEvents(stack.env.AMQP_URL!, 'booking.held', Buffer.from('{"secret-payload":"Anna Beispiel"}'), {
+        messageId,
+        type: 'booking.held',
+      });
       type Listing = {
         services: {
           service: string;
