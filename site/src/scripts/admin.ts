@@ -81,6 +81,7 @@ function failure(result: Extract<ApiResult<never>, { ok: false }>): string {
     void render();
   }
   if (result.code === 'FORBIDDEN') return t('error.forbidden');
+  if (result.code === 'CATALOGUE_MANAGED_BY_PRACTICE_SYSTEM') return t('catalogue.managedByPracticeSystem');
   if (result.code === 'VALIDATION_FAILED') {
     const fields = (result.details?.fields as { path: string }[] | undefined)?.map((f) => f.path).join(', ') ?? '';
     return t('settings.invalid', { fields });
