@@ -155,10 +155,12 @@ export const causeAlerts: CauseAlert[] = [
         'messaging_dead_lettered_total by queue and reason on the practice view: when, and why (invalid or failed).',
         `kubectl ${ns} logs deploy/<practice>-<service> | grep -E 'parking the event|parked in the dead-letter queue'   # the error of each`,
         `kubectl ${ns} exec deploy/<practice>-<service> -- node services/<service>/dist/main.js replay-dead-letters --dry-run   # lists the parked messages: id, type, reason, error (no payload)`,
+        "Or in the practice console (an admin): Stopped work (`/admin/#/operations`) lists every service's parked messages the same way.",
       ],
       act: [
         'Fix the cause first (a failing SMTP server, a bug fixed by an upgrade, a practice setting): a replay into a consumer that still fails parks them again after its attempts.',
         `Replay: \`kubectl ${ns} exec deploy/<practice>-<service> -- node services/<service>/dist/main.js replay-dead-letters --queue <queue>\` moves every parked message back to its queue with its attempts reset; \`--limit N\` replays N first. Consumers are idempotent, so a message that had partly succeeded is safe to replay.`,
+        "The console's Replay button of a queue does the same (up to 500 messages at a time) through the owning service, and the audit log names who did it.",
         'Invalid messages (reason `invalid`) do not become valid by replaying: they come from a producer of another version; note their ids, then `replay-dead-letters --discard-invalid --queue <queue>` removes them (and leaves the others).',
       ],
     },
@@ -391,11 +393,13 @@ export const causeAlerts: CauseAlert[] = [
         'The practice system answered a booking event with a refusal (a 4xx other than a conflict it can resolve). The job is parked (status `failed`) for an operator; later events of that booking wait behind it, other bookings go on.',
       confirm: [
         `kubectl ${ns} exec deploy/<practice>-pixelmedics-sync -- node services/pixelmedics-sync/dist/main.js retry-parked-jobs --dry-run   # lists parked jobs: seq, event type, booking id, attempts, error`,
+        'Or in the practice console (an admin): Stopped work (`/admin/#/operations`) lists the same jobs.',
         `kubectl ${ns} logs deploy/<practice>-pixelmedics-sync | grep 'practice system refused the booking event'`,
       ],
       act: [
         "Fix the cause in the practice system (a deleted practitioner, a changed appointment type) or in OTK's practice settings.",
         `Retry: \`kubectl ${ns} exec deploy/<practice>-pixelmedics-sync -- node services/pixelmedics-sync/dist/main.js retry-parked-jobs\` puts every parked job back in the queue (\`--seq <n>\` for one); the worker applies them in order.`,
+        "The console's Retry (one job) and Retry all buttons do the same; the audit log names who did it.",
       ],
     },
     test: {

@@ -69,6 +69,7 @@ function syntheticCatalogue(): Catalogue {
       bookingHorizonDays: 90,
       askVisitKind: true,
       askAppointmentGroup: true,
+      requiredPatientFields: ['birthDate'],
       smsOffered: false,
       privacyPolicyUrl: null,
       privacyPolicyVersion: null,

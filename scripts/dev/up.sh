@@ -143,7 +143,7 @@ OTK is running.
 
 Try a provisional request; the e-mail appears in the inbox:
   curl -s -X POST http://127.0.0.1:8080/api/v1/holds -H 'content-type: application/json' \\
-    -d '{"appointmentTypeId":"checkup","practitionerId":"dr-muster","start":"$DEMO_START","channel":"email","language":"de","patient":{"firstName":"Anna","lastName":"Beispiel","email":"anna@example.ch"},"consent":{"accepted":true,"privacyPolicyVersion":"2026-01"}}'
+    -d '{"appointmentTypeId":"checkup","practitionerId":"dr-muster","start":"$DEMO_START","channel":"email","language":"de","patient":{"firstName":"Anna","lastName":"Beispiel","birthDate":"1985-04-12","email":"anna@example.ch"},"consent":{"accepted":true,"privacyPolicyVersion":"2026-01"}}'
 
 Stop everything with: make down
 TXT

@@ -13,6 +13,7 @@ import { buildSiteIfStale, distDir, launchChromium, seriousAxeViolations } from 
 import { startDemoStack } from '../support/demo-stack.js';
 import { type OfferedSlot, aHoldRequest, getJson, offeredSlots, postJson } from '../support/factories.js';
 import { type LinkTokens, listenForLinkTokens } from '../support/link-tokens.js';
+import { type KeptCatalogue, importCatalogueFromPracticeSystem } from '../support/practice-system-events.js';
 import type { Stack } from '../support/stack.js';
 
 const artifacts = fileURLToPath(new URL('../../test-artifacts/admin', import.meta.url));
@@ -257,6 +258,45 @@ describe('practice console in a real browser against the real stack', function (
       });
     });
 
+    it('when the practice system refused a booking event, then an admin sees it under stopped work and retries it', async () => {
+      const slots = await offeredSlots(stack.gatewayUrl, { appointmentType: 'checkup', practitioner: 'dr-muster' });
+      const booking = await aConfirmedBooking(slots[5]!);
+      const confirmedJobStatus = async () =>
+        (
+          await pool.query<{ status: string }>(
+            `SELECT status FROM pixelmedics_sync.sync_jobs WHERE booking_id = $1 AND event_type = 'booking.confirmed'`,
+            [booking.bookingId],
+          )
+        ).rows[0]?.status;
+      await waitFor(async () => ((await confirmedJobStatus()) === 'done' ? true : undefined), {
+        timeoutMs: 20000,
+        what: 'the confirmation applied in the practice calendar',
+      });
+      // The state the worker leaves a refused event in (ADR 40): parked for staff with the refusal.
+      await pool.query(
+        `UPDATE pixelmedics_sync.sync_jobs SET status = 'failed', attempts = 1, last_error = '422 unknown practitioner'
+          WHERE booking_id = $1 AND event_type = 'booking.confirmed'`,
+        [booking.bookingId],
+      );
+
+      const page = await tabletPage();
+      await signIn(page, email, password);
+      await page.getByRole('heading', { name: 'Einstellungen der Praxis' }).waitFor();
+      await page.getByRole('link', { name: 'Störungen' }).click();
+      await page.getByRole('heading', { name: /^Störungen/ }).waitFor();
+      await page.getByRole('cell', { name: '422 unknown practitioner' }).waitFor();
+      expect(await seriousAxeViolations(page), 'axe on stopped work').to.deep.equal([]);
+      await page
+        .getByRole('button', { name: `Erneut versuchen: booking.confirmed ${booking.bookingId.slice(0, 8)}` })
+        .click();
+      await page.getByRole('status').filter({ hasText: '1 wieder in die Warteschlange gestellt.' }).waitFor();
+      await waitFor(async () => ((await confirmedJobStatus()) === 'done' ? true : undefined), {
+        timeoutMs: 20000,
+        what: 'the retried confirmation applied again',
+      });
+      expect(await page.getByRole('cell', { name: '422 unknown practitioner' }).count()).to.equal(0);
+    });
+
     it('when staff cancel a booking in the console, then the patient gets the message, the slot is offered again and the audit log names who did what', async () => {
       const slots = await offeredSlots(stack.gatewayUrl, { appointmentType: 'checkup', practitioner: 'dr-muster' });
       const slot = slots[3]!;
@@ -276,14 +316,15 @@ describe('practice console in a real browser against the real stack', function (
       await signIn(page, receptionist, secret);
       await page.getByRole('heading', { name: 'Termine', exact: true }).waitFor();
       await page.goto(`${site.url}/admin/#/booking/${booking.bookingId}`);
-      await page.getByLabel('Grund der Absage (nur im Protokoll)').fill('Praxis geschlossen');
+      await page.getByLabel(/^Grund der Absage/).fill('Praxis geschlossen');
       await page.getByRole('button', { name: 'Termin absagen' }).click();
       await page.getByRole('status').filter({ hasText: 'Abgesagt' }).waitFor();
 
-      await waitFor(
-        async () => (mailsTo(booking.patientEmail).some((m) => /abgesagt/.test(m.subject ?? '')) ? true : undefined),
+      const message = await waitFor(
+        async () => mailsTo(booking.patientEmail).find((m) => /abgesagt/.test(m.subject ?? '')),
         { timeoutMs: 20000, what: 'the cancellation message to the patient' },
       );
+      expect(message.text).to.include('Praxis geschlossen');
       await waitFor(async () => ((await isOffered()) ? true : undefined), {
         timeoutMs: 10000,
         what: 'the slot to be offered again',
@@ -308,9 +349,35 @@ describe('practice console in a real browser against the real stack', function (
         ['booking.read', receptionist],
         ['booking.cancel', receptionist],
         ['session.create', 'totp-admin@practice.test'],
+        ['sync-jobs.retry', email],
       ]) {
         expect(await rowOf(action!, who!).count(), `${action} by ${who}`).to.be.above(0);
       }
+      expect(problems).to.deep.equal([]);
+    });
+
+    it('when the practice system is master of the catalogue, then the console shows its parts read-only and says so', async () => {
+      const api = new AdminClient(stack.gatewayUrl, '203.0.113.9');
+      expect((await api.signIn(email, password)).status).to.equal(200);
+      const catalogue = (await api.request('GET', '/catalogue')).body as unknown as KeptCatalogue;
+      await importCatalogueFromPracticeSystem(stack.env.AMQP_URL!, catalogue);
+      await waitFor(
+        async () => ((await api.request('GET', '/catalogue')).body.managedByPracticeSystem === true ? true : undefined),
+        { timeoutMs: 20000, intervalMs: 200, what: 'the catalogue marked as the practice system’s' },
+      );
+
+      const page = await tabletPage();
+      await signIn(page, email, password);
+      await page.getByRole('heading', { name: 'Einstellungen der Praxis' }).waitFor();
+      await page.getByRole('link', { name: 'Angebot' }).click();
+      await page.getByText(/^Das Praxissystem führt die Behandelnden/).waitFor();
+      expect(await page.getByText('Neue Terminart').count()).to.equal(0);
+      expect(await page.getByText('Neue Behandelnde').count()).to.equal(0);
+      const muster = catalogue.practitioners.find((p) => p.id === 'dr-muster')!;
+      await page.locator('summary', { hasText: muster.displayName }).first().click();
+      const name = page.locator('input[name="p-dr-muster-name"]');
+      expect(await name.getAttribute('readonly')).to.not.equal(null);
+      expect(await seriousAxeViolations(page), 'axe on the read-only catalogue').to.deep.equal([]);
       expect(problems).to.deep.equal([]);
     });
   });

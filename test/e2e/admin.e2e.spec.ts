@@ -7,6 +7,11 @@ import { waitFor } from '@otk/test-kit';
 import { AdminClient, createStaffAccount } from '../support/admin-client.js';
 import { startDemoStack } from '../support/demo-stack.js';
 import { listenForLinkTokens } from '../support/link-tokens.js';
+import {
+  type KeptCatalogue,
+  importCatalogueFromPracticeSystem,
+  publishToEvents,
+} from '../support/practice-system-events.js';
 import { type OfferedSlot, aHoldRequest, getJson, offeredSlots, postJson } from '../support/factories.js';
 import { type Stack, runServiceCommand } from '../support/stack.js';
 import {
@@ -224,6 +229,15 @@ describe('administration console API on the real stack', function () {
       { method: 'POST', path: `/webhooks/${someId}/enable`, roles: ['admin'] },
       { method: 'POST', path: `/webhooks/${someId}/disable`, roles: ['admin'] },
       { method: 'POST', path: `/webhooks/${someId}/rotate-secret`, body: { graceHours: 1 }, roles: ['admin'] },
+      { method: 'GET', path: '/parked-sync-jobs', roles: ['admin'] },
+      { method: 'POST', path: '/parked-sync-jobs/retry', body: { seq: '999999999' }, roles: ['admin'] },
+      { method: 'GET', path: '/dead-letters', roles: ['admin'] },
+      {
+        method: 'POST',
+        path: '/dead-letters/replay',
+        body: { service: 'availability', queue: 'availability.events' },
+        roles: ['admin'],
+      },
     ];
 
     it('when there is no session, then every route answers 401 UNAUTHENTICATED', async () => {
@@ -362,6 +376,83 @@ describe('administration console API on the real stack', function () {
       expect((await admin.request('PATCH', '/settings', { reminders: [] })).body.reminders).to.deep.equal([]);
     });
 
+    it('when the optional steps, SMS and the languages change, then the booking site follows without a restart', async () => {
+      const before = (await admin.request('GET', '/settings')).body as {
+        steps: { visitKind: boolean; appointmentGroup: boolean };
+        smsEnabled: boolean;
+        languages: string[];
+        defaultLanguage: string;
+      };
+      const changed = await admin.request('PATCH', '/settings', {
+        steps: { visitKind: !before.steps.visitKind, appointmentGroup: !before.steps.appointmentGroup },
+        smsEnabled: !before.smsEnabled,
+        languages: ['de', 'fr'],
+        defaultLanguage: 'fr',
+      });
+      expect(changed.status, JSON.stringify(changed.body)).to.equal(200);
+      const expected = {
+        steps: { visitKind: !before.steps.visitKind, appointmentGroup: !before.steps.appointmentGroup },
+        smsOffered: !before.smsEnabled,
+        languages: ['de', 'fr'],
+        defaultLanguage: 'fr',
+      };
+      await waitFor(
+        async () => {
+          const { body } = await getJson(`${stack.gatewayUrl}/api/v1/practice`);
+          const shown = {
+            steps: body.steps,
+            smsOffered: body.smsOffered,
+            languages: body.languages,
+            defaultLanguage: body.defaultLanguage,
+          };
+          return JSON.stringify(shown) === JSON.stringify(expected) ? true : undefined;
+        },
+        { timeoutMs: 10000, what: 'the practice answer to show the new steps, SMS and languages' },
+      );
+      const restored = await admin.request('PATCH', '/settings', {
+        steps: before.steps,
+        smsEnabled: before.smsEnabled,
+        languages: before.languages,
+        defaultLanguage: before.defaultLanguage,
+      });
+      expect(restored.status).to.equal(200);
+    });
+
+    it('when the practice requires the address, then the booking site is told and a hold without it is refused naming the fields', async () => {
+      const changed = await admin.request('PATCH', '/settings', {
+        requiredPatientFields: ['birthDate', 'street', 'town'],
+      });
+      expect(changed.status, JSON.stringify(changed.body)).to.equal(200);
+      expect(changed.body.requiredPatientFields).to.deep.equal(['birthDate', 'street', 'town']);
+      await waitFor(
+        async () => {
+          const { body } = await getJson(`${stack.gatewayUrl}/api/v1/practice`);
+          return JSON.stringify(body.requiredPatientFields) === '["birthDate","street","town"]' ? true : undefined;
+        },
+        { timeoutMs: 10000, what: 'the practice answer to name the required fields' },
+      );
+      const slot = (await offeredSlots(stack.gatewayUrl, { appointmentType: 'checkup', practitioner: 'dr-muster' })).at(
+        -1,
+      )!;
+      const withoutAddress = aHoldRequest(slot);
+      const refused = await postJson(`${stack.gatewayUrl}/api/v1/holds`, withoutAddress);
+      expect(refused.status).to.equal(400);
+      expect(refused.body.code).to.equal('VALIDATION_FAILED');
+      const paths = (refused.body.details as { fields: { path: string }[] }).fields.map((f) => f.path);
+      expect(paths).to.deep.equal(['patient.street', 'patient.town']);
+      const withAddress = aHoldRequest(slot, {
+        patient: { ...withoutAddress.patient, street: 'Seestrasse 1', town: 'Zürich' },
+      });
+      const held = await postJson(`${stack.gatewayUrl}/api/v1/holds`, withAddress);
+      expect(held.status, JSON.stringify(held.body)).to.equal(201);
+
+      const unknown = await admin.request('PATCH', '/settings', { requiredPatientFields: ['insuranceNumber'] });
+      expect(unknown.status).to.equal(400);
+      expect(JSON.stringify(unknown.body.details)).to.include('requiredPatientFields');
+      const restored = await admin.request('PATCH', '/settings', { requiredPatientFields: ['birthDate'] });
+      expect(restored.body.requiredPatientFields).to.deep.equal(['birthDate']);
+    });
+
     it('when an admin without a code generator requires TOTP for admins, then it is refused', async () => {
       const answer = await admin.request('PATCH', '/settings', { security: { totpRequiredForAdmin: true } });
       expect(answer.status).to.equal(400);
@@ -483,10 +574,80 @@ describe('administration console API on the real stack', function () {
     });
   });
 
+  describe('a catalogue kept by the practice system', () => {
+    let admin: AdminClient;
+    before(async () => {
+      admin = await signedIn(adminEmail, adminPassword);
+    });
+
+    type Catalogue = KeptCatalogue & { managedByPracticeSystem: boolean };
+    const importFromPracticeSystem = (catalogue: Catalogue, rename: Record<string, string> = {}) =>
+      importCatalogueFromPracticeSystem(stack.env.AMQP_URL!, catalogue, rename);
+
+    it('when the practice system sends its catalogue, then names follow it, the console may not change them and keeps hours and absences', async () => {
+      const before = (await admin.request('GET', '/catalogue')).body as unknown as Catalogue;
+      expect(before.managedByPracticeSystem).to.equal(false);
+      const muster = before.practitioners.find((p) => p.id === 'dr-muster')!;
+
+      await importFromPracticeSystem(before, { 'dr-muster': 'Dr. med. dent. Eva Muster-Meier' });
+      const imported = await waitFor(
+        async () => {
+          const body = (await admin.request('GET', '/catalogue')).body as unknown as Catalogue;
+          return body.managedByPracticeSystem ? body : undefined;
+        },
+        { timeoutMs: 20000, intervalMs: 200, what: 'the imported catalogue' },
+      );
+      expect(imported.practitioners.find((p) => p.id === 'dr-muster')?.displayName).to.equal(
+        'Dr. med. dent. Eva Muster-Meier',
+      );
+      expect(imported.practitioners.map((p) => p.id)).to.deep.equal(before.practitioners.map((p) => p.id));
+
+      const renamed = await admin.request('PUT', '/catalogue/practitioners/dr-muster', {
+        ...imported.practitioners.find((p) => p.id === 'dr-muster'),
+        id: undefined,
+        displayName: 'Dr. Anders',
+      });
+      expect(renamed.status).to.equal(409);
+      expect(renamed.body.code).to.equal('CATALOGUE_MANAGED_BY_PRACTICE_SYSTEM');
+      expect(JSON.stringify(renamed.body.details)).to.include('practitioner.displayName');
+      const resource = await admin.request('PUT', '/catalogue/resources/room-9', { name: 'Raum 9', kind: 'room' });
+      expect(resource.status).to.equal(409);
+
+      // The practice's own parts stay editable: working hours and absences.
+      const current = imported.practitioners.find((p) => p.id === 'dr-muster')! as Record<string, unknown>;
+      const hours = await admin.request('PUT', '/catalogue/practitioners/dr-muster', { ...current, id: undefined });
+      expect(hours.status, JSON.stringify(hours.body)).to.equal(200);
+      const absence = await admin.request('POST', '/catalogue/absences', {
+        practitionerId: 'dr-muster',
+        startsAt: '2031-03-03T00:00',
+        endsAt: '2031-03-04T00:00',
+        reason: null,
+      });
+      expect(absence.status, JSON.stringify(absence.body)).to.equal(201);
+      const added = (absence.body as unknown as { absences: { id: string; startsAt: string }[] }).absences.find(
+        (a) => a.startsAt === '2031-03-03T00:00',
+      )!;
+      expect((await admin.request('DELETE', `/catalogue/absences/${added.id}`)).status).to.equal(200);
+
+      // The practice system renames back; the console follows.
+      await importFromPracticeSystem(imported, { 'dr-muster': muster.displayName });
+      await waitFor(
+        async () => {
+          const body = (await admin.request('GET', '/catalogue')).body as unknown as Catalogue;
+          return body.practitioners.find((p) => p.id === 'dr-muster')?.displayName === muster.displayName
+            ? true
+            : undefined;
+        },
+        { timeoutMs: 20000, intervalMs: 200, what: 'the name back from the practice system' },
+      );
+    });
+  });
+
   describe('bookings', () => {
     let slot: OfferedSlot;
     let bookingId: string;
     let patientEmail: string;
+    const cancelReason = 'Dr. Muster ist krank <leider>';
 
     before(async () => {
       // A week's deadline puts the booking inside it: the patient could no longer cancel online, the practice can.
@@ -563,23 +724,28 @@ describe('administration console API on the real stack', function () {
       expect(backwards.body.code).to.equal('DATE_RANGE_INVALID');
     });
 
-    it('when staff cancel a booking with a reason, then the patient gets the message and the slot is offered again', async () => {
+    it('when staff cancel a booking with a reason, then the patient gets the message with the reason and the slot is offered again', async () => {
       const staff = await signedIn(staffEmail, staffPassword);
       const withoutReason = await staff.request('POST', `/bookings/${bookingId}/cancel`, {});
       expect(withoutReason.status).to.equal(400);
-      const cancelled = await staff.request('POST', `/bookings/${bookingId}/cancel`, { reason: 'practitioner ill' });
+      const cancelled = await staff.request('POST', `/bookings/${bookingId}/cancel`, { reason: cancelReason });
       expect(cancelled.status, JSON.stringify(cancelled.body)).to.deep.equal(200);
       expect(cancelled.body).to.deep.equal({ bookingId, status: 'cancelled' });
       const again = await staff.request('POST', `/bookings/${bookingId}/cancel`, { reason: 'twice' });
       expect(again.status).to.equal(409);
       expect(again.body.code).to.equal('ILLEGAL_TRANSITION');
-      await waitFor(
-        () => {
-          const mails = stack.smtp.messages.filter((m) => JSON.stringify(m.to ?? '').includes(patientEmail));
-          return mails.length >= 3 ? mails : undefined;
-        },
+      const message = await waitFor(
+        () =>
+          stack.smtp.messages.find(
+            (m) => JSON.stringify(m.to ?? '').includes(patientEmail) && /von der Praxis abgesagt/.test(m.subject ?? ''),
+          ),
         { timeoutMs: 20000, what: 'the cancellation message to reach the patient' },
       );
+      // The patient booked in German: the message is German, the reason as staff wrote it, escaped in HTML.
+      expect(message.text).to.include('Wir mussten Ihren Termin absagen');
+      expect(message.text).to.include(cancelReason);
+      expect(message.html).to.include('Dr. Muster ist krank &#60;leider&#62;');
+      expect(message.html).to.not.include('<leider>');
       await waitFor(
         async () => {
           const day = slot.start.slice(0, 10);
@@ -677,6 +843,132 @@ describe('administration console API on the real stack', function () {
     });
   });
 
+  describe('stopped work: parked sync jobs and dead letters', () => {
+    let admin: AdminClient;
+    before(async () => {
+      admin = await signedIn(adminEmail, adminPassword);
+    });
+
+    const syncStatusOf = async (bookingId: string) =>
+      (
+        await pool.query<{ status: string }>(
+          `SELECT status FROM pixelmedics_sync.sync_jobs WHERE booking_id = $1 AND event_type = 'booking.held'`,
+          [bookingId],
+        )
+      ).rows[0]?.status;
+
+    it('when the practice system refused a booking event, then an admin sees the job, retries it and the sync applies it', async () => {
+      const slot = (await offeredSlots(stack.gatewayUrl, { appointmentType: 'checkup', practitioner: 'dr-muster' })).at(
+        -2,
+      )!;
+      const hold = await postJson(`${stack.gatewayUrl}/api/v1/holds`, aHoldRequest(slot));
+      expect(hold.status, JSON.stringify(hold.body)).to.equal(201);
+      const bookingId = hold.body.bookingId as string;
+      await waitFor(async () => ((await syncStatusOf(bookingId)) === 'done' ? true : undefined), {
+        timeoutMs: 20000,
+        what: 'the held event applied in the practice calendar',
+      });
+      // The state the worker leaves a refused event in (ADR 40): parked for staff with the refusal.
+      await pool.query(
+        `UPDATE pixelmedics_sync.sync_jobs SET status = 'failed', attempts = 1, last_error = '422 unknown appointment type'
+          WHERE booking_id = $1 AND event_type = 'booking.held'`,
+        [bookingId],
+      );
+
+      const listed = await admin.request('GET', '/parked-sync-jobs');
+      expect(listed.status).to.equal(200);
+      const job = (listed.body.jobs as { seq: string; bookingId: string; eventType: string; lastError: string }[]).find(
+        (j) => j.bookingId === bookingId,
+      );
+      expect(job).to.include({ eventType: 'booking.held', lastError: '422 unknown appointment type' });
+
+      const retried = await admin.request('POST', '/parked-sync-jobs/retry', { seq: job!.seq });
+      expect(retried.status, JSON.stringify(retried.body)).to.equal(200);
+      expect(retried.body).to.deep.equal({ retried: [job!.seq] });
+      await waitFor(async () => ((await syncStatusOf(bookingId)) === 'done' ? true : undefined), {
+        timeoutMs: 20000,
+        what: 'the retried job applied again',
+      });
+      const after = await admin.request('GET', '/parked-sync-jobs');
+      expect((after.body.jobs as { bookingId: string }[]).some((j) => j.bookingId === bookingId)).to.equal(false);
+
+      const unknown = await admin.request('POST', '/parked-sync-jobs/retry', { seq: '999999999' });
+      expect(unknown.status).to.equal(404);
+      expect(unknown.body.code).to.equal('NOT_FOUND');
+      const audit = await admin.request('GET', '/audit?action=sync-jobs.retry');
+      const entry = (audit.body.entries as { accountEmail: string; target: string }[]).find(
+        (e) => e.target === job!.seq,
+      );
+      expect(entry?.accountEmail).to.equal(adminEmail);
+    });
+
+    it('when a consumer parked a message it cannot read, then an admin sees it without its payload and its owner replays it', async () => {
+      const messageId = `unreadable-${Date.now()}`;
+      // A booking.held from a producer of another version: every consumer of the event parks it as invalid.
+      await publishToEvents(stack.env.AMQP_URL!, 'booking.held', Buffer.from('{"secret-payload":"Anna Beispiel"}'), {
+        messageId,
+        type: 'booking.held',
+      });
+      type Listing = {
+        services: {
+          service: string;
+          available: boolean;
+          queues: { queue: string; parked: number; messages: { messageId: string; reason: string; type: string }[] }[];
+        }[];
+      };
+      const parkedIn = async (queue: string) => {
+        const answer = await admin.request('GET', '/dead-letters');
+        expect(answer.status).to.equal(200);
+        const listing = answer.body as unknown as Listing;
+        const found = listing.services
+          .flatMap((s) => s.queues)
+          .find((q) => q.queue === queue)
+          ?.messages.find((m) => m.messageId === messageId);
+        return found ? { listing, found } : undefined;
+      };
+      const { listing, found } = await waitFor(() => parkedIn('pixelmedics-sync.events'), {
+        timeoutMs: 20000,
+        intervalMs: 500,
+        what: 'the unreadable message parked by pixelmedics-sync',
+      });
+      expect(found).to.include({ reason: 'invalid', type: 'booking.held' });
+      expect(listing.services.map((s) => [s.service, s.available])).to.deep.equal([
+        ['hold-manager', true],
+        ['availability', true],
+        ['notification', true],
+        ['pixelmedics-sync', true],
+      ]);
+      expect(JSON.stringify(listing)).to.not.include('Anna Beispiel');
+
+      const replayed = await admin.request('POST', '/dead-letters/replay', {
+        service: 'pixelmedics-sync',
+        queue: 'pixelmedics-sync.events',
+      });
+      expect(replayed.status, JSON.stringify(replayed.body)).to.equal(200);
+      expect(replayed.body.replayed).to.be.at.least(1);
+      // Back at its consumer, which cannot read it any better: it is parked again, not lost.
+      await waitFor(() => parkedIn('pixelmedics-sync.events'), {
+        timeoutMs: 20000,
+        intervalMs: 500,
+        what: 'the replayed message parked again',
+      });
+
+      const wrongOwner = await admin.request('POST', '/dead-letters/replay', {
+        service: 'availability',
+        queue: 'pixelmedics-sync.events',
+      });
+      expect(wrongOwner.status).to.equal(404);
+      const unknownService = await admin.request('POST', '/dead-letters/replay', { service: 'gateway', queue: 'x' });
+      expect(unknownService.status).to.equal(400);
+      const audit = await admin.request('GET', '/audit?action=dead-letters.replay');
+      const entry = (audit.body.entries as { accountEmail: string; target: string; details: object }[]).find(
+        (e) => e.target === 'pixelmedics-sync.events',
+      );
+      expect(entry?.accountEmail).to.equal(adminEmail);
+      expect(entry?.details).to.deep.include({ service: 'pixelmedics-sync' });
+    });
+  });
+
   describe('audit log', () => {
     it('when staff acted, then the log names the acting user, the action and the client address', async () => {
       const admin = await signedIn(adminEmail, adminPassword);
@@ -694,11 +986,19 @@ describe('administration console API on the real stack', function () {
       expect(settings?.details).to.have.property('changes');
       const cancel = entries.find((e) => e.action === 'booking.cancel');
       expect(cancel?.accountEmail).to.equal(staffEmail);
-      expect(cancel?.details).to.deep.equal({ reason: 'practitioner ill' });
+      expect(cancel?.details).to.deep.equal({ reason: 'Dr. Muster ist krank <leider>' });
       expect(cancel?.clientAddress).to.match(/^198\.51\.100\.\d+$/);
+      // Every read of patient data: the booking opened, and the bookings a list showed.
       const read = entries.find((e) => e.action === 'booking.read');
       expect(read?.accountEmail).to.equal(staffEmail);
-      expect(entries.some((e) => e.action === 'booking.list')).to.equal(true);
+      expect(read?.target).to.match(/^[0-9a-f-]{36}$/);
+      const listedIt = entries.some(
+        (e) =>
+          e.action === 'booking.list' &&
+          e.accountEmail === staffEmail &&
+          (e.details.bookingIds as string[]).includes(read!.target!),
+      );
+      expect(listedIt, 'a list entry names the booking it showed').to.equal(true);
       expect(entries.some((e) => e.action === 'session.create' && e.accountEmail === adminEmail)).to.equal(true);
       const filtered = await admin.request('GET', '/audit?action=booking.cancel');
       expect((filtered.body.entries as { action: string }[]).every((e) => e.action === 'booking.cancel')).to.equal(

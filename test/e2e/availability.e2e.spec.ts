@@ -227,6 +227,7 @@ describe('availability through the gateway on the real stack', function () {
         patient: {
           firstName: 'Anna',
           lastName: 'Beispiel',
+          birthDate: '1985-04-12',
           email: `anna.${randomBytes(4).toString('hex')}@example.ch`,
         },
         consent: { accepted: true, privacyPolicyVersion: '2026-01' },

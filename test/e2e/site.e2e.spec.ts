@@ -245,7 +245,12 @@ describe('booking site in Chromium: the desktop flow in English and what goes wr
         start,
         channel: 'email',
         language: 'de',
-        patient: { firstName: 'Rita', lastName: 'Rival', email: `rita.${randomBytes(4).toString('hex')}@example.ch` },
+        patient: {
+          firstName: 'Rita',
+          lastName: 'Rival',
+          birthDate: '1990-01-01',
+          email: `rita.${randomBytes(4).toString('hex')}@example.ch`,
+        },
         consent: { accepted: true, privacyPolicyVersion: '2026-01' },
       },
       { 'idempotency-key': randomBytes(8).toString('hex') },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { languageSchema, localizedTextSchema, visitKindSchema } from './booking.js';
+import { languageSchema, localizedTextSchema, requiredPatientFieldsSchema, visitKindSchema } from './booking.js';
 
 /** Ids of the catalogue: stable, readable strings such as 'dr-muster' or 'checkup'. */
 const catalogueIdSchema = z.string().trim().min(1).max(100);
@@ -20,6 +20,8 @@ export const practiceViewSchema = z.object({
   languages: z.array(languageSchema).min(1),
   /** Which optional steps of the flow are shown: F1 (visit kind), F2 (appointment group). */
   steps: z.object({ visitKind: z.boolean(), appointmentGroup: z.boolean() }),
+  /** Which patient fields besides the names the patient must fill in (F6); the gateway enforces them. */
+  requiredPatientFields: requiredPatientFieldsSchema,
   smsOffered: z.boolean(),
   privacyPolicy: z.object({ url: z.string().nullable(), version: z.string().nullable() }),
   slotGranularityMinutes: z.number().int().positive(),

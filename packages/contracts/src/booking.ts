@@ -96,6 +96,30 @@ export const requesterShape = {
   patient: patientSchema,
   consent: consentSchema,
 };
+/**
+ * The patient fields a practice may require besides the names (F6). The names are always required,
+ * and so is the contact the confirmation link goes to (e-mail or phone, by channel).
+ */
+export const requirablePatientFieldSchema = z.enum([
+  'birthDate',
+  'gender',
+  'street',
+  'postcode',
+  'town',
+  'country',
+  'phone',
+  'email',
+]);
+export type RequirablePatientField = z.infer<typeof requirablePatientFieldSchema>;
+export const requiredPatientFieldsSchema = z
+  .array(requirablePatientFieldSchema)
+  .max(requirablePatientFieldSchema.options.length)
+  .refine((list) => new Set(list).size === list.length, 'each field once');
+
+/** The required fields the patient left out, as paths of the hold request (`patient.street`). */
+export function missingPatientFields(patient: Patient, required: readonly RequirablePatientField[]): string[] {
+  return required.filter((field) => patient[field] === undefined).map((field) => `patient.${field}`);
+}
 
 /** Who or what a booking occupies: its practitioner and every calendar/resource linked to them (S6). */
 export const occupantSchema = z.object({
@@ -159,6 +183,8 @@ export const bookingCancelledV1 = z.object({
   booking: bookingSnapshotSchema,
   /** Who cancelled: the patient through the manage link (absent in older events) or the practice. */
   cancelledBy: z.enum(['patient', 'practice']).optional(),
+  /** The practice's reason, written for the patient (only when the practice cancelled). */
+  reason: z.string().trim().min(1).max(500).optional(),
 });
 
 /**

@@ -81,6 +81,11 @@ export const newAbsenceSchema = absenceSchema
 
 export const staffCatalogueSchema = z.object({
   timeZone: z.string(),
+  /**
+   * The practice system is master of the practitioners (names, resources), the resources and the
+   * appointment types (German name, duration): the console shows them read-only (ADR 83).
+   */
+  managedByPracticeSystem: z.boolean(),
   /** Public holidays of the practice's canton close it (date-holidays); off: it opens on them. */
   holidays: z.object({ country: z.string(), region: z.string().nullable(), closed: z.boolean() }),
   practitioners: z.array(staffPractitionerSchema),

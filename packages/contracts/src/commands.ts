@@ -34,6 +34,15 @@ import {
   exportPatientSyncReplyV1,
   exportPatientSyncRequestV1,
 } from './patient-data.js';
+import {
+  listDeadLettersReplyV1,
+  listDeadLettersRequestV1,
+  listParkedJobsReplyV1,
+  replayDeadLettersReplyV1,
+  replayDeadLettersRequestV1,
+  retryParkedJobsReplyV1,
+  retryParkedJobsRequestV1,
+} from './operations.js';
 import { importNowReplyV1, importNowRequestV1 } from './practice.js';
 import {
   bookingRulesSchema,
@@ -78,7 +87,6 @@ import {
   setWebhookEnabledRequestV1,
   webhookEndpointViewSchema,
 } from './webhooks.js';
-
 
 const holdBodyShape = {
   appointmentTypeId: z.string().trim().min(1).max(100),
@@ -184,6 +192,31 @@ export const changeBookingRequestV1 = z.object({
 /** booking.cancel v1: cancels a confirmed booking before the cancellation deadline (F9, A3). */
 export const cancelBookingRequestV1 = z.object({ token: linkTokenSchema });
 export const cancelBookingReplyV1 = z.object({ bookingId: z.uuid(), status: z.literal('cancelled') });
+
+/** `<prefix>.listDeadLetters` and `<prefix>.replayDeadLetters` on a service's RPC queue. */
+function deadLetterCommands<P extends string, Q extends string>(prefix: P, queue: Q) {
+  return {
+    [`${prefix}.listDeadLetters`]: {
+      version: 1,
+      queue,
+      request: listDeadLettersRequestV1,
+      reply: listDeadLettersReplyV1,
+    },
+    [`${prefix}.replayDeadLetters`]: {
+      version: 1,
+      queue,
+      request: replayDeadLettersRequestV1,
+      reply: replayDeadLettersReplyV1,
+    },
+  } as Record<
+    `${P}.listDeadLetters`,
+    { version: 1; queue: Q; request: typeof listDeadLettersRequestV1; reply: typeof listDeadLettersReplyV1 }
+  > &
+    Record<
+      `${P}.replayDeadLetters`,
+      { version: 1; queue: Q; request: typeof replayDeadLettersRequestV1; reply: typeof replayDeadLettersReplyV1 }
+    >;
+}
 
 /**
  * booking.issueManageToken v1: notification asks for a fresh manage link for a reminder, days
@@ -466,6 +499,23 @@ export const commands = {
     request: erasePatientSyncRequestV1,
     reply: erasePatientSyncReplyV1,
   },
+  // The console's view of stopped work, each at its owner (operations.ts).
+  'sync.listParkedJobs': {
+    version: 1,
+    queue: queues.pixelmedicsSyncRpc,
+    request: getSettingsRequestV1,
+    reply: listParkedJobsReplyV1,
+  },
+  'sync.retryParkedJobs': {
+    version: 1,
+    queue: queues.pixelmedicsSyncRpc,
+    request: retryParkedJobsRequestV1,
+    reply: retryParkedJobsReplyV1,
+  },
+  ...deadLetterCommands('hold', queues.holdManagerRpc),
+  ...deadLetterCommands('availability', queues.availabilityRpc),
+  ...deadLetterCommands('notification', queues.notificationRpc),
+  ...deadLetterCommands('sync', queues.pixelmedicsSyncRpc),
 } as const;
 
 export type CommandName = keyof typeof commands;

@@ -48,6 +48,8 @@ export const errorCodes = {
    * an event of theirs is still on its way; `details.reason` says which, `details.bookingIds` names them.
    */
   ERASURE_BLOCKED: 409,
+  /** The console tried to change what the practice system keeps (ADR 83). */
+  CATALOGUE_MANAGED_BY_PRACTICE_SYSTEM: 409,
   /** A link token that is unknown, meant for another step, or past its validity. */
   TOKEN_INVALID: 404,
   /** The same Idempotency-Key came with a different request. */

@@ -13,7 +13,7 @@ import {
 } from './booking.js';
 import { type Envelope, envelope, envelopeSchema } from './envelope.js';
 import { exchanges } from './names.js';
-import { busyTimesImportedV1 } from './practice.js';
+import { busyTimesImportedV1, catalogueImportedV1 } from './practice.js';
 import { practiceProfileChangedV1 } from './settings.js';
 import {
   waitlistConfirmedNoticeV1,
@@ -36,6 +36,7 @@ export const events = {
   'booking.cancelled': { version: 1, schema: bookingCancelledV1 },
   'hold.expiryDue': { version: 1, schema: holdExpiryDueV1 },
   'practice.busyTimesImported': { version: 1, schema: busyTimesImportedV1 },
+  'practice.catalogueImported': { version: 1, schema: catalogueImportedV1 },
   'practice.profileChanged': { version: 1, schema: practiceProfileChangedV1 },
   'notice.bookingHeld': { version: 1, schema: bookingHeldNoticeV1 },
   'notice.bookingConfirmed': { version: 1, schema: bookingConfirmedNoticeV1 },

@@ -14,3 +14,4 @@ export * from './staff-bookings.js';
 export * from './text.js';
 export * from './waitlist.js';
 export * from './webhooks.js';
+export * from './operations.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { channelSchema, instantSchema, languageSchema } from './booking.js';
+import { channelSchema, instantSchema, languageSchema, requiredPatientFieldsSchema } from './booking.js';
 
 /**
  * The practice settings the administration console edits, each part with its one owner (ADR 24):
@@ -46,11 +46,12 @@ export const practiceProfileSchema = z.object({
 });
 export type PracticeProfile = z.infer<typeof practiceProfileSchema>;
 
-/** availability: the booking site's rules (F1, F2, horizon, notice) and the practice profile. */
+/** availability: the booking site's rules (F1, F2, F6, horizon, notice) and the practice profile. */
 export const siteSettingsSchema = z.object({
   bookingHorizonDays: z.number().int().min(1).max(730),
   minimumNoticeMinutes: z.number().int().min(0).max(20160),
   steps: z.object({ visitKind: z.boolean(), appointmentGroup: z.boolean() }),
+  requiredPatientFields: requiredPatientFieldsSchema,
   profile: practiceProfileSchema,
 });
 export type SiteSettings = z.infer<typeof siteSettingsSchema>;
@@ -58,6 +59,7 @@ export const updateSiteSettingsRequestV1 = z.object({
   bookingHorizonDays: siteSettingsSchema.shape.bookingHorizonDays.optional(),
   minimumNoticeMinutes: siteSettingsSchema.shape.minimumNoticeMinutes.optional(),
   steps: siteSettingsSchema.shape.steps.partial().optional(),
+  requiredPatientFields: requiredPatientFieldsSchema.optional(),
   profile: practiceProfileSchema.partial().optional(),
 });
 

@@ -14,6 +14,8 @@ export interface ParkedMessage {
 
 export interface DeadLetterReport {
   queue: string;
+  /** How many messages were parked when the work began. */
+  parked: number;
   /** What was found, in queue order (up to `limit`). */
   messages: ParkedMessage[];
   /** Moved back to the consumer queue. */
@@ -37,13 +39,13 @@ export async function processDeadLetters(
 ): Promise<DeadLetterReport> {
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
   const connection = await amqp.connect(url);
-  const report: DeadLetterReport = { queue, messages: [], replayed: 0, discarded: 0 };
+  const report: DeadLetterReport = { queue, parked: 0, messages: [], replayed: 0, discarded: 0 };
   try {
     const channel = await connection.createConfirmChannel();
     // A failed operation rejects its own promise; the channel's 'error' event would be uncaught.
     channel.on('error', () => undefined);
     // Fails (404) for a queue that does not exist, rather than report it empty.
-    await channel.checkQueue(deadLetterQueueOf(queue));
+    report.parked = (await channel.checkQueue(deadLetterQueueOf(queue))).messageCount;
     while (report.messages.length < limit) {
       const message = await channel.get(deadLetterQueueOf(queue), { noAck: false });
       if (message === false) break;

@@ -25,6 +25,7 @@ import {
 import type { Express } from 'express';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
+import { serveDeadLetterCommands } from './dead-letter-commands.js';
 import { httpServerEnv, listenWithLimits } from './public-server.js';
 import {
   type OperatorCommand,
@@ -153,6 +154,7 @@ export async function startService<S extends z.ZodObject>(
     },
   });
   const wired = (await definition.start({ config, logger, metrics, pool, broker, app })) ?? {};
+  await serveDeadLetterCommands(broker, definition.name, definition.subscriptions ?? [], config.AMQP_URL);
   const { server, port } = await listenWithLimits(app, config.PORT, config.HOST, config);
   const { server: managementServer, port: managementPort } = await listen(
     management,

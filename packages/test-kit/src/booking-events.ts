@@ -108,6 +108,18 @@ export function aBookingCancelledEvent(booking: Partial<BookingSnapshot> = {}): 
   });
 }
 
+/** A booking.cancelled event of a cancel by the practice, with its reason for the patient. */
+export function aBookingCancelledByPracticeEvent(
+  reason: string,
+  booking: Partial<BookingSnapshot> = {},
+): EventOf<'booking.cancelled'> {
+  return anEvent('booking.cancelled', {
+    booking: aBookingSnapshot({ ...booking, status: 'cancelled', expiresAt: null }),
+    cancelledBy: 'practice',
+    reason,
+  });
+}
+
 /** A valid booking.expired event. */
 export function aBookingExpiredEvent(booking: Partial<BookingSnapshot> = {}): EventOf<'booking.expired'> {
   return anEvent('booking.expired', {

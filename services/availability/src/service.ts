@@ -7,23 +7,20 @@ import { serveAvailabilityCommands } from './entry-points/availability.rpc.js';
 import { serveSettingsCommands } from './entry-points/settings.rpc.js';
 import { bookingEventsSubscription, consumeBookingEvents } from './entry-points/booking-events.consumer.js';
 import { followOccupancyNotices } from './entry-points/occupancy-notices.consumer.js';
-import {
-  consumePracticeBusyTimes,
-  practiceBusyTimesSubscription,
-} from './entry-points/practice-busy-times.consumer.js';
+import { consumePracticeImports, practiceImportsSubscription } from './entry-points/practice-imports.consumer.js';
 
 export const availability: ServiceDefinition<typeof configSchema> = {
   name: 'availability',
   configSchema,
   migrations,
-  subscriptions: [bookingEventsSubscription, practiceBusyTimesSubscription],
+  subscriptions: [bookingEventsSubscription, practiceImportsSubscription],
   // The practice profile's changes (practice.profileChanged) leave through the outbox.
   outbox: true,
   async start({ broker, pool, logger, config }) {
     const model = new ReadModel(pool, logger);
     await model.start();
     await consumeBookingEvents(broker, pool);
-    await consumePracticeBusyTimes(broker, pool);
+    await consumePracticeImports(broker, pool);
     await followOccupancyNotices(broker, model);
     await serveAvailabilityCommands(broker, model, { slotCacheMaxAgeMs: config.SLOT_CACHE_MAX_AGE_MS });
     await serveSettingsCommands(broker, pool);

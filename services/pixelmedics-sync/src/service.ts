@@ -8,6 +8,7 @@ import { settingsRepository } from './data-access/settings.repository.js';
 import type { PracticeSystem } from './domain/practice-system.port.js';
 import { bookingEventsSubscription, consumeBookingEvents } from './entry-points/booking-events.consumer.js';
 import { retryParkedJobsCommand } from './entry-points/parked-jobs.command.js';
+import { serveParkedJobCommands } from './entry-points/parked-jobs.rpc.js';
 import { schedulePracticeImport } from './entry-points/practice-import.scheduler.js';
 import { servePatientDataCommands } from './entry-points/patient-data.rpc.js';
 import { serveSettingsCommands } from './entry-points/settings.rpc.js';
@@ -37,12 +38,14 @@ export const pixelmedicsSync: ServiceDefinition<typeof configSchema> = {
       settings: settingsRepository(pool),
       practice,
       imports: importLogRepository(pool),
+      catalogueMaster: config.PRACTICE_SYSTEM_ADAPTER === 'http',
       broker,
       logger,
       registry: metrics.registry,
     });
     await serveSettingsCommands(broker, pool);
     await servePatientDataCommands(broker, pool);
+    await serveParkedJobCommands(broker, pool);
     const stopRetention = startRetention({ pool, now: () => new Date() }, logger, {
       intervalMs: config.RETENTION_INTERVAL_MS,
       doneJobDays: config.RETENTION_DONE_SYNC_JOB_DAYS,

@@ -48,14 +48,15 @@ const maxLength: Record<FieldName, number> = {
 };
 
 /**
- * Which fields a patient must fill in (ADR 0051): names and date of birth always (the practice
- * matches contacts by them, S1), plus the contact the confirmation link goes to.
+ * Which fields a patient must fill in: the names always, the contact the confirmation link goes
+ * to, and whatever else the practice requires (F6, the practice's `requiredPatientFields`, which
+ * the server enforces too).
  */
-export function isRequired(field: FieldName, channel: PatientEntries['channel']): boolean {
-  if (field === 'firstName' || field === 'lastName' || field === 'birthDate') return true;
-  if (field === 'email') return channel === 'email';
-  if (field === 'phone') return channel === 'sms';
-  return false;
+export function isRequired(field: FieldName, channel: PatientEntries['channel'], required: readonly string[]): boolean {
+  if (field === 'firstName' || field === 'lastName') return true;
+  if (field === 'email' && channel === 'email') return true;
+  if (field === 'phone' && channel === 'sms') return true;
+  return required.includes(field);
 }
 
 /** "079 123 45 67" or "0041 79 123 45 67" → "+41791234567"; a local Swiss number gets +41. */
@@ -68,10 +69,18 @@ export function normalizePhone(input: string): string {
 
 const emailPattern = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 
-/** The message for one field's value, or null when it is fine. `today` is yyyy-MM-dd. */
-export function validateField(field: FieldName, entries: PatientEntries, today: string): MessageKey | null {
+/**
+ * The message for one field's value, or null when it is fine. `today` is yyyy-MM-dd; `required`
+ * is the practice's list of required fields.
+ */
+export function validateField(
+  field: FieldName,
+  entries: PatientEntries,
+  today: string,
+  required: readonly string[],
+): MessageKey | null {
   const value = entries[field].trim();
-  if (value === '') return isRequired(field, entries.channel) ? 'validation.required' : null;
+  if (value === '') return isRequired(field, entries.channel, required) ? 'validation.required' : null;
   if (value.length > maxLength[field]) return 'validation.tooLong';
   switch (field) {
     case 'email':
@@ -89,10 +98,14 @@ export function validateField(field: FieldName, entries: PatientEntries, today: 
   }
 }
 
-export function validateAll(entries: PatientEntries, today: string): Partial<Record<FieldName, MessageKey>> {
+export function validateAll(
+  entries: PatientEntries,
+  today: string,
+  required: readonly string[],
+): Partial<Record<FieldName, MessageKey>> {
   const errors: Partial<Record<FieldName, MessageKey>> = {};
   for (const field of Object.keys(maxLength) as FieldName[]) {
-    const error = validateField(field, entries, today);
+    const error = validateField(field, entries, today, required);
     if (error) errors[field] = error;
   }
   return errors;

@@ -10,9 +10,9 @@ import { waitlistText, waitlistView } from './admin/waitlist.view.js';
 
 /**
  * The practice console (/admin): sign-in, settings, bookings by day or week, a booking with its
- * cancel and its patient's export and erasure, and the audit log. Its own bundle: no patient page
- * loads it. Staff texts are bundled here in all four languages (a few KB), apart from the patient
- * pages' texts.
+ * cancel and its patient's export and erasure, the catalogue, stopped work with its retries, and
+ * the audit log. Its own bundle: no patient page loads it. Staff texts are bundled here in all four
+ * languages (a few KB), apart from the patient pages' texts.
  */
 type Key = keyof typeof en;
 const texts: Record<Language, Record<Key, string>> = { de, fr, it, en };
@@ -24,6 +24,8 @@ let language: Language = pickLanguage(
 );
 /** A booking's status, or a step of its history, in the staff member's language. */
 const statusText = (status: string) => (`status.${status}` in en ? t(`status.${status}` as Key) : status);
+/** A language's own name ("Deutsch", "Français"), as staff recognise it whatever the console's language. */
+const languageName = (code: Language) => new Intl.DisplayNames([code], { type: 'language' }).of(code) ?? code;
 const t = (key: Key, vars: Record<string, string | number> = {}) =>
   texts[language][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 
@@ -53,9 +55,15 @@ interface Settings {
   bookingHorizonDays: number;
   minimumNoticeMinutes: number;
   steps: { visitKind: boolean; appointmentGroup: boolean };
+  requiredPatientFields: PatientField[];
   smsEnabled: boolean;
+  languages: Language[];
+  defaultLanguage: Language;
   profile: { name: string; address: string; phone: string | null };
 }
+/** The patient details a practice may require besides the names (F6). */
+const patientFields = ['birthDate', 'gender', 'street', 'postcode', 'town', 'country', 'phone', 'email'] as const;
+type PatientField = (typeof patientFields)[number];
 
 interface Reminder {
   hoursBefore: number;
@@ -80,6 +88,7 @@ function failure(result: Extract<ApiResult<never>, { ok: false }>): string {
     void render();
   }
   if (result.code === 'FORBIDDEN') return t('error.forbidden');
+  if (result.code === 'CATALOGUE_MANAGED_BY_PRACTICE_SYSTEM') return t('catalogue.managedByPracticeSystem');
   if (result.code === 'VALIDATION_FAILED') {
     const fields = (result.details?.fields as { path: string }[] | undefined)?.map((f) => f.path).join(', ') ?? '';
     return t('settings.invalid', { fields });
@@ -214,6 +223,7 @@ function navigation(): HTMLElement {
       ['#/settings', t('nav.settings')],
       ['#/catalogue', t('nav.catalogue')],
       ['#/webhooks', t('nav.webhooks')],
+      ['#/operations', t('nav.operations')],
       ['#/audit', t('nav.audit')],
     );
   const signOut = (path: string) => async () => {
@@ -261,6 +271,11 @@ async function settingsView(): Promise<void> {
   const addresses = h('textarea', { name: 'staffAddresses', rows: 3 });
   addresses.value = s.staffCopies.addresses.join('\n');
   const reminders = reminderRows(s.reminders);
+  const defaultLanguage = h(
+    'select',
+    { name: 'defaultLanguage', id: 'f-defaultLanguage' },
+    allLanguages.map((code) => h('option', { value: code, selected: code === s.defaultLanguage }, languageName(code))),
+  );
   const status = h('p', { role: 'status' });
   const form: HTMLFormElement = h(
     'form',
@@ -275,7 +290,10 @@ async function settingsView(): Promise<void> {
           bookingHorizonDays: int('bookingHorizonDays'),
           minimumNoticeMinutes: int('minimumNoticeMinutes'),
           steps: { visitKind: data.has('visitKind'), appointmentGroup: data.has('appointmentGroup') },
+          requiredPatientFields: patientFields.filter((name) => data.has(`required-${name}`)),
           smsEnabled: data.has('smsEnabled'),
+          languages: allLanguages.filter((code) => data.has(`language-${code}`)),
+          defaultLanguage: defaultLanguage.value,
           staffCopies: {
             enabled: data.has('staffCopies'),
             addresses: addresses.value
@@ -309,6 +327,26 @@ async function settingsView(): Promise<void> {
       checkbox(t('settings.stepVisitKind'), 'visitKind', s.steps.visitKind),
       checkbox(t('settings.stepGroup'), 'appointmentGroup', s.steps.appointmentGroup),
       checkbox(t('settings.sms'), 'smsEnabled', s.smsEnabled),
+    ),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, t('settings.requiredFields')),
+      patientFields.map((name) =>
+        checkbox(t(`patientField.${name}`), `required-${name}`, s.requiredPatientFields.includes(name)),
+      ),
+    ),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, t('settings.languages')),
+      allLanguages.map((code) => checkbox(languageName(code), `language-${code}`, s.languages.includes(code))),
+      h(
+        'p',
+        { class: 'field' },
+        h('label', { for: 'f-defaultLanguage' }, t('settings.defaultLanguage')),
+        defaultLanguage,
+      ),
     ),
     h(
       'fieldset',
@@ -653,6 +691,7 @@ interface Absence {
 }
 interface Catalogue {
   timeZone: string;
+  managedByPracticeSystem: boolean;
   holidays: { country: string; region: string | null; closed: boolean };
   practitioners: Practitioner[];
   groups: { id: string; name: { de: string } & Partial<Record<Language, string>>; sortOrder: number }[];
@@ -697,6 +736,8 @@ async function catalogueView(message = ''): Promise<void> {
   const practitionerName = (id: string | null) =>
     id === null ? t('catalogue.wholePractice') : (c.practitioners.find((p) => p.id === id)?.displayName ?? id);
   const typeName = (name: AppointmentType['name']) => name[language] ?? name.de;
+  // The practice system keeps names, durations and who exists (ADR 83): shown, not edited, here.
+  const kept = c.managedByPracticeSystem;
 
   // Absences and closures.
   const who = h(
@@ -795,11 +836,18 @@ async function catalogueView(message = ''): Promise<void> {
     const key = type ? `t-${type.id}` : 't-new';
     const id = h('input', { type: 'text', name: `${key}-id`, required: true, pattern: '[a-z0-9][a-z0-9._-]*' });
     const names = allLanguages.map((code) =>
-      h('input', { type: 'text', name: `${key}-name-${code}`, value: type?.name[code] ?? '', required: code === 'de' }),
+      h('input', {
+        type: 'text',
+        name: `${key}-name-${code}`,
+        value: type?.name[code] ?? '',
+        required: code === 'de',
+        readonly: kept && code === 'de',
+      }),
     );
     const number = (name: string, value: number, min: number, max: number) =>
       h('input', { type: 'number', name: `${key}-${name}`, value, min, max, required: true });
     const duration = number('duration', type?.durationMinutes ?? 30, 5, 720);
+    duration.readOnly = kept;
     const before = number('before', type?.bufferBeforeMinutes ?? 0, 0, 240);
     const after = number('after', type?.bufferAfterMinutes ?? 0, 0, 240);
     const kinds = (['first', 'followup'] as const).map((kind) =>
@@ -847,7 +895,13 @@ async function catalogueView(message = ''): Promise<void> {
   const practitionerForm = (p: Practitioner | undefined) => {
     const key = p ? `p-${p.id}` : 'p-new';
     const id = h('input', { type: 'text', name: `${key}-id`, required: true, pattern: '[a-z0-9][a-z0-9._-]*' });
-    const name = h('input', { type: 'text', name: `${key}-name`, value: p?.displayName ?? '', required: true });
+    const name = h('input', {
+      type: 'text',
+      name: `${key}-name`,
+      value: p?.displayName ?? '',
+      required: true,
+      readonly: kept,
+    });
     const active = checkbox(t('catalogue.active'), `${key}-active`, p?.active ?? true);
     const days = weekdays.map((weekday) =>
       h('input', {
@@ -896,6 +950,7 @@ async function catalogueView(message = ''): Promise<void> {
     app,
     navigation(),
     h('h1', {}, t('catalogue.heading')),
+    kept ? h('p', { role: 'note' }, t('catalogue.managedByPracticeSystem')) : null,
     status,
     absences,
     h('section', {}, h('h2', {}, t('catalogue.holidaysHeading')), holidays),
@@ -904,7 +959,7 @@ async function catalogueView(message = ''): Promise<void> {
       {},
       h('h2', {}, t('catalogue.types')),
       c.appointmentTypes.map((type) => entry(`${typeName(type.name)} · ${type.durationMinutes} min`, typeForm(type))),
-      entry(t('catalogue.newType'), typeForm(undefined)),
+      kept ? null : entry(t('catalogue.newType'), typeForm(undefined)),
     ),
     h(
       'section',
@@ -913,7 +968,158 @@ async function catalogueView(message = ''): Promise<void> {
       c.practitioners.map((p) =>
         entry(p.active ? p.displayName : `${p.displayName} (${t('catalogue.inactive')})`, practitionerForm(p)),
       ),
-      entry(t('catalogue.newPractitioner'), practitionerForm(undefined)),
+      kept ? null : entry(t('catalogue.newPractitioner'), practitionerForm(undefined)),
+    ),
+  );
+}
+
+interface ParkedSyncJob {
+  seq: string;
+  eventType: string;
+  bookingId: string;
+  attempts: number;
+  lastError: string | null;
+}
+interface DeadLetters {
+  services: {
+    service: string;
+    available: boolean;
+    queues: {
+      queue: string;
+      parked: number;
+      messages: { messageId?: string; type?: string; reason?: string; error?: string; attempts?: number }[];
+    }[];
+  }[];
+}
+
+function table(headings: string[], rows: HTMLElement[]): HTMLElement {
+  return h(
+    'table',
+    { class: 'admin-table' },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        headings.map((c) => h('th', { scope: 'col' }, c)),
+      ),
+    ),
+    h('tbody', {}, rows),
+  );
+}
+
+/**
+ * Work that stopped: booking events the practice system refused, and messages a service's
+ * consumers gave up on. Each retry is carried out by the service that owns the work.
+ */
+async function operationsView(message = ''): Promise<void> {
+  const [jobs, deadLetters] = await Promise.all([
+    call<{ jobs: ParkedSyncJob[] }>('/parked-sync-jobs'),
+    call<DeadLetters>('/dead-letters'),
+  ]);
+  const status = h('p', { role: 'status' }, message);
+  const act = async (path: string, body: unknown, done: (data: Record<string, unknown>) => string) => {
+    const result = await call<Record<string, unknown>>(path, 'POST', body);
+    if (result.ok) return operationsView(done(result.data));
+    status.textContent = failure(result);
+  };
+  const retry = (seq?: string) =>
+    act('/parked-sync-jobs/retry', seq ? { seq } : {}, (data) =>
+      t('operations.retried', { count: (data.retried as string[]).length }),
+    );
+
+  const syncJobs = !jobs.ok
+    ? h('p', { class: 'error-text' }, failure(jobs))
+    : jobs.data.jobs.length === 0
+      ? h('p', {}, t('operations.noSyncJobs'))
+      : h(
+          'div',
+          {},
+          table(
+            [t('operations.event'), t('operations.booking'), t('operations.attempts'), t('operations.error'), ''],
+            jobs.data.jobs.map((job) =>
+              h(
+                'tr',
+                {},
+                h('td', {}, job.eventType),
+                h('td', {}, h('a', { href: `#/booking/${job.bookingId}` }, job.bookingId.slice(0, 8))),
+                h('td', {}, String(job.attempts)),
+                h('td', {}, job.lastError ?? ''),
+                h(
+                  'td',
+                  {},
+                  h(
+                    'button',
+                    {
+                      type: 'button',
+                      class: 'button secondary',
+                      'aria-label': `${t('operations.retry')}: ${job.eventType} ${job.bookingId.slice(0, 8)}`,
+                      onclick: () => retry(job.seq),
+                    },
+                    t('operations.retry'),
+                  ),
+                ),
+              ),
+            ),
+          ),
+          h('button', { type: 'button', class: 'button', onclick: () => retry() }, t('operations.retryAll')),
+        );
+
+  const queues = !deadLetters.ok
+    ? [h('p', { class: 'error-text' }, failure(deadLetters))]
+    : deadLetters.data.services.flatMap((service) =>
+        !service.available
+          ? [h('p', { class: 'error-text' }, t('operations.unavailable', { service: service.service }))]
+          : service.queues
+              .filter((queue) => queue.parked > 0)
+              .map((queue) =>
+                h(
+                  'section',
+                  {},
+                  h('h3', {}, `${queue.queue}: ${t('operations.parked', { count: queue.parked })}`),
+                  table(
+                    [t('operations.message'), t('operations.event'), t('operations.reason'), t('operations.error')],
+                    queue.messages.map((m) =>
+                      h(
+                        'tr',
+                        {},
+                        h('td', {}, m.messageId ?? ''),
+                        h('td', {}, m.type ?? ''),
+                        h('td', {}, m.reason ?? ''),
+                        h('td', {}, m.error ?? ''),
+                      ),
+                    ),
+                  ),
+                  h(
+                    'button',
+                    {
+                      type: 'button',
+                      class: 'button',
+                      'aria-label': `${t('operations.replay')}: ${queue.queue}`,
+                      onclick: () =>
+                        act('/dead-letters/replay', { service: service.service, queue: queue.queue }, (data) =>
+                          t('operations.replayed', { count: Number(data.replayed), queue: queue.queue }),
+                        ),
+                    },
+                    t('operations.replay'),
+                  ),
+                ),
+              ),
+      );
+
+  showView(
+    app,
+    navigation(),
+    h('h1', {}, t('operations.heading')),
+    status,
+    h('section', {}, h('h2', {}, t('operations.syncJobs')), h('p', {}, t('operations.syncJobsIntro')), syncJobs),
+    h(
+      'section',
+      {},
+      h('h2', {}, t('operations.deadLetters')),
+      h('p', {}, t('operations.deadLettersIntro')),
+      queues.length > 0 ? queues : h('p', {}, t('operations.noDeadLetters')),
     ),
   );
 }
@@ -1163,6 +1369,7 @@ async function render(): Promise<void> {
   if (route.startsWith('#/audit') && user.role === 'admin') return auditView();
   if (route.startsWith('#/catalogue') && user.role === 'admin') return catalogueView();
   if (route.startsWith('#/webhooks') && user.role === 'admin') return webhooksView();
+  if (route.startsWith('#/operations') && user.role === 'admin') return operationsView();
   return bookingsView();
 }
 

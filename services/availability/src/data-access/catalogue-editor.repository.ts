@@ -19,7 +19,11 @@ async function readStaffCatalogue(db: Db): Promise<StaffCatalogue | undefined> {
       holiday_country: string;
       holiday_region: string | null;
       closed_on_holidays: boolean;
-    }>(`SELECT time_zone, holiday_country, holiday_region, closed_on_holidays FROM ${schema}.practice`),
+      catalogue_managed_by_practice_system: boolean;
+    }>(
+      `SELECT time_zone, holiday_country, holiday_region, closed_on_holidays, catalogue_managed_by_practice_system
+         FROM ${schema}.practice`,
+    ),
     db.query<{ id: string; display_name: string; active: boolean; sort_order: number }>(
       `SELECT id, display_name, active, sort_order FROM ${schema}.practitioners ORDER BY sort_order, id`,
     ),
@@ -51,6 +55,7 @@ async function readStaffCatalogue(db: Db): Promise<StaffCatalogue | undefined> {
   if (!row) return undefined;
   return {
     timeZone: row.time_zone,
+    managedByPracticeSystem: row.catalogue_managed_by_practice_system,
     holidays: { country: row.holiday_country, region: row.holiday_region, closed: row.closed_on_holidays },
     practitioners: practitioners.rows.map((p) => ({
       id: p.id,
@@ -175,6 +180,18 @@ export function catalogueEditorStore(pool: pg.Pool): CatalogueEditorStore {
     apply: (change) =>
       withTransaction(pool, async (client) => {
         await applyChange(client, change);
+        await notifyCatalogueChanged(client);
+      }),
+    lastImportAt: async () =>
+      (await pool.query<{ catalogue_imported_at: Date | null }>(`SELECT catalogue_imported_at FROM ${schema}.practice`))
+        .rows[0]?.catalogue_imported_at ?? null,
+    applyImport: (changes, importedAt) =>
+      withTransaction(pool, async (client) => {
+        for (const change of changes) await applyChange(client, change);
+        await client.query(
+          `UPDATE ${schema}.practice SET catalogue_managed_by_practice_system = true, catalogue_imported_at = $1`,
+          [importedAt],
+        );
         await notifyCatalogueChanged(client);
       }),
   };

@@ -1,4 +1,4 @@
-import type { Language, LocalizedText, VisitKind } from '@otk/contracts';
+import type { Language, LocalizedText, RequirablePatientField, VisitKind } from '@otk/contracts';
 import { DateTime } from 'luxon';
 import type pg from 'pg';
 import type { AppointmentType, Catalogue, PracticeSettings } from '../domain/catalogue.js';
@@ -83,6 +83,7 @@ export async function loadCatalogue(pool: pg.Pool): Promise<Catalogue | undefine
     bookingHorizonDays: row.booking_horizon_days as number,
     askVisitKind: row.ask_visit_kind as boolean,
     askAppointmentGroup: row.ask_appointment_group as boolean,
+    requiredPatientFields: row.required_patient_fields as RequirablePatientField[],
     smsOffered: row.sms_offered as boolean,
     privacyPolicyUrl: (row.privacy_policy_url as string | null) ?? null,
     privacyPolicyVersion: (row.privacy_policy_version as string | null) ?? null,

@@ -1,4 +1,4 @@
-import { type Language, type SiteSettings, createEvent } from '@otk/contracts';
+import { type Language, type RequirablePatientField, type SiteSettings, createEvent } from '@otk/contracts';
 import { appendToOutbox, withTransaction } from '@otk/db';
 import type pg from 'pg';
 import type { SiteSettingsStore } from '../domain/site-settings.use-case.js';
@@ -20,6 +20,7 @@ interface PracticeRow {
   minimum_notice_minutes: number;
   ask_visit_kind: boolean;
   ask_appointment_group: boolean;
+  required_patient_fields: RequirablePatientField[];
 }
 
 async function readSiteSettings(db: Pick<pg.ClientBase, 'query'>): Promise<SiteSettings | undefined> {
@@ -30,6 +31,7 @@ async function readSiteSettings(db: Pick<pg.ClientBase, 'query'>): Promise<SiteS
     bookingHorizonDays: row.booking_horizon_days,
     minimumNoticeMinutes: row.minimum_notice_minutes,
     steps: { visitKind: row.ask_visit_kind, appointmentGroup: row.ask_appointment_group },
+    requiredPatientFields: row.required_patient_fields,
     profile: {
       name: row.name,
       address: row.address,
@@ -57,7 +59,7 @@ export function siteSettingsStore(pool: pg.Pool): SiteSettingsStore {
               SET booking_horizon_days = $1, minimum_notice_minutes = $2, ask_visit_kind = $3,
                   ask_appointment_group = $4, name = $5, address = $6, phone = $7, logo_url = $8,
                   brand_colour = $9, languages = $10, default_language = $11, sms_offered = $12,
-                  updated_at = clock_timestamp()
+                  required_patient_fields = $13, updated_at = clock_timestamp()
             RETURNING updated_at`,
           [
             settings.bookingHorizonDays,
@@ -72,6 +74,7 @@ export function siteSettingsStore(pool: pg.Pool): SiteSettingsStore {
             settings.profile.languages,
             settings.profile.defaultLanguage,
             settings.profile.smsEnabled,
+            settings.requiredPatientFields,
           ],
         );
         const changedAt = rows[0]!.updated_at;

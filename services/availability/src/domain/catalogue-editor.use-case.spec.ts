@@ -4,6 +4,7 @@ import { type CatalogueEditorStore, changeCatalogue, unknownReferences } from '.
 
 const catalogue: StaffCatalogue = {
   timeZone: 'Europe/Zurich',
+  managedByPracticeSystem: false,
   holidays: { country: 'CH', region: 'ZH', closed: true },
   practitioners: [
     { id: 'dr-muster', displayName: 'Dr. Muster', active: true, sortOrder: 0, resourceIds: [], weeklyHours: [] },
@@ -29,8 +30,13 @@ const aType = {
 };
 
 /** A store over the catalogue above that records what it was asked to apply. */
-function storeOf(applied: unknown[]): CatalogueEditorStore {
-  return { read: async () => catalogue, apply: async (change) => void applied.push(change) };
+function storeOf(applied: unknown[], current: StaffCatalogue = catalogue): CatalogueEditorStore {
+  return {
+    read: async () => current,
+    apply: async (change) => void applied.push(change),
+    lastImportAt: async () => null,
+    applyImport: async (changes) => void applied.push(...changes),
+  };
 }
 
 describe('changing the catalogue', () => {
@@ -70,5 +76,31 @@ describe('changing the catalogue', () => {
     const closure = { practitionerId: null, startsAt: '2030-02-01T00:00', endsAt: '2030-02-02T00:00', reason: null };
     await changeCatalogue(store, { kind: 'addAbsence', absence: closure });
     expect(applied).to.deep.equal([{ kind: 'addAbsence', absence: closure }]);
+  });
+
+  it('when the practice system keeps the catalogue, then a name or a new entry is refused, working hours and absences are not', async () => {
+    const applied: unknown[] = [];
+    const store = storeOf(applied, { ...catalogue, managedByPracticeSystem: true });
+    const muster = catalogue.practitioners[0]!;
+    const renamed = await changeCatalogue(store, {
+      kind: 'putPractitioner',
+      practitioner: { ...muster, displayName: 'Dr. Neu' },
+    }).catch((e: unknown) => e);
+    expect(renamed).to.include({ code: 'CATALOGUE_MANAGED_BY_PRACTICE_SYSTEM' });
+    expect((renamed as { details: unknown }).details).to.deep.equal({
+      fields: [{ path: 'practitioner.displayName', message: 'kept by the practice system' }],
+    });
+    const resource = await changeCatalogue(store, {
+      kind: 'putResource',
+      resource: { id: 'room-2', name: 'Raum 2', kind: 'room' },
+    }).catch((e: unknown) => e);
+    expect(resource).to.include({ code: 'CATALOGUE_MANAGED_BY_PRACTICE_SYSTEM' });
+    expect(applied).to.deep.equal([]);
+
+    const hours = { ...muster, weeklyHours: [{ weekday: 1, start: '08:00', end: '12:00' }] };
+    await changeCatalogue(store, { kind: 'putPractitioner', practitioner: hours });
+    const closure = { practitionerId: null, startsAt: '2030-02-01T00:00', endsAt: '2030-02-02T00:00', reason: null };
+    await changeCatalogue(store, { kind: 'addAbsence', absence: closure });
+    expect(applied).to.have.length(2);
   });
 });

@@ -1,10 +1,15 @@
-import { AppError, type CatalogueChange, type StaffCatalogue } from '@otk/contracts';
+import { AppError, type CatalogueChange, type CatalogueImportedV1, type StaffCatalogue } from '@otk/contracts';
+import { changesForImport, keptByPracticeSystem } from './practice-system-catalogue.js';
 
 export interface CatalogueEditorStore {
   /** undefined while the practice is not set up yet. */
   read(): Promise<StaffCatalogue | undefined>;
   /** Stores one change and tells every replica to reload, together. */
   apply(change: CatalogueChange): Promise<void>;
+  /** When the import applied last was taken in the practice system; null before the first. */
+  lastImportAt(): Promise<Date | null>;
+  /** Stores an import's changes, marks the catalogue as the practice system's, tells every replica. */
+  applyImport(changes: CatalogueChange[], importedAt: Date): Promise<void>;
 }
 
 /** The whole catalogue as the console shows it. */
@@ -21,6 +26,12 @@ export async function getStaffCatalogue(store: CatalogueEditorStore): Promise<St
  */
 export async function changeCatalogue(store: CatalogueEditorStore, change: CatalogueChange): Promise<StaffCatalogue> {
   const current = await getStaffCatalogue(store);
+  const kept = current.managedByPracticeSystem ? keptByPracticeSystem(current, change) : undefined;
+  if (kept) {
+    throw new AppError('CATALOGUE_MANAGED_BY_PRACTICE_SYSTEM', 'the practice system keeps this; change it there', {
+      fields: [{ path: kept, message: 'kept by the practice system' }],
+    });
+  }
   const problems = unknownReferences(current, change);
   if (problems.length > 0) {
     throw new AppError('VALIDATION_FAILED', 'the change names entries the catalogue does not have', {
@@ -32,6 +43,23 @@ export async function changeCatalogue(store: CatalogueEditorStore, change: Catal
   }
   await store.apply(change);
   return getStaffCatalogue(store);
+}
+
+/**
+ * The practice system's catalogue arrived (ADR 83): its practitioners, resources and appointment
+ * types are brought in line and from now on kept by it; the console keeps the rest.
+ */
+export async function importCatalogue(
+  store: CatalogueEditorStore,
+  imported: CatalogueImportedV1,
+): Promise<{ applied: false } | { applied: true; changes: number }> {
+  const importedAt = new Date(imported.importedAt);
+  const last = await store.lastImportAt();
+  // A replayed or late import older than the one applied would undo the practice system's newer state.
+  if (last && last >= importedAt) return { applied: false };
+  const changes = changesForImport(await getStaffCatalogue(store), imported);
+  await store.applyImport(changes, importedAt);
+  return { applied: true, changes: changes.length };
 }
 
 /** Which ids of a change point nowhere: a path and a message each. */

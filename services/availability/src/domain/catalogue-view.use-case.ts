@@ -10,6 +10,7 @@ export function practiceView(catalogue: Catalogue): CommandReply<'availability.g
     defaultLanguage: practice.defaultLanguage,
     languages: practice.languages,
     steps: { visitKind: practice.askVisitKind, appointmentGroup: practice.askAppointmentGroup },
+    requiredPatientFields: practice.requiredPatientFields,
     smsOffered: practice.smsOffered,
     privacyPolicy: { url: practice.privacyPolicyUrl, version: practice.privacyPolicyVersion },
     slotGranularityMinutes: practice.granularityMinutes,

@@ -1,4 +1,4 @@
-import type { Language, LocalizedText, VisitKind } from '@otk/contracts';
+import type { Language, LocalizedText, RequirablePatientField, VisitKind } from '@otk/contracts';
 import type { Interval, WeeklyHours } from './slots.js';
 
 /** The practice's settings (one practice per deployment). */
@@ -14,6 +14,7 @@ export interface PracticeSettings {
   bookingHorizonDays: number;
   askVisitKind: boolean;
   askAppointmentGroup: boolean;
+  requiredPatientFields: RequirablePatientField[];
   smsOffered: boolean;
   privacyPolicyUrl: string | null;
   privacyPolicyVersion: string | null;

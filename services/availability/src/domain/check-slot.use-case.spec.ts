@@ -18,6 +18,7 @@ const catalogue: Catalogue = {
     bookingHorizonDays: 60,
     askVisitKind: false,
     askAppointmentGroup: false,
+    requiredPatientFields: ['birthDate'],
     smsOffered: false,
     privacyPolicyUrl: null,
     privacyPolicyVersion: null,

@@ -28,6 +28,7 @@ export async function changeSiteSettings(
     bookingHorizonDays: request.bookingHorizonDays ?? current.bookingHorizonDays,
     minimumNoticeMinutes: request.minimumNoticeMinutes ?? current.minimumNoticeMinutes,
     steps: { ...current.steps, ...request.steps },
+    requiredPatientFields: request.requiredPatientFields ?? current.requiredPatientFields,
     profile: { ...current.profile, ...request.profile },
   };
   if (!next.profile.languages.includes(next.profile.defaultLanguage)) {

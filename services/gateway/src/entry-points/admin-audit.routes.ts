@@ -10,7 +10,7 @@ const auditQuery = z.object({
   to: z.iso.datetime({ offset: true }).optional(),
   action: z
     .string()
-    .regex(/^[a-z.-]{1,50}$/)
+    .regex(/^[A-Za-z.-]{1,50}$/)
     .optional(),
   /** The `nextCursor` of the previous page. */
   cursor: z

@@ -28,6 +28,7 @@ const settingsPatch = z
     bookingHorizonDays: siteSettingsSchema.shape.bookingHorizonDays.optional(),
     minimumNoticeMinutes: siteSettingsSchema.shape.minimumNoticeMinutes.optional(),
     steps: siteSettingsSchema.shape.steps.partial().strict().optional(),
+    requiredPatientFields: siteSettingsSchema.shape.requiredPatientFields.optional(),
     smsEnabled: z.boolean().optional(),
     languages: practiceProfileSchema.shape.languages.optional(),
     defaultLanguage: languageSchema.optional(),
@@ -66,6 +67,7 @@ export function adminSettingsRoutes(deps: ConsoleRpcDeps): Router {
       bookingHorizonDays: site.bookingHorizonDays,
       minimumNoticeMinutes: site.minimumNoticeMinutes,
       steps: site.steps,
+      requiredPatientFields: site.requiredPatientFields,
       smsEnabled,
       languages,
       defaultLanguage,
@@ -117,6 +119,7 @@ function changesByOwner(patch: SettingsPatch): Send[] {
     ...(patch.bookingHorizonDays !== undefined ? { bookingHorizonDays: patch.bookingHorizonDays } : {}),
     ...(patch.minimumNoticeMinutes !== undefined ? { minimumNoticeMinutes: patch.minimumNoticeMinutes } : {}),
     ...(patch.steps ? { steps: patch.steps } : {}),
+    ...(patch.requiredPatientFields ? { requiredPatientFields: patch.requiredPatientFields } : {}),
     ...(Object.keys(profileChange).length > 0 ? { profile: profileChange } : {}),
   };
   if (Object.keys(siteChange).length > 0) {

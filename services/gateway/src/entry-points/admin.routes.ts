@@ -10,6 +10,7 @@ import { adminAuditRoutes } from './admin-audit.routes.js';
 import { adminBookingsRoutes } from './admin-bookings.routes.js';
 import { adminCatalogueRoutes } from './admin-catalogue.routes.js';
 import { adminPatientDataRoutes } from './admin-patient-data.routes.js';
+import { adminOperationsRoutes } from './admin-operations.routes.js';
 import { adminSessionRoutes } from './admin-session.routes.js';
 import { adminSettingsRoutes } from './admin-settings.routes.js';
 import { adminWaitlistRoutes } from './admin-waitlist.routes.js';
@@ -54,6 +55,7 @@ export function adminRoutes(deps: { pool: pg.Pool; broker: Broker; config: Confi
   router.use(adminPatientDataRoutes(rpc));
   router.use(adminWaitlistRoutes(rpc));
   router.use(adminWebhooksRoutes(rpc));
+  router.use(adminOperationsRoutes(rpc));
   router.use(adminAuditRoutes({ pool, guard }));
   return router;
 }

@@ -1,4 +1,4 @@
-import { AppError, holdBodyV1 } from '@otk/contracts';
+import { AppError, holdBodyV1, missingPatientFields } from '@otk/contracts';
 import type { Broker } from '@otk/messaging';
 import { Router } from 'express';
 import { RecentlyTakenSlots } from '../domain/recently-taken-slots.js';
@@ -11,11 +11,14 @@ const idempotencyKeyPattern = /^[\x21-\x7e]{1,200}$/;
  * Patient-facing hold API: a provisional request holds a slot (F7). A client that retries after a
  * lost answer sends the same Idempotency-Key and gets the same hold back. The client's address
  * travels along for the open-hold limits per address (D4). A request without a key for a slot
- * hold-manager refused as taken a moment ago gets that refusal again at once (ADR 25).
+ * hold-manager refused as taken a moment ago gets that refusal again at once (ADR 25). Which
+ * patient fields are required is the practice's setting (F6), read from availability for every
+ * request, so a change applies to the next one.
  */
 export function holdsRoutes(broker: Broker, config: { RPC_TIMEOUT_MS: number; TAKEN_SLOT_MEMORY_MS: number }): Router {
   const router = Router();
   const recentlyTaken = new RecentlyTakenSlots(config.TAKEN_SLOT_MEMORY_MS);
+  const options = { timeoutMs: config.RPC_TIMEOUT_MS };
   router.post('/holds', async (req, res) => {
     const body = parseInput(holdBodyV1, req.body);
     const idempotencyKey = req.get('idempotency-key');
@@ -28,8 +31,15 @@ export function holdsRoutes(broker: Broker, config: { RPC_TIMEOUT_MS: number; TA
       const refusal = recentlyTaken.refusalFor(body);
       if (refusal) throw refusal;
     }
+    const { requiredPatientFields } = await broker.call('availability.getPractice', {}, options);
+    const missing = missingPatientFields(body.patient, requiredPatientFields);
+    if (missing.length > 0) {
+      throw new AppError('VALIDATION_FAILED', `the practice requires ${missing.join(', ')}`, {
+        fields: missing.map((path) => ({ path, message: 'required by the practice' })),
+      });
+    }
     const reply = await broker
-      .call('hold.place', { ...body, idempotencyKey, clientAddress: req.ip }, { timeoutMs: config.RPC_TIMEOUT_MS })
+      .call('hold.place', { ...body, idempotencyKey, clientAddress: req.ip }, options)
       .catch((error: unknown) => {
         if (error instanceof AppError && error.code === 'SLOT_TAKEN') recentlyTaken.remember(body, error);
         throw error;

@@ -39,7 +39,8 @@ export async function findBookingForStaff(
 /**
  * The practice cancels a confirmed booking, past the patient's cancellation deadline too: the
  * same step as the patient's own cancel (its slot is free at once, booking.cancelled tells the
- * patient and the practice calendar), marked as the practice's.
+ * patient and the practice calendar), marked as the practice's, with the practice's reason for
+ * the patient's message.
  */
 export async function cancelByPractice(
   deps: StaffBookingDeps,
@@ -54,7 +55,7 @@ export async function cancelByPractice(
     await announce(
       tx,
       'booking.cancelled',
-      { booking: toSnapshot({ ...booking, status }), cancelledBy: 'practice' },
+      { booking: toSnapshot({ ...booking, status }), cancelledBy: 'practice', reason: request.reason },
       now,
     );
     return { bookingId: booking.id, status: 'cancelled' as const };

@@ -43,6 +43,20 @@ describe('importing the practice data (use case, in memory)', () => {
     expect(imports.lastImportedAt).to.deep.equal(now);
   });
 
+  it('when the practice system is master of the catalogue, then its catalogue is published before the busy times', async () => {
+    const { practice, imports, deps } = setUp();
+
+    await importPracticeData({ ...deps, catalogueMaster: true }, { now });
+
+    expect(imports.published.map((e) => e.type)).to.deep.equal([
+      'practice.catalogueImported',
+      'practice.busyTimesImported',
+    ]);
+    const imported = imports.published[0] as EventOf<'practice.catalogueImported'>;
+    expect(parseEvent(imported).ok).to.equal(true);
+    expect(imported.data).to.deep.equal({ importedAt: now.toISOString(), ...practice.catalogue });
+  });
+
   it('when nothing changed since the last import, then nothing is published', async () => {
     const { practice, imports, deps } = setUp();
     practice.busyTimes = [staffEntry];

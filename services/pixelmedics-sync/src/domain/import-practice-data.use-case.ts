@@ -14,11 +14,13 @@ const DAY_MS = 24 * 3600 * 1000;
 /**
  * Reads the catalogue and the staff-made busy times from the practice system and publishes the
  * busy times (through the outbox) when either changed since the last import, or when `force`d, so
- * availability never offers a slot that staff already filled. The catalogue is availability's
- * (ADR 24); it is read here only so that a change of it counts as a change.
+ * availability never offers a slot that staff already filled. Where the practice system is master
+ * of the catalogue (`catalogueMaster`, the `http` adapter), the catalogue is published with them
+ * for availability to apply (ADR 83); otherwise it is the console's (ADR 24) and read here only
+ * so that a change of it counts as a change.
  */
 export async function importPracticeData(
-  deps: { settings: SyncSettingsSource; practice: PracticeSystem; imports: ImportLog },
+  deps: { settings: SyncSettingsSource; practice: PracticeSystem; imports: ImportLog; catalogueMaster?: boolean },
   options: { force?: boolean; now?: Date } = {},
 ): Promise<ImportResult> {
   const now = options.now ?? new Date();
@@ -37,6 +39,9 @@ export async function importPracticeData(
       fingerprint,
       importedAt: now,
       events: [
+        ...(deps.catalogueMaster
+          ? [createEvent('practice.catalogueImported', { importedAt: now.toISOString(), ...catalogue }, now)]
+          : []),
         createEvent('practice.busyTimesImported', { from: from.toISOString(), to: to.toISOString(), busyTimes }),
       ],
     };

@@ -13,6 +13,8 @@ export async function schedulePracticeImport(deps: {
   settings: SyncSettingsSource;
   practice: PracticeSystem;
   imports: ImportLog;
+  /** The practice system keeps the catalogue (the `http` adapter): publish it with each import. */
+  catalogueMaster: boolean;
   broker: Broker;
   logger: Logger;
   registry: Registry;

@@ -1,5 +1,6 @@
 import type { Language } from '@otk/contracts';
 import {
+  aBookingCancelledByPracticeEvent,
   aBookingCancelledEvent,
   aBookingChangedNotice,
   aBookingConfirmedNotice,
@@ -89,6 +90,26 @@ describe('composing e-mails', () => {
     const text = renderText(composeEmail(event, toPatient('cancellation', 'de'), settings));
     expect(text).to.include('09:00–09:30 (Mitteleuropäische Sommerzeit)');
     expect(text).to.include(`${settings.siteUrl}/?lang=de`);
+  });
+
+  it('when the practice cancels with a reason, then the patient reads it, in their language, escaped, and no "not you?"', () => {
+    const reason = 'Dr. Muster ist krank <b>leider</b> & fällt aus';
+    const event = aBookingCancelledByPracticeEvent(reason, { language: 'fr' });
+    const content = composeEmail(event, toPatient('cancellation', 'fr'), settings);
+    const text = renderText(content);
+    expect(content.subject).to.equal('Votre rendez-vous du lundi, 7 janvier 2030 a été annulé par le cabinet');
+    expect(text).to.match(/Notre motif: +Dr\. Muster ist krank <b>leider<\/b> & fällt aus/);
+    expect(text).to.include('nous avons dû annuler votre rendez-vous');
+    expect(text).to.not.include('Vous n’avez pas annulé');
+    const html = renderHtml(content);
+    expect(html).to.include('&#60;b&#62;leider&#60;/b&#62; &#38; fällt aus');
+    expect(html).to.not.include('<b>leider');
+  });
+
+  it('when the patient cancelled, then the e-mail has no reason and asks "not you?"', () => {
+    const text = renderText(composeEmail(aBookingCancelledEvent(), toPatient('cancellation', 'en'), settings));
+    expect(text).to.include('You did not cancel this appointment?');
+    expect(text).to.not.include('Our reason');
   });
 
   it('when a request expired, then the e-mail says the slot was released and has no link with a token', () => {

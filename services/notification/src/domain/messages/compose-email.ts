@@ -24,13 +24,27 @@ const textsOf: Record<NoticeKind, (t: Translation) => KindTexts> = {
   reminder: (t) => t.reminder,
 };
 
+/** The practice's reason when it cancelled the booking itself (staff wrote it for the patient). */
+export function practiceReasonOf(event: MessageEvent): string | undefined {
+  return event.type === 'booking.cancelled' && event.data.cancelledBy === 'practice' ? event.data.reason : undefined;
+}
+
+/** A cancel by the practice is told as such, with its reason; the patient's own as before. */
+function kindTexts(event: MessageEvent, delivery: Delivery, t: Translation): KindTexts {
+  if (event.type === 'booking.cancelled' && event.data.cancelledBy === 'practice') {
+    const { questions, ...texts } = t.cancellationByPractice;
+    return { ...texts, notYou: questions };
+  }
+  return textsOf[delivery.kind](t);
+}
+
 /**
  * The e-mail for one delivery of an event (N2–N4, expiry) or a reminder. Pure: the same event,
  * delivery and settings always give the same e-mail.
  */
 export function composeEmail(event: MessageEvent, delivery: Delivery, settings: PracticeSettings): EmailContent {
   const t = translations[delivery.language];
-  const texts = textsOf[delivery.kind](t);
+  const texts = kindTexts(event, delivery, t);
   const { booking } = event.data;
   const locale = t.locale;
   const zone = booking.timeZone;
@@ -50,6 +64,8 @@ export function composeEmail(event: MessageEvent, delivery: Delivery, settings: 
     booking.appointmentTypeName.de;
 
   const details = [{ label: t.labels.when, value: formatSpan(booking.start, booking.end, zone, locale) }];
+  const reason = practiceReasonOf(event);
+  if (reason) details.push({ label: t.labels.reason, value: reason });
   if (event.type === 'notice.bookingChanged') {
     const { previous } = event.data;
     details.push({ label: t.labels.previous, value: formatSpan(previous.start, previous.end, zone, locale) });

@@ -48,7 +48,9 @@ describe('waiting-list messages', () => {
       const notice = aWaitlistOfferedNotice({ language });
       const email = composeWaitlistEmail(notice, delivery('waitlist-offer', { language }), aPracticeSettings());
       expect(email.action?.url).to.equal(`${siteUrl}/waitlist/offer?token=${notice.data.offerToken}&lang=${language}`);
-      expect(email.notes.join(' ')).to.include(`${siteUrl}/waitlist/leave?token=${notice.data.leaveToken}&lang=${language}`);
+      expect(email.notes.join(' ')).to.include(
+        `${siteUrl}/waitlist/leave?token=${notice.data.leaveToken}&lang=${language}`,
+      );
       expect(email.details[0]?.value).to.include('09:00–09:30');
     });
   }
@@ -64,7 +66,9 @@ describe('waiting-list messages', () => {
         );
         expect(segmentsOf(text), `${kind} in ${language}: ${text}`).to.deep.include({ encoding: 'GSM-7' });
         expect(segmentsOf(text).segments, `${kind} in ${language}`).to.be.at.most(2);
-        expect(text).to.match(new RegExp(`${siteUrl}/waitlist/(confirm|leave|offer)\\?token=[\\w-]{43}&lang=${language}`));
+        expect(text).to.match(
+          new RegExp(`${siteUrl}/waitlist/(confirm|leave|offer)\\?token=[\\w-]{43}&lang=${language}`),
+        );
       }
     }
   });

@@ -1,4 +1,5 @@
 import {
+  aBookingCancelledByPracticeEvent,
   aBookingCancelledEvent,
   aBookingChangedNotice,
   aBookingConfirmedNotice,
@@ -53,6 +54,23 @@ describe('SMS text', () => {
         expect(segmentsOf(text).segments, `${kinds[i]} in ${language}`).to.be.at.most(2);
       });
     }
+  });
+
+  it('when the practice cancels with a reason, then the SMS carries it, shortened only as far as two segments need', () => {
+    const short = composeSms(
+      aBookingCancelledByPracticeEvent('Praxis wegen Wasserschaden geschlossen'),
+      bySms({ kind: 'cancellation', language: 'de' }),
+      aPracticeSettings(),
+    );
+    expect(short).to.include('Wir mussten Ihren Termin am');
+    expect(short).to.include('Grund: Praxis wegen Wasserschaden geschlossen.');
+    const long = composeSms(
+      aBookingCancelledByPracticeEvent(`Wasserschaden ${'und noch mehr Text '.repeat(20)}`),
+      bySms({ kind: 'cancellation', language: 'en' }),
+      aPracticeSettings(),
+    );
+    expect(segmentsOf(long)).to.deep.equal({ segments: 2, encoding: 'GSM-7' });
+    expect(long).to.match(/Reason: Wasserschaden und noch mehr Text .*\.\.\.\. Questions\? Call /);
   });
 
   it('when the French text has letters outside GSM-7, then they become their plain look-alikes', () => {

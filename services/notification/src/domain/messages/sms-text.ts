@@ -2,6 +2,7 @@ import { SegmentedMessage } from 'sms-segments-calculator';
 import type { Delivery, MessageEvent, NoticeKind } from '../notice.js';
 import type { PracticeSettings } from '../practice-settings.js';
 import { formatCompact } from './local-time.js';
+import { practiceReasonOf } from './compose-email.js';
 import { optOutLink, patientLink } from './site-links.js';
 import { type Translation, fill, translations } from './translations.js';
 
@@ -54,8 +55,8 @@ export function toGsm7(text: string): string {
 
 /**
  * The SMS for one delivery: the sentence, the link, and the zone's name when it fits (a reminder
- * adds its opt-out link). If two segments are not enough, the zone goes first, then the practice
- * name is shortened; the links are never cut.
+ * adds its opt-out link). If two segments are not enough, the zone goes first, then the practice's
+ * reason for a cancel is shortened, then the practice name; the links are never cut.
  */
 export function composeSms(event: MessageEvent, delivery: Delivery, settings: PracticeSettings): string {
   const t = translations[delivery.language];
@@ -67,13 +68,17 @@ export function composeSms(event: MessageEvent, delivery: Delivery, settings: Pr
       ? ` ${t.sms.reminderOptOut} ${optOutLink(settings, event.data.optOutToken, delivery.language)}`
       : '';
   const link = patientLink(event, settings, delivery.language);
+  const fullReason = practiceReasonOf(event);
+  const template = fullReason !== undefined ? t.sms.cancellationByPractice : templateOf[delivery.kind](t);
+  let reason = fullReason ?? '';
   const build = (practiceName: string, withZone: boolean) => {
-    const sentence = fill(templateOf[delivery.kind](t), {
+    const sentence = fill(template, {
       practiceName,
       when: compact(booking.start),
       deadline: booking.expiresAt ? compact(booking.expiresAt) : '',
       changeableUntil: compact(booking.changeableUntil),
       phone: settings.phone,
+      reason,
     });
     const zone = withZone ? ` ${fill(t.sms.zone, { zone: booking.timeZone })}.` : '';
     return toGsm7(`${sentence}${link ? ` ${link}` : ''}${zone}${optOut}`);
@@ -84,6 +89,21 @@ export function composeSms(event: MessageEvent, delivery: Delivery, settings: Pr
     const text = build(settings.practiceName, withZone);
     if (fits(text)) return text;
   }
+  // The longest start of the reason that fits, found by halving (a longer text never fits better).
+  const reasonCharacters = [...reason];
+  const shortened = (length: number) => `${reasonCharacters.slice(0, length).join('').trimEnd()}...`;
+  let [fitting, tooLong] = [0, reasonCharacters.length];
+  while (tooLong - fitting > 1) {
+    const middle = Math.floor((fitting + tooLong) / 2);
+    reason = shortened(middle);
+    if (fits(build(settings.practiceName, false))) fitting = middle;
+    else tooLong = middle;
+  }
+  if (fitting > 0) {
+    reason = shortened(fitting);
+    return build(settings.practiceName, false);
+  }
+  reason = fullReason === undefined ? '' : '...';
   const name = [...settings.practiceName];
   for (let length = name.length - 1; length >= 1; length--) {
     const text = build(`${name.slice(0, length).join('').trimEnd()}.`, false);

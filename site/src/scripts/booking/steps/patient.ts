@@ -25,15 +25,18 @@ export const patientStep: ViewRenderer = (flow) => {
 function patientForm(flow: Flow): HTMLElement {
   const { t, practice, language } = flow.context;
   const today = todayIn(practice.timeZone);
+  // A practice answer a browser cached from before the setting existed has no list: the former rule.
+  const required: readonly string[] = practice.requiredPatientFields ?? ['birthDate'];
   const change = (field: keyof PatientEntries, value: string) => flow.dispatch({ type: 'entryChanged', field, value });
   if (!practice.smsOffered && flow.state.entries.channel !== 'email') change('channel', 'email');
   const entries = () => flow.state.entries;
+  const isRequiredNow = (field: FieldName) => isRequired(field, entries().channel, required);
   const touched = new Set<FieldName>(flow.state.refused);
   const messageOf = (field: FieldName): MessageKey | null =>
     flow.state.refused.includes(field)
       ? refusalOf(field)
       : touched.has(field)
-        ? validateField(field, entries(), today)
+        ? validateField(field, entries(), today, required)
         : null;
 
   const updateField = (field: FieldName) => {
@@ -43,8 +46,8 @@ function patientForm(flow: Flow): HTMLElement {
     if (!input || !error) return;
     const message = messageOf(field);
     input.setAttribute('aria-invalid', String(message !== null));
-    input.required = isRequired(field, entries().channel);
-    if (label) label.hidden = !isRequired(field, entries().channel);
+    input.required = isRequiredNow(field);
+    if (label) label.hidden = !isRequiredNow(field);
     error.textContent = message ? t(message) : '';
   };
 
@@ -54,7 +57,7 @@ function patientForm(flow: Flow): HTMLElement {
     autocomplete: string,
     extra: { hint?: string; inputmode?: string } = {},
   ): HTMLElement => {
-    const required = isRequired(name, entries().channel);
+    const fieldRequired = isRequiredNow(name);
     const describedBy = [extra.hint ? `${name}-hint` : null, `${name}-error`].filter(Boolean).join(' ');
     const message = messageOf(name);
     const input = h('input', {
@@ -64,7 +67,7 @@ function patientForm(flow: Flow): HTMLElement {
       autocomplete,
       inputmode: extra.inputmode,
       value: entries()[name],
-      required,
+      required: fieldRequired,
       'aria-describedby': describedBy,
       'aria-invalid': String(message !== null),
       max: type === 'date' ? today : null,
@@ -85,7 +88,7 @@ function patientForm(flow: Flow): HTMLElement {
         'label',
         { for: name },
         t(`patient.${name}`),
-        h('span', { class: 'req', 'aria-hidden': 'true', hidden: !required }, ' *'),
+        h('span', { class: 'req', 'aria-hidden': 'true', hidden: !fieldRequired }, ' *'),
       ),
       extra.hint ? h('p', { id: `${name}-hint`, class: 'hint' }, extra.hint) : null,
       input,
@@ -94,23 +97,36 @@ function patientForm(flow: Flow): HTMLElement {
   };
 
   const select = (name: 'gender' | 'country', autocomplete: string, options: HTMLOptionElement[]) => {
+    const fieldRequired = isRequiredNow(name);
+    const message = messageOf(name);
     const control = h(
       'select',
       {
         id: name,
         name,
         autocomplete,
+        required: fieldRequired,
         'aria-describedby': `${name}-error`,
-        onchange: () => change(name, control.value),
+        'aria-invalid': String(message !== null),
+        onchange: () => {
+          change(name, control.value);
+          touched.add(name);
+          updateField(name);
+        },
       },
       options,
     );
     return h(
       'div',
       { class: 'field' },
-      h('label', { for: name }, t(`patient.${name}`)),
+      h(
+        'label',
+        { for: name },
+        t(`patient.${name}`),
+        h('span', { class: 'req', 'aria-hidden': 'true', hidden: !fieldRequired }, ' *'),
+      ),
       control,
-      h('p', { id: `${name}-error`, class: 'field-error' }),
+      h('p', { id: `${name}-error`, class: 'field-error' }, message ? t(message) : ''),
     );
   };
   const gender = select(
@@ -154,10 +170,21 @@ function patientForm(flow: Flow): HTMLElement {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const invalid = [
-      ...new Set([...(Object.keys(validateAll(entries(), today)) as FieldName[]), ...flow.state.refused]),
+      ...new Set([...(Object.keys(validateAll(entries(), today, required)) as FieldName[]), ...flow.state.refused]),
     ];
     for (const name of invalid) touched.add(name);
-    for (const name of ['firstName', 'lastName', 'birthDate', 'email', 'phone', 'street', 'postcode', 'town'] as const)
+    for (const name of [
+      'firstName',
+      'lastName',
+      'birthDate',
+      'gender',
+      'email',
+      'phone',
+      'street',
+      'postcode',
+      'town',
+      'country',
+    ] as const)
       updateField(name);
     if (invalid.length > 0) {
       announce(t('validation.fix'), 'error');

@@ -15,6 +15,8 @@ import { channelChoice, consentField } from '../request-fields.js';
 
 /** The patient's fields the waiting list needs: who they are and where the links go. */
 const fields = ['firstName', 'lastName', 'email', 'phone'] as const satisfies readonly FieldName[];
+/** A place on the list needs the names and the contact of the chosen channel, nothing the practice requires of a booking. */
+const noFurtherFields: readonly string[] = [];
 /** How many days the waiting list covers unless the patient says otherwise. */
 const DEFAULT_DAYS = 28;
 /** The longest range one place on the list may cover, as the API allows. */
@@ -60,10 +62,10 @@ function joinForm(flow: Flow): HTMLElement {
   const inputs = new Map<FieldName, HTMLInputElement>();
   const errors = new Map<FieldName, HTMLElement>();
   const update = (name: FieldName) => {
-    const message = touched.has(name) ? validateField(name, entries(), today) : null;
+    const message = touched.has(name) ? validateField(name, entries(), today, noFurtherFields) : null;
     inputs.get(name)?.setAttribute('aria-invalid', String(message !== null));
     errors.get(name)!.textContent = message ? t(message) : '';
-    if (inputs.get(name)) inputs.get(name)!.required = isRequired(name, entries().channel);
+    if (inputs.get(name)) inputs.get(name)!.required = isRequired(name, entries().channel, noFurtherFields);
   };
   const field = (name: (typeof fields)[number], type: string, autocomplete: string) => {
     const input = h('input', {
@@ -72,7 +74,7 @@ function joinForm(flow: Flow): HTMLElement {
       type,
       autocomplete,
       value: entries()[name],
-      required: isRequired(name, entries().channel),
+      required: isRequired(name, entries().channel, noFurtherFields),
       'aria-describedby': `${name}-error`,
       oninput: () => {
         change(name, input.value);
@@ -128,7 +130,7 @@ function joinForm(flow: Flow): HTMLElement {
     lastDay.setAttribute('aria-invalid', String(days !== null));
     for (const name of fields) touched.add(name);
     for (const name of fields) update(name);
-    const invalid = fields.find((name) => validateField(name, entries(), today) !== null);
+    const invalid = fields.find((name) => validateField(name, entries(), today, noFurtherFields) !== null);
     consentError.textContent = consent.checked ? '' : t('validation.consent');
     if (days || invalid || !consent.checked) {
       announce(t(days ?? (invalid ? 'validation.fix' : 'validation.consent')), 'error');
