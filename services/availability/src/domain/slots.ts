@@ -1,5 +1,4 @@
-import { DateTime } from 'luxon';
-import { type LocalDay, daysBetween, localDay, nextDate, wallToInstant } from './local-day.js';
+import { type LocalDay, daysBetween, localDay, midnightAfter, nextDate, wallToInstant } from './local-day.js';
 
 const MINUTE = 60_000;
 
@@ -119,10 +118,7 @@ function planOf(query: SlotQuery): Plan {
     // Looked up once for every practitioner.
     openDays: [...dates, nextDate(to)].filter((date) => !query.isClosed(date)).map((d) => localDay(d, zone)),
     earliest: now + rules.minimumNoticeMinutes * MINUTE,
-    horizonEnd: DateTime.fromMillis(now, { zone })
-      .startOf('day')
-      .plus({ days: rules.bookingHorizonDays + 1 })
-      .toMillis(),
+    horizonEnd: midnightAfter(now, rules.bookingHorizonDays + 1, zone),
     duration: type.durationMinutes * MINUTE,
     before: type.bufferBeforeMinutes * MINUTE,
     after: type.bufferAfterMinutes * MINUTE,
