@@ -92,33 +92,6 @@ export function wallToInstant(day: LocalDay, minuteOfDay: number, zone: string):
   return DateTime.fromISO(`${day.date}T${hh}:${mm}`, { zone }).toMillis();
 }
 
-const grids = new WeakMap<LocalDay, Map<number, readonly number[]>>();
-
-/**
- * The instants of `day` whose local wall-clock minute is a multiple of `granularity`, ascending.
- * On the autumn change the repeated hour yields its grid points twice, as distinct instants.
- * Computed once per day and granularity, as the days are (every practitioner walks the same grid).
- */
-export function gridInstants(day: LocalDay, granularityMinutes: number): readonly number[] {
-  let byGranularity = grids.get(day);
-  if (!byGranularity) grids.set(day, (byGranularity = new Map()));
-  let grid = byGranularity.get(granularityMinutes);
-  if (!grid) byGranularity.set(granularityMinutes, (grid = computeGrid(day, granularityMinutes)));
-  return grid;
-}
-
-function computeGrid(day: LocalDay, granularityMinutes: number): number[] {
-  const step = granularityMinutes * MINUTE;
-  const out: number[] = [];
-  for (const segment of day.segments) {
-    const offset = segment.offsetMinutes * MINUTE;
-    const firstWall = segment.from + offset - day.wallBase;
-    const alignedWall = Math.ceil(firstWall / step) * step;
-    for (let t = day.wallBase + alignedWall - offset; t < segment.until; t += step) out.push(t);
-  }
-  return out;
-}
-
 const following = new Map<string, string>();
 
 /** yyyy-MM-dd of the day after `date`; cached, as days are (every request names the same few dates). */

@@ -263,7 +263,7 @@ describe('slot engine against the grid walk it replaced', () => {
     this.timeout(300_000);
     let withSlots = 0;
     let shared = 0;
-    const runs = Number(process.env.SLOT_PROPERTY_RUNS ?? 10_000);
+    const runs = Number(process.env.SLOT_PROPERTY_RUNS ?? 3_000);
     fc.assert(
       fc.property(caseArbitrary(), (c) => {
         const busy = new BusyIndex();
