@@ -214,6 +214,7 @@ function slotsOf(practitioner: FreeStarts, d: number, duration: number): Slot[] 
  */
 class StartMerger {
   private readonly heads: Int32Array;
+  private readonly ends: Int32Array;
   private readonly loads: Float64Array;
   private readonly candidates: Int32Array;
   private readonly candidateLoads: Float64Array;
@@ -224,30 +225,30 @@ class StartMerger {
   ) {
     const n = practitioners.length;
     this.heads = new Int32Array(n);
+    this.ends = new Int32Array(n);
     this.loads = new Float64Array(n);
     this.candidates = new Int32Array(n);
     this.candidateLoads = new Float64Array(n);
   }
 
   slotsOfDay(d: number, day: LocalDay): Slot[] {
-    const { practitioners, heads, loads, candidates, candidateLoads } = this;
+    const { practitioners, heads, ends, loads, candidates, candidateLoads } = this;
     const n = practitioners.length;
     for (let i = 0; i < n; i++) {
       heads[i] = practitioners[i]!.firstOfDay[d]!;
+      ends[i] = practitioners[i]!.firstOfDay[d + 1]!;
       loads[i] = blockedMinutes(practitioners[i]!.busy, day.start, day.end);
     }
     const slots: Slot[] = [];
     for (;;) {
       let start = Infinity;
       for (let i = 0; i < n; i++) {
-        const p = practitioners[i]!;
-        if (heads[i]! < p.firstOfDay[d + 1]! && p.starts[heads[i]!]! < start) start = p.starts[heads[i]!]!;
+        if (heads[i]! < ends[i]!) start = Math.min(start, practitioners[i]!.starts[heads[i]!]!);
       }
       if (start === Infinity) return slots;
       let count = 0;
       for (let i = 0; i < n; i++) {
-        const p = practitioners[i]!;
-        if (heads[i]! < p.firstOfDay[d + 1]! && p.starts[heads[i]!] === start) {
+        if (heads[i]! < ends[i]! && practitioners[i]!.starts[heads[i]!] === start) {
           candidates[count] = i;
           candidateLoads[count++] = loads[i]!;
           heads[i] = heads[i]! + 1;
