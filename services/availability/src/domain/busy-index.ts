@@ -90,18 +90,31 @@ export class BusyIndex {
     this.changed();
   }
 
-  /** What blocks any of `occupants` during `range` at `now`: held entries past their deadline do not. */
+  /**
+   * What blocks any of `occupants` during `range` at `now`: held entries past their deadline do not.
+   * In ascending order of start.
+   */
   busyFor(occupants: readonly Occupant[], range: Interval, now: number, sources: BusySources = 'all'): Interval[] {
     const index = (this.byOccupant ??= this.indexByOccupant());
-    const found = new Set<BusyEntry>();
-    for (const occupant of occupants) {
-      for (const entry of index.get(occupantKey(occupant)) ?? []) {
-        if (entry.interval.until <= range.from || entry.interval.from >= range.until) continue;
+    let found: Interval[] = [];
+    // Only an entry of several occupants can be found under two of them.
+    const shared = new Set<BusyEntry>();
+    for (const key of new Set(occupants.map(occupantKey))) {
+      const mine: Interval[] = [];
+      for (const entry of index.get(key) ?? []) {
+        if (entry.interval.from >= range.until) break;
+        if (entry.interval.until <= range.from) continue;
         if (sources === 'practice-calendar' && entry.status !== 'busy') continue;
-        if (blocksAt(entry, now)) found.add(entry);
+        if (!blocksAt(entry, now)) continue;
+        if (entry.occupants.length > 1) {
+          if (shared.has(entry)) continue;
+          shared.add(entry);
+        }
+        mine.push(entry.interval);
       }
+      found = found.length === 0 ? mine : mergeByStart(found, mine);
     }
-    return [...found].map((entry) => entry.interval);
+    return found;
   }
 
   /** The next instant after `now` at which a held entry lapses, if any: answers computed now go stale then. */
@@ -130,6 +143,7 @@ export class BusyIndex {
     yield* this.noticed.values();
   }
 
+  /** Each occupant's entries in ascending order of start, so that a look-up can stop at the end of its range. */
   private indexByOccupant(): Map<string, BusyEntry[]> {
     const index = new Map<string, BusyEntry[]>();
     for (const entry of this.current()) {
@@ -139,8 +153,21 @@ export class BusyIndex {
         else index.set(key, [entry]);
       }
     }
+    for (const list of index.values()) list.sort((a, b) => a.interval.from - b.interval.from);
     return index;
   }
+}
+
+/** Two lists in ascending order of start as one. */
+function mergeByStart(a: readonly Interval[], b: readonly Interval[]): Interval[] {
+  if (b.length === 0) return a as Interval[];
+  const out: Interval[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(a[i]!.from <= b[j]!.from ? a[i++]! : b[j++]!);
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
 }
 
 function blocksAt(entry: BusyEntry, now: number): boolean {

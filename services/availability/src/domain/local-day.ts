@@ -92,37 +92,18 @@ export function wallToInstant(day: LocalDay, minuteOfDay: number, zone: string):
   return DateTime.fromISO(`${day.date}T${hh}:${mm}`, { zone }).toMillis();
 }
 
-const grids = new WeakMap<LocalDay, Map<number, readonly number[]>>();
+const following = new Map<string, string>();
 
-/**
- * The instants of `day` whose local wall-clock minute is a multiple of `granularity`, ascending.
- * On the autumn change the repeated hour yields its grid points twice, as distinct instants.
- * Computed once per day and granularity, as the days are (every practitioner walks the same grid).
- */
-export function gridInstants(day: LocalDay, granularityMinutes: number): readonly number[] {
-  let byGranularity = grids.get(day);
-  if (!byGranularity) grids.set(day, (byGranularity = new Map()));
-  let grid = byGranularity.get(granularityMinutes);
-  if (!grid) byGranularity.set(granularityMinutes, (grid = computeGrid(day, granularityMinutes)));
-  return grid;
-}
-
-function computeGrid(day: LocalDay, granularityMinutes: number): number[] {
-  const step = granularityMinutes * MINUTE;
-  const out: number[] = [];
-  for (const segment of day.segments) {
-    const offset = segment.offsetMinutes * MINUTE;
-    const firstWall = segment.from + offset - day.wallBase;
-    const alignedWall = Math.ceil(firstWall / step) * step;
-    for (let t = day.wallBase + alignedWall - offset; t < segment.until; t += step) out.push(t);
-  }
-  return out;
-}
-
-/** yyyy-MM-dd of the day after `date`. */
+/** yyyy-MM-dd of the day after `date`; cached, as days are (every request names the same few dates). */
 export function nextDate(date: string): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Date(utcMidnight(y, m, d + 1)).toISOString().slice(0, 10);
+  let next = following.get(date);
+  if (next === undefined) {
+    const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+    next = new Date(utcMidnight(y, m, d + 1)).toISOString().slice(0, 10);
+    if (following.size >= CACHE_LIMIT) following.clear();
+    following.set(date, next);
+  }
+  return next;
 }
 
 /** Whole days from `from` to `to` (yyyy-MM-dd); negative when `to` lies before `from`. */
@@ -130,7 +111,33 @@ export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
+const QUARTER_HOUR = 15 * MINUTE;
+const byQuarterHour = new Map<string, string | number>();
+
+/**
+ * What an instant yields, computed once per quarter hour: UTC offsets (and so local midnights)
+ * change only on whole quarter hours, so every instant of one quarter hour has the same local date
+ * and offset. Every request asks this of `now`.
+ */
+function perQuarterHour<T extends string | number>(what: string, instant: number, zone: string, compute: () => T): T {
+  const key = `${what} ${zone} ${Math.floor(instant / QUARTER_HOUR)}`;
+  let value = byQuarterHour.get(key) as T | undefined;
+  if (value === undefined) {
+    value = compute();
+    if (byQuarterHour.size >= CACHE_LIMIT) byQuarterHour.clear();
+    byQuarterHour.set(key, value);
+  }
+  return value;
+}
+
 /** The local date of an instant. */
 export function localDateOf(instant: number, zone: string): string {
-  return DateTime.fromMillis(instant, { zone }).toISODate()!;
+  return perQuarterHour('date', instant, zone, () => DateTime.fromMillis(instant, { zone }).toISODate()!);
+}
+
+/** Local midnight `days` days after the local date of `instant`, as luxon moves there from that instant. */
+export function midnightAfter(instant: number, days: number, zone: string): number {
+  return perQuarterHour(`midnight+${days}`, instant, zone, () =>
+    DateTime.fromMillis(instant, { zone }).startOf('day').plus({ days }).toMillis(),
+  );
 }
