@@ -238,6 +238,7 @@ function catalogueOf(
       defaultLanguage: 'de',
       languages: ['de'],
       holidayCountry: 'CH',
+      requiredPatientFields: ['birthDate'],
       holidayRegion: null,
       ...rules,
       askVisitKind: false,
