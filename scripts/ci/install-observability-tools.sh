@@ -5,12 +5,14 @@
 #   bin/promtool    (Prometheus' rule checker and rule unit-test runner)
 #   bin/prometheus  (the Prometheus server the end-to-end metrics test scrapes the services into;
 #                    static targets only, built without the cloud service discoveries)
-#   bin/postgres_exporter  (prometheus-community's, which that test scrapes beside the services)
+#   bin/postgres_exporter  (prometheus-community's, which that test scrapes beside the services;
+#                           from the wrapper module scripts/ci/go/postgres-exporter)
 # from the Go module proxy, promtool and prometheus from the same module and version. About 9
 # minutes on two cores with an empty Go build cache, a second once it is there. Prints where the
 # tools are.
 set -euo pipefail
 
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cache="${OTK_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/otk/tools}"
 bin="$cache/bin"
 stamps="$cache/stamps"
@@ -18,8 +20,6 @@ mkdir -p "$bin" "$stamps"
 say() { printf '[observability-tools] %s\n' "$*" >&2; }
 
 PROMETHEUS_VERSION=v0.316.0
-# The chart's exporter image (observability.postgresExporter) is of the same version.
-POSTGRES_EXPORTER_VERSION=v0.17.1
 
 fresh() { [ -x "$bin/$1" ] && [ "$(cat "$stamps/$1" 2>/dev/null)" = "$2" ]; }
 done_() { echo "$2" >"$stamps/$1"; }
@@ -43,12 +43,14 @@ prometheus() {
   done_ prometheus "$PROMETHEUS_VERSION"
 }
 
+# Its version is the chart's exporter image's (images.postgresExporter), pinned in the module's go.mod.
 postgres_exporter() {
-  fresh postgres_exporter "$POSTGRES_EXPORTER_VERSION" && return 0
-  say "building postgres_exporter $POSTGRES_EXPORTER_VERSION"
-  GOBIN="$bin" go install -ldflags "-s -w" \
-    "github.com/prometheus-community/postgres_exporter/cmd/postgres_exporter@$POSTGRES_EXPORTER_VERSION"
-  done_ postgres_exporter "$POSTGRES_EXPORTER_VERSION"
+  local module="$root/scripts/ci/go/postgres-exporter" stamp
+  stamp=$(cat "$module"/* | sha256sum | cut -c1-16)
+  fresh postgres_exporter "$stamp" && return 0
+  say "building postgres_exporter ($module)"
+  (cd "$module" && go build -ldflags "-s -w" -o "$bin/" github.com/prometheus-community/postgres_exporter/cmd/postgres_exporter)
+  done_ postgres_exporter "$stamp"
 }
 
 command -v go >/dev/null || { say "Go is needed to build the tools: install Go 1.24 or newer"; exit 1; }
