@@ -26,6 +26,15 @@ export interface CauseAlert {
   };
 }
 
+/**
+ * The share of `max_connections` in use on the practice's PostgreSQL server, from postgres_exporter
+ * scraped with the practice's label: what OTKPostgresConnectionsExhausted holds against 90 %, and
+ * what the PostgreSQL dashboard shows.
+ */
+export const postgresConnectionsInUse =
+  'max by (practice) (sum by (practice, instance) (pg_stat_activity_count{practice!=""})' +
+  ' / on (practice, instance) max by (practice, instance) (pg_settings_max_connections))';
+
 const p = 'practice="praxis-a"';
 /** Where the operator's shell is: the practice's namespace, named like its release. */
 const ns = '-n <practice>';
@@ -234,13 +243,54 @@ export const causeAlerts: CauseAlert[] = [
     },
   },
   {
+    name: 'OTKRabbitMQResourceAlarm',
+    severity: 'critical',
+    expr:
+      'max by (practice, instance) (rabbitmq_alarms_memory_used_watermark{practice!=""}' +
+      ' + rabbitmq_alarms_free_disk_space_watermark{practice!=""}) > 0',
+    for: '2m',
+    summary: 'RabbitMQ of {{ $labels.practice }} blocks publishers (memory or disk alarm)',
+    description:
+      'For 2 minutes, the RabbitMQ node {{ $labels.instance }} of practice {{ $labels.practice }} has been in a memory or free-disk alarm: it blocks every publishing connection, so outbox events wait and commands sent to the services time out.',
+    runbook: {
+      meaning:
+        "The broker crossed its memory high watermark or fell below its free-disk limit and blocks all connections that publish until it recovers. The services stay connected (OTKRabbitMQUnreachable stays quiet), but nothing new reaches a queue: bookings are refused by the gateway's timeouts and committed events wait in the outbox. Read from RabbitMQ's Prometheus plugin, scraped with the practice's label (docs/operations/monitoring.md).",
+      confirm: [
+        'RabbitMQ dashboard, "Memory against its high watermark, free disk": which limit, since when.',
+        `kubectl ${ns} exec <practice>-rabbitmq-server-0 -- rabbitmq-diagnostics alarms`,
+        `kubectl ${ns} exec <practice>-rabbitmq-server-0 -- rabbitmq-diagnostics memory_breakdown   # what holds the memory`,
+      ],
+      act: [
+        'Messages piling up in a queue (ready, unacknowledged): its consumer is down or failing; see OTKConsumerLagging and OTKDeadLetterQueueNotEmpty. The broker frees memory as consumers catch up.',
+        "Disk: grow the volume (`rabbitmq.operator.storageSize` names the size of new clusters; resize the cluster's PVCs) or remove what fills it.",
+        "Memory: raise the pods' memory limit (the watermark is a share of it) once the cause is known; a restart only helps if the backlog is consumed.",
+      ],
+    },
+    test: {
+      fires: {
+        series: [
+          { series: `rabbitmq_alarms_memory_used_watermark{${p},instance="mq:15692"}`, values: '0 1x19' },
+          { series: `rabbitmq_alarms_free_disk_space_watermark{${p},instance="mq:15692"}`, values: '0x20' },
+        ],
+        at: '10m',
+        labels: [{ practice: 'praxis-a', instance: 'mq:15692' }],
+      },
+      quiet: {
+        series: [
+          { series: `rabbitmq_alarms_memory_used_watermark{${p},instance="mq:15692"}`, values: '0 1 0x18' },
+          { series: `rabbitmq_alarms_free_disk_space_watermark{${p},instance="mq:15692"}`, values: '0x20' },
+        ],
+        at: '10m',
+      },
+    },
+  },
+  {
     name: 'OTKPostgresConnectionsExhausted',
     severity: 'critical',
     expr:
       '(max by (practice, service) (db_pool_clients{practice!="",state="waiting"} > 0' +
       ' and ignoring(state) db_pool_clients{state="total"} >= ignoring(state) db_pool_max))' +
-      ' or (max by (practice) (sum by (practice, instance) (pg_stat_activity_count{practice!=""})' +
-      ' / on (practice, instance) max by (practice, instance) (pg_settings_max_connections)) > 0.9)',
+      ` or (${postgresConnectionsInUse} > 0.9)`,
     for: '5m',
     summary: 'PostgreSQL connections of {{ $labels.practice }} exhausted',
     description:

@@ -11,6 +11,7 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
+import { postgresConnectionsInUse } from './cause-alerts.js';
 import { errorRatioRecord, serviceLevels } from './service-levels.js';
 
 const datasource = { type: 'prometheus', uid: '${datasource}' };
@@ -403,12 +404,31 @@ function infrastructure(): dashboard.DashboardBuilder {
         { expr: 'sum by (instance) (rabbitmq_disk_space_available_bytes)', legend: '{{instance}} disk free' },
       ]),
     )
+    .withPanel(
+      graph(
+        'Resource alarms (publishers blocked while 1)',
+        'short',
+        [
+          { expr: 'max by (instance) (rabbitmq_alarms_memory_used_watermark)', legend: '{{instance}} memory' },
+          { expr: 'max by (instance) (rabbitmq_alarms_free_disk_space_watermark)', legend: '{{instance}} disk' },
+        ],
+        'OTKRabbitMQResourceAlarm fires after 2 minutes of either.',
+      ),
+    )
     .withRow(new dashboard.RowBuilder('PostgreSQL'))
     .withPanel(
       graph('Connections by state against max_connections', 'short', [
         { expr: 'sum by (instance, state) (pg_stat_activity_count)', legend: '{{instance}} {{state}}' },
         { expr: 'max by (instance) (pg_settings_max_connections)', legend: '{{instance}} max' },
       ]),
+    )
+    .withPanel(
+      graph(
+        'Connections in use, share of max_connections, by practice',
+        'percentunit',
+        [{ expr: postgresConnectionsInUse, legend: '{{practice}}' }],
+        'OTKPostgresConnectionsExhausted fires above 90 % for 5 minutes.',
+      ),
     )
     .withPanel(
       graph('Transactions by database', 'ops', [

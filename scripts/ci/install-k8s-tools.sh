@@ -3,6 +3,7 @@
 # (OTK_TOOLS_CACHE, default ~/.cache/otk/tools), building only what is missing or out of date:
 #   bin/helm (Helm 3, Kubernetes 1.34 capabilities)  bin/helm4 (Helm 4)  bin/kubeconform
 #   bin/helm-unittest  bin/kube-apiserver  bin/kubectl  bin/dockerfile-lint (BuildKit's checks)
+#   bin/otelcol (an OpenTelemetry collector of the chart collector's components, scripts/ci/go/otelcol)
 #   k8s-schemas/v1.34.0-standalone-strict/  (kubeconform's schemas, made from Kubernetes' OpenAPI)
 # and, from Debian, buildah, debootstrap and etcd, and the services image's local base
 # (scripts/ci/node-base-image.sh). Go tools come from the Go module proxy; the Go
@@ -104,6 +105,7 @@ kubeconform
 schemas
 wrapped dockerfile-lint .
 wrapped helm-unittest github.com/helm-unittest/helm-unittest/cmd/helm-unittest
+wrapped otelcol .
 # Built from modules, the API server would call itself v0.0.0 and fail charts' kubeVersion.
 kv=k8s.io/component-base/version
 LDFLAGS="-X $kv.gitVersion=v$KUBERNETES_VERSION -X $kv.gitMajor=1 -X $kv.gitMinor=34" \

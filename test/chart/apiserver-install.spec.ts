@@ -32,6 +32,10 @@ const secretsOf: Record<string, Record<string, Record<string, string>>> = {
     'cabinet-dupont-smtp': { SMTP_URL: 'smtps://cabinet-dupont:secret@smtp.example:465' },
     'cabinet-dupont-sms': { SMS_API_KEY: 'twilio-auth-token' },
     'cabinet-dupont-practice-system': { PRACTICE_SYSTEM_API_KEY: 'connector-api-key-0123456789' },
+    'cabinet-dupont-tracing': { 'api-key': 'tracing-api-key' },
+    'cabinet-dupont-postgres-exporter': {
+      DATA_SOURCE_NAME: 'postgres://otk_monitor:secret@10.20.0.5:5432/cabinet_dupont?sslmode=require',
+    },
   },
 };
 
@@ -197,10 +201,12 @@ describe('helm install of both example practices into a real kube-apiserver (wit
         '-o',
         'jsonpath={.items[*].metadata.name}',
       ]);
+      // Cabinet Dupont runs the chart's OpenTelemetry collector and postgres_exporter as well.
+      const observability = release === 'cabinet-dupont' ? ['otel-collector', 'postgres-exporter'] : [];
       expect(names.stdout.split(' ').sort()).to.deep.equal(
-        ['availability', 'gateway', 'hold-manager', 'notification', 'pixelmedics-sync', 'site'].map(
-          (s) => `${release}-${s}`,
-        ),
+        ['availability', 'gateway', 'hold-manager', 'notification', 'pixelmedics-sync', 'site', ...observability]
+          .map((s) => `${release}-${s}`)
+          .sort(),
       );
     }
   });

@@ -46,29 +46,34 @@ interface ApiAnswer<T> {
   error?: string;
 }
 
+/** One scrape job: its targets (host:port, /metrics) and the labels added to every series. */
+export interface ScrapeJob {
+  job: string;
+  targets: string[];
+  labels: Record<string, string>;
+  /** Whether the target's own labels win over the scrape's (the chart's monitors set honorLabels). */
+  honorLabels?: boolean;
+}
+
 /**
- * A real Prometheus server (built by scripts/ci/install-observability-tools.sh) that scrapes
- * `targets` every second and evaluates `ruleFiles` every second, with `labels` added to every
- * scraped series as a ServiceMonitor's relabelling adds them.
+ * A real Prometheus server (built by scripts/ci/install-observability-tools.sh) that scrapes each
+ * job's targets every second and evaluates `ruleFiles` every second, with the job's `labels` added
+ * to every scraped series as a ServiceMonitor's relabelling adds them.
  */
 export async function startPrometheus(options: {
   binary: string;
-  targets: string[];
-  labels: Record<string, string>;
+  jobs: ScrapeJob[];
   ruleFiles: string[];
 }): Promise<PrometheusServer> {
   const dir = mkdtempSync(join(tmpdir(), 'otk-prometheus-'));
   const config = {
     global: { scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' },
     rule_files: options.ruleFiles,
-    scrape_configs: [
-      {
-        job_name: 'otk',
-        // The services' own `service` label wins, as in the chart's ServiceMonitor.
-        honor_labels: true,
-        static_configs: [{ targets: options.targets, labels: options.labels }],
-      },
-    ],
+    scrape_configs: options.jobs.map((job) => ({
+      job_name: job.job,
+      honor_labels: job.honorLabels ?? false,
+      static_configs: [{ targets: job.targets, labels: job.labels }],
+    })),
   };
   writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
   const port = await freePort();

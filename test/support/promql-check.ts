@@ -5,8 +5,6 @@ export interface ExpressionReport {
   series: number;
   /** Metrics or labels the expression names that the scraped data does not have. */
   problems: string[];
-  /** Metrics the expression names that only an exporter not running here provides. */
-  notScraped: string[];
 }
 
 interface Selector {
@@ -42,17 +40,13 @@ const selectorText = (matchers: Selector['matchers']) =>
 
 /**
  * Checks one expression with Prometheus itself: parsed by its parser, every metric it selects must
- * be exposed by a service (declared by a scrape; a labelled counter that never counted has no
- * series yet), every label a selector matches on or an aggregation groups by must be on the
- * selected metric's series, and the whole expression is evaluated for the number of series it
- * returns. Metrics matching `notScraped` (an exporter's that does not run here) are listed apart.
+ * be exposed by a scraped target, a service or an exporter (declared by a scrape; a labelled
+ * counter that never counted has no series yet), every label a selector matches on or an
+ * aggregation groups by must be on the selected metric's series, and the whole expression is
+ * evaluated for the number of series it returns.
  */
-export async function checkExpression(
-  prometheus: PrometheusServer,
-  expr: string,
-  notScraped: RegExp,
-): Promise<ExpressionReport> {
-  const report: ExpressionReport = { series: 0, problems: [], notScraped: [] };
+export async function checkExpression(prometheus: PrometheusServer, expr: string): Promise<ExpressionReport> {
+  const report: ExpressionReport = { series: 0, problems: [] };
   let ast: PromqlNode;
   try {
     ast = await prometheus.parse(expr);
@@ -71,13 +65,10 @@ export async function checkExpression(
 
   const scraped = new Set<string>();
   for (const { name, matchers } of selectorsUnder(ast)) {
-    if (notScraped.test(name)) {
-      if (!report.notScraped.includes(name)) report.notScraped.push(name);
-      continue;
-    }
     if ((await count(selectorText([{ name: '__name__', type: '=', value: name }]))) === 0) {
       // A labelled counter that never counted (no failure yet) is declared but has no series.
-      if (!(await prometheus.declared(name))) report.problems.push(`metric ${name} is not exposed by any service`);
+      if (!(await prometheus.declared(name)))
+        report.problems.push(`metric ${name} is not exposed by any scraped target`);
       continue;
     }
     scraped.add(name);

@@ -13,6 +13,8 @@ const sbin = existsSync('/usr/lib/rabbitmq/bin/rabbitmq-server') ? '/usr/lib/rab
 
 export interface OwnRabbitMq {
   url: string;
+  /** With `prometheus`: where the rabbitmq_prometheus plugin serves /metrics (host:port). */
+  prometheusTarget?: string;
   stop(): Promise<void>;
   start(): Promise<void>;
   destroy(): Promise<void>;
@@ -21,13 +23,18 @@ export interface OwnRabbitMq {
 /**
  * A RabbitMQ node of the test's own: its own node name, AMQP and distribution ports, data and log
  * directories, configuration and Erlang cookie (HOME), so stopping it leaves the shared broker be.
+ * With `prometheus`, the node runs RabbitMQ's built-in Prometheus plugin (rabbitmq_prometheus) on
+ * a free port of its own as well, as a production broker that is monitored does.
  */
-export async function startOwnRabbitMq(): Promise<OwnRabbitMq> {
+export async function startOwnRabbitMq(options: { prometheus?: boolean } = {}): Promise<OwnRabbitMq> {
   const dir = await mkdtemp(join(tmpdir(), 'otk-faults-rabbitmq-'));
   const [port, distPort] = [await freePort(), await freePort()];
+  const prometheusPort = options.prometheus ? await freePort() : undefined;
   const node = `otkfaults${randomBytes(4).toString('hex')}@localhost`;
-  await writeFile(join(dir, 'rabbitmq.conf'), `listeners.tcp.default = 127.0.0.1:${port}\nloopback_users = none\n`);
-  await writeFile(join(dir, 'enabled_plugins'), '[].\n');
+  const config = [`listeners.tcp.default = 127.0.0.1:${port}`, 'loopback_users = none'];
+  if (prometheusPort) config.push('prometheus.tcp.ip = 127.0.0.1', `prometheus.tcp.port = ${prometheusPort}`);
+  await writeFile(join(dir, 'rabbitmq.conf'), `${config.join('\n')}\n`);
+  await writeFile(join(dir, 'enabled_plugins'), prometheusPort ? '[rabbitmq_prometheus].\n' : '[].\n');
   const env = {
     ...process.env,
     HOME: dir,
@@ -58,6 +65,7 @@ export async function startOwnRabbitMq(): Promise<OwnRabbitMq> {
   await start();
   return {
     url: `amqp://guest:guest@127.0.0.1:${port}`,
+    prometheusTarget: prometheusPort ? `127.0.0.1:${prometheusPort}` : undefined,
     start,
     stop,
     async destroy() {

@@ -45,9 +45,12 @@ The environment of a service (README, "Configuration"), from values and existing
   value: "9090"
 - name: SHUTDOWN_TIMEOUT_MS
   value: {{ mul $v.shutdownTimeoutSeconds 1000 | quote }}
-{{- with $v.observability.otlpEndpoint }}
+{{- if $v.observability.collector.enabled }}
 - name: OTEL_EXPORTER_OTLP_ENDPOINT
-  value: {{ . | quote }}
+  value: {{ printf "http://%s:4318" (include "otk.componentFullname" (dict "root" $root "component" "otel-collector")) | quote }}
+{{- else if $v.observability.otlpEndpoint }}
+- name: OTEL_EXPORTER_OTLP_ENDPOINT
+  value: {{ $v.observability.otlpEndpoint | quote }}
 {{- end }}
 {{- if eq .key "notification" }}
 - name: SMTP_URL

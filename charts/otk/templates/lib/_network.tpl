@@ -28,30 +28,53 @@ namespace is reached by its pods' labels instead.
     {{- end }}
 {{- end -}}
 
-{{/* PostgreSQL and RabbitMQ, external or run by the operators in the namespace. */}}
-{{- define "otk.egressDataStores" -}}
-{{- $egress := .Values.networkPolicy.egress -}}
+{{/* PostgreSQL, external or run by the operator in the namespace. */}}
+{{- define "otk.egressPostgres" -}}
 {{- $pg := list -}}
 {{- if eq .Values.database.mode "cloudnativepg" -}}
 {{- $pg = list (dict "podSelector" (dict "matchLabels" (dict "cnpg.io/cluster" (printf "%s-postgres" (include "otk.fullname" .))))) -}}
 {{- end -}}
+{{ include "otk.egressRule" (dict "rule" .Values.networkPolicy.egress.postgresql "to" $pg) }}
+{{- end -}}
+
+{{/* PostgreSQL and RabbitMQ, external or run by the operators in the namespace. */}}
+{{- define "otk.egressDataStores" -}}
 {{- $mq := list -}}
 {{- if eq .Values.rabbitmq.mode "operator" -}}
 {{- $mq = list (dict "podSelector" (dict "matchLabels" (dict "app.kubernetes.io/name" (printf "%s-rabbitmq" (include "otk.fullname" .))))) -}}
 {{- end -}}
-{{ include "otk.egressRule" (dict "rule" $egress.postgresql "to" $pg) }}
-{{ include "otk.egressRule" (dict "rule" $egress.rabbitmq "to" $mq) }}
+{{ include "otk.egressPostgres" . }}
+{{ include "otk.egressRule" (dict "rule" .Values.networkPolicy.egress.rabbitmq "to" $mq) }}
+{{- end -}}
+
+{{/* The services send their traces to the release's collector, or to observability.otlpEndpoint. */}}
+{{- define "otk.egressTraces" -}}
+{{- if .Values.observability.collector.enabled -}}
+- to:
+    - podSelector:
+        matchLabels:
+          {{- include "otk.selectorLabels" (dict "root" . "component" "otel-collector") | nindent 10 }}
+  ports:
+    - { port: 4318, protocol: TCP }
+{{- else if .Values.observability.otlpEndpoint -}}
+{{ include "otk.egressRule" (dict "rule" .Values.networkPolicy.egress.otlp) }}
+{{- end -}}
 {{- end -}}
 
 {{/* The management port, for Prometheus (probes come from the kubelet, which policies do not filter). */}}
 {{- define "otk.ingressMonitoring" -}}
+{{ include "otk.ingressMonitoringOn" (dict "root" . "port" "management") }}
+{{- end -}}
+
+{{/* A port Prometheus scrapes: (dict "root" $ "port" "metrics") */}}
+{{- define "otk.ingressMonitoringOn" -}}
 - from:
     - namespaceSelector:
-        {{- toYaml .Values.networkPolicy.monitoring.namespaceSelector | nindent 8 }}
+        {{- toYaml .root.Values.networkPolicy.monitoring.namespaceSelector | nindent 8 }}
       podSelector:
-        {{- toYaml .Values.networkPolicy.monitoring.podSelector | nindent 8 }}
+        {{- toYaml .root.Values.networkPolicy.monitoring.podSelector | nindent 8 }}
   ports:
-    - { port: management, protocol: TCP }
+    - { port: {{ .port }}, protocol: TCP }
 {{- end -}}
 
 {{/* The ingress controller's pods, to a component's http port. */}}
@@ -104,9 +127,7 @@ spec:
   egress:
     {{- include "otk.egressDns" $root | nindent 4 }}
     {{- include "otk.egressDataStores" $root | nindent 4 }}
-    {{- if $v.observability.otlpEndpoint }}
-    {{- include "otk.egressRule" (dict "rule" $v.networkPolicy.egress.otlp) | nindent 4 }}
-    {{- end }}
+    {{- include "otk.egressTraces" $root | nindent 4 }}
     {{- if eq .key "notification" }}
     {{- include "otk.egressRule" (dict "rule" $v.networkPolicy.egress.smtp) | nindent 4 }}
     {{- if ne $v.sms.provider "none" }}
