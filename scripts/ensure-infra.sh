@@ -25,8 +25,8 @@ can_apt_install() { command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; }
 
 apt_install() {
   say "installing $* with apt-get"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "$@" >/dev/null
 }
 
 ensure_postgres() {

@@ -38,8 +38,10 @@ debian_packages() {
   local sudo=()
   [ "$(id -u)" = 0 ] || sudo=(sudo)
   say "installing ${missing[*]} from Debian"
-  "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+  # Another apt-get (a browser install, say) may hold the package lock: wait for it.
+  local wait_for_lock=(-o DPkg::Lock::Timeout=600)
+  "${sudo[@]}" apt-get "${wait_for_lock[@]}" update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get "${wait_for_lock[@]}" install -y -qq "${missing[@]}" >/dev/null
 }
 
 helm3() {
