@@ -52,8 +52,8 @@ describe('notification: waiting-list messages on the real broker, database and S
     await harness.publish(notice);
     const mail = await waitFor(() => harness.mailsTo(patient.email)[0], { what: 'the offer e-mail', timeoutMs: 15000 });
     expect(mail.subject).to.equal('Bei Zahnarztpraxis Dr. Muster ist ein Termin frei geworden');
-    expect(mail.html).to.include(`href="${siteUrl}/waitlist/offer?token=${notice.data.offerToken}"`);
-    expect(mail.text).to.include(`${siteUrl}/waitlist/leave?token=${notice.data.leaveToken}`);
+    expect(mail.html).to.include(`href="${siteUrl}/waitlist/offer?token=${notice.data.offerToken}&#38;lang=de"`);
+    expect(mail.text).to.include(`${siteUrl}/waitlist/leave?token=${notice.data.leaveToken}&lang=de`);
     expect(mail.text).to.include('Montag, 7. Januar 2030, 09:00–09:30');
     expect(mail.attachments).to.have.length(0);
   });
