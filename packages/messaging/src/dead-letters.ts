@@ -46,7 +46,10 @@ export async function processDeadLetters(
     channel.on('error', () => undefined);
     // Fails (404) for a queue that does not exist, rather than report it empty.
     report.parked = (await channel.checkQueue(deadLetterQueueOf(queue))).messageCount;
-    while (report.messages.length < limit) {
+    // Only what is parked now: a replayed message its consumer parks again at once would otherwise
+    // come round again and again within one replay.
+    const upTo = options.mode === 'replay' ? Math.min(limit, report.parked) : limit;
+    while (report.messages.length < upTo) {
       const message = await channel.get(deadLetterQueueOf(queue), { noAck: false });
       if (message === false) break;
       const parked = describe(message);
