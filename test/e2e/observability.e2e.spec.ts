@@ -98,21 +98,27 @@ describe('observability of a booking funnel on the real stack, scraped by Promet
 
     // Until Prometheus has scraped the expiry, the e-mails, the practice-system sync and the
     // consumers' lag, and has evaluated the service-level rules over them.
-    const present = async (expr: string) => (await prometheus.query(expr)).length > 0;
+    const awaited = [
+      'hold_expiry_lag_seconds_count{practice="e2e",trigger="message"} > 0',
+      'notification_handoff_seconds_count{practice="e2e",kind="provisional-request"} > 0',
+      'pixelmedics_sync_delay_seconds_count{practice="e2e"} > 0',
+      'messaging_event_lag_seconds_count{practice="e2e",queue="availability.events"} > 0',
+      'count(up{practice="e2e"} == 1) == 7',
+      'rabbitmq_queues{practice="e2e"} > 0',
+      'pg_stat_activity_count{practice="e2e"}',
+      'practice:slo_error_ratio:rate5m',
+    ];
+    let missing = awaited;
     await waitFor(
-      async () =>
-        (await present('hold_expiry_lag_seconds_count{practice="e2e",trigger="message"} > 0')) &&
-        (await present('notification_handoff_seconds_count{practice="e2e",kind="provisional-request"} > 0')) &&
-        (await present('pixelmedics_sync_delay_seconds_count{practice="e2e"} > 0')) &&
-        (await present('messaging_event_lag_seconds_count{practice="e2e",queue="availability.events"} > 0')) &&
-        (await present('count(up{practice="e2e"} == 1) == 7')) &&
-        (await present('rabbitmq_queues{practice="e2e"} > 0')) &&
-        (await present('pg_stat_activity_count{practice="e2e"}')) &&
-        (await present('practice:slo_error_ratio:rate5m'))
-          ? true
-          : undefined,
+      async () => {
+        const answers = await Promise.all(awaited.map(async (expr) => (await prometheus.query(expr)).length > 0));
+        missing = awaited.filter((_, index) => !answers[index]);
+        return missing.length === 0 ? true : undefined;
+      },
       { timeoutMs: 60000, intervalMs: 500, what: 'Prometheus to scrape the funnel from every service' },
-    );
+    ).catch((error: unknown) => {
+      throw new Error(`${String(error)}; no series yet for: ${missing.join(', ')}`);
+    });
   });
 
   after(async () => {

@@ -57,7 +57,8 @@ export interface ScrapeJob {
 
 /**
  * A real Prometheus server (built by scripts/ci/install-observability-tools.sh) that scrapes each
- * job's targets every second and evaluates `ruleFiles` every second, with the job's `labels` added
+ * job's targets every 2 s (an exporter's first answers can take more than a second on a busy
+ * machine, and a scrape that times out reads as the target being down) and evaluates `ruleFiles` every second, with the job's `labels` added
  * to every scraped series as a ServiceMonitor's relabelling adds them.
  */
 export async function startPrometheus(options: {
@@ -67,7 +68,7 @@ export async function startPrometheus(options: {
 }): Promise<PrometheusServer> {
   const dir = mkdtempSync(join(tmpdir(), 'otk-prometheus-'));
   const config = {
-    global: { scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' },
+    global: { scrape_interval: '2s', scrape_timeout: '2s', evaluation_interval: '1s' },
     rule_files: options.ruleFiles,
     scrape_configs: options.jobs.map((job) => ({
       job_name: job.job,
