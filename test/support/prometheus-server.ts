@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from '@otk/test-kit';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { freePort } from './free-port.js';
 import { stopProcess } from './stack.js';
 
@@ -58,8 +58,9 @@ export interface ScrapeJob {
 /**
  * A real Prometheus server (built by scripts/ci/install-observability-tools.sh) that scrapes each
  * job's targets every 2 s (an exporter's first answers can take more than a second on a busy
- * machine, and a scrape that times out reads as the target being down) and evaluates `ruleFiles` every second, with the job's `labels` added
- * to every scraped series as a ServiceMonitor's relabelling adds them.
+ * machine, and a scrape that times out reads as the target being down) and evaluates `ruleFiles` every second (a copy
+ * of each file without its groups' own `interval`, which would otherwise make a test wait a minute for the first
+ * evaluation), with the job's `labels` added to every scraped series as a ServiceMonitor's relabelling adds them.
  */
 export async function startPrometheus(options: {
   binary: string;
@@ -67,9 +68,16 @@ export async function startPrometheus(options: {
   ruleFiles: string[];
 }): Promise<PrometheusServer> {
   const dir = mkdtempSync(join(tmpdir(), 'otk-prometheus-'));
+  const ruleFiles = options.ruleFiles.map((file, index) => {
+    const rules = parse(readFileSync(file, 'utf8')) as { groups: { interval?: string }[] };
+    for (const group of rules.groups) delete group.interval;
+    const copy = join(dir, `rules-${index}.yaml`);
+    writeFileSync(copy, stringify(rules));
+    return copy;
+  });
   const config = {
     global: { scrape_interval: '2s', scrape_timeout: '2s', evaluation_interval: '1s' },
-    rule_files: options.ruleFiles,
+    rule_files: ruleFiles,
     scrape_configs: options.jobs.map((job) => ({
       job_name: job.job,
       honor_labels: job.honorLabels ?? false,
