@@ -13,7 +13,11 @@
  * Prints `availability p50=… ms p95=… ms cpu=… ms`, `gateway p95=… ms rps=…`,
  * `browsing p95=… ms rps=…` and `paging p50=… ms p95=… ms p99=… ms`. On a machine shared with
  * other work, wall-clock times include waiting for a core; `cpu` (the process's CPU time per call)
- * does not.
+ * does not. For phases 2 and 3 it also prints the CPU time each process spent (the bench's own
+ * HTTP client, each service, the stack's PostgreSQL backends, the broker), per request and as a share of a core.
+ *
+ * BENCH_SERVICE_NODE_OPTIONS is passed to the stack's services as NODE_OPTIONS, e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/profiles` for a CPU profile of each service (written when it stops).
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -24,7 +28,8 @@ import { seedDemoPractice } from '../../services/availability/scripts/demo-pract
 import { BusyIndex } from '../../services/availability/src/domain/busy-index.js';
 import type { Catalogue, Practitioner } from '../../services/availability/src/domain/catalogue.js';
 import { listSlots } from '../../services/availability/src/domain/list-slots.use-case.js';
-import { startStack } from '../../test/support/stack.js';
+import { type Stack, startStack } from '../../test/support/stack.js';
+import { describeCpu, stackProcesses, startCpuAccount } from './support/cpu-time.js';
 import { percentile } from './support/latency.js';
 
 const zone = 'Europe/Zurich';
@@ -159,9 +164,14 @@ function inProcess(): void {
   );
 }
 
-/** autocannon with 200 connections for BENCH_SECONDS over `paths`, as browsers ask (gzip). */
-async function underLoad(gatewayUrl: string, paths: string[]) {
+/**
+ * autocannon with 200 connections for BENCH_SECONDS over `paths`, as browsers ask (gzip); prints
+ * where the CPU time of the phase went.
+ */
+async function underLoad(stack: Stack, paths: string[]) {
+  const gatewayUrl = stack.gatewayUrl;
   const latencies: number[] = [];
+  const cpu = await startCpuAccount(stackProcesses(stack));
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -176,8 +186,10 @@ async function underLoad(gatewayUrl: string, paths: string[]) {
     );
     instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   });
+  const spent = await cpu.stop();
   latencies.sort((a, b) => a - b);
   return {
+    cpu: describeCpu(spent, result.requests.total, result.duration || seconds),
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
     rps: Math.round(result.requests.total / (result.duration || seconds)),
@@ -188,7 +200,11 @@ async function underLoad(gatewayUrl: string, paths: string[]) {
 }
 
 async function throughGateway(): Promise<void> {
-  const stack = await startStack({ OTEL_EXPORTER_OTLP_ENDPOINT: '' });
+  const nodeOptions = process.env.BENCH_SERVICE_NODE_OPTIONS;
+  const stack = await startStack({
+    OTEL_EXPORTER_OTLP_ENDPOINT: '',
+    ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+  });
   const pool = createPool({ connectionString: stack.env.DATABASE_URL!, applicationName: 'bench' });
   try {
     await seedDemoPractice(pool);
@@ -224,11 +240,12 @@ async function throughGateway(): Promise<void> {
       const response = await fetch(`${stack.gatewayUrl}${path}`);
       if (response.status !== 200) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
     }
-    const month = await underLoad(stack.gatewayUrl, paths);
+    const month = await underLoad(stack, paths);
     process.stdout.write(
       `gateway p95=${month.p95.toFixed(1)} ms rps=${month.rps}` +
         `  (200 connections, ${seconds} s, p50=${month.p50.toFixed(1)} ms,` +
-        ` non-2xx=${month.non2xx}, errors=${month.errors}, timeouts=${month.timeouts})\n`,
+        ` non-2xx=${month.non2xx}, errors=${month.errors}, timeouts=${month.timeouts})\n` +
+        `  CPU: ${month.cpu}\n`,
     );
 
     // Browsing as patients page: one week at a time, nine weeks ahead, each type for any
@@ -245,11 +262,12 @@ async function throughGateway(): Promise<void> {
         }),
       ),
     );
-    const browsing = await underLoad(stack.gatewayUrl, weekly);
+    const browsing = await underLoad(stack, weekly);
     process.stdout.write(
       `browsing p95=${browsing.p95.toFixed(1)} ms rps=${browsing.rps}` +
         `  (weekly pages, ${weekly.length} distinct queries, 200 connections, ${seconds} s, p50=${browsing.p50.toFixed(1)} ms,` +
-        ` non-2xx=${browsing.non2xx}, errors=${browsing.errors}, timeouts=${browsing.timeouts})\n`,
+        ` non-2xx=${browsing.non2xx}, errors=${browsing.errors}, timeouts=${browsing.timeouts})\n` +
+        `  CPU: ${browsing.cpu}\n`,
     );
 
     await pageDayByDay(stack.gatewayUrl, catalogue.appointmentTypes, from.plus({ weeks: 9 }));

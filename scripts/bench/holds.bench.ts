@@ -39,14 +39,13 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { AppError, placeHoldRequestV1 } from '@otk/contracts';
-import { createPool } from '@otk/db';
 import { placeHold } from '../../services/hold-manager/src/domain/place-hold.use-case.js';
 import { aPlaceHoldRequest, setSettings } from '../../services/hold-manager/test/support/practice.js';
 import { useCaseHarness } from '../../services/hold-manager/test/support/use-cases.js';
 import { startDemoStack } from '../../test/support/demo-stack.js';
 import { type OfferedSlot, aHoldRequest, offeredSlots, postJson } from '../../test/support/factories.js';
-import { type Stack, serviceNames } from '../../test/support/stack.js';
-import { type Accounted, startCpuAccount } from './support/cpu-time.js';
+import type { Stack } from '../../test/support/stack.js';
+import { describeCpu, stackProcesses, startCpuAccount } from './support/cpu-time.js';
 import { postJsonKeptAlive } from './support/http-client.js';
 import { Inbox, tokenOf } from './support/inbox.js';
 import { ms, percentile, summary, tally } from './support/latency.js';
@@ -317,43 +316,6 @@ function describeHistogram(before: Map<number, number>, after: Map<number, numbe
     return index < 0 ? '–' : `≤ ${ms(bounds[index]! * 1000)}`;
   };
   return `${total} requests, p50 ${bound(50)}, p99 ${bound(99)}`;
-}
-
-/**
- * The processes a contention round keeps busy: the bench itself (its HTTP client), each service,
- * and the PostgreSQL backends serving the stack's database. RabbitMQ is shared with whatever else
- * runs on the machine, so its part cannot be told apart and is not counted.
- */
-function stackProcesses(stack: Stack): Accounted[] {
-  const services = serviceNames.map((name) => ({
-    name,
-    pids: async () => [stack.services[name].child.pid ?? 0],
-  }));
-  const postgres = {
-    name: 'postgres',
-    pids: async () => {
-      const pool = createPool({ connectionString: stack.env.DATABASE_URL!, applicationName: 'bench' });
-      try {
-        const { rows } = await pool.query<{ pid: number }>(
-          `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
-          [stack.db.name],
-        );
-        return rows.map((row) => row.pid);
-      } finally {
-        await pool.end();
-      }
-    },
-  };
-  return [{ name: 'bench client', pids: async () => [process.pid] }, ...services, postgres];
-}
-
-/** `gateway 1.23 s (2.5 ms/request), …` for each part, then the total. */
-function describeCpu(spent: Map<string, number>, requests: number): string {
-  const total = [...spent.values()].reduce((sum, ms) => sum + ms, 0);
-  const parts = [...spent, ['total', total] as const].map(
-    ([name, cpuMs]) => `${name} ${ms(cpuMs)} (${(cpuMs / requests).toFixed(2)} ms/request)`,
-  );
-  return parts.join(', ');
 }
 
 function holdsUrlOf(stack: Stack): string {

@@ -6,6 +6,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createPool } from '@otk/db';
+import { type Stack, serviceNames } from '../../../test/support/stack.js';
+import { ms } from './latency.js';
 
 /** The kernel's clock ticks per second, the unit of the CPU times in `/proc/<pid>/stat`. */
 const clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -14,6 +17,15 @@ const clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8
 export interface Accounted {
   name: string;
   pids: () => Promise<number[]>;
+}
+
+/** The processes running `command`, by `pgrep -x`; none if there is none. */
+function pidsOf(command: string): number[] {
+  try {
+    return execFileSync('pgrep', ['-x', command], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
 }
 
 /** CPU milliseconds (user + system) of a process so far; 0 once it is gone. */
@@ -50,4 +62,46 @@ export async function startCpuAccount(parts: Accounted[]): Promise<{ stop(): Pro
       return spent;
     },
   };
+}
+
+/**
+ * The processes a phase keeps busy: the bench itself (its HTTP client), each service, and the
+ * PostgreSQL backends serving the stack's database, and the RabbitMQ broker as a whole: it serves
+ * whatever else runs on the machine too, so its figure is the stack's part only on a quiet machine.
+ */
+export function stackProcesses(stack: Stack): Accounted[] {
+  const services = serviceNames.map((name) => ({
+    name,
+    pids: async () => [stack.services[name].child.pid ?? 0],
+  }));
+  const postgres = {
+    name: 'postgres',
+    pids: async () => {
+      const pool = createPool({ connectionString: stack.env.DATABASE_URL!, applicationName: 'bench' });
+      try {
+        const { rows } = await pool.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+          [stack.db.name],
+        );
+        return rows.map((row) => row.pid);
+      } finally {
+        await pool.end();
+      }
+    },
+  };
+  const rabbitmq = { name: 'rabbitmq (whole broker)', pids: async () => pidsOf('beam.smp') };
+  return [{ name: 'bench client', pids: async () => [process.pid] }, ...services, postgres, rabbitmq];
+}
+
+/**
+ * `gateway 1.23 s (2.5 ms/request), …` for each part, then the total; with the phase's length,
+ * also the share of one core each part kept busy (`0.95 cores`).
+ */
+export function describeCpu(spent: Map<string, number>, requests: number, phaseSeconds?: number): string {
+  const total = [...spent.values()].reduce((sum, cpuMs) => sum + cpuMs, 0);
+  const parts = [...spent, ['total', total] as const].map(([name, cpuMs]) => {
+    const cores = phaseSeconds ? `, ${(cpuMs / 1000 / phaseSeconds).toFixed(2)} cores` : '';
+    return `${name} ${ms(cpuMs)} (${(cpuMs / requests).toFixed(3)} ms/request${cores})`;
+  });
+  return parts.join(', ');
 }
