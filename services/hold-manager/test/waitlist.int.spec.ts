@@ -15,12 +15,14 @@ import { codeOf, holdWithToken, latestManageToken, useCaseHarness } from './supp
 import { aJoinRequest, waitlistDeps, waitlistTokens } from './support/waitlist.js';
 
 /**
- * A fresh hour inside January 2031, the days the patients of these tests wait for: the shared
- * counter behind `aFreshHour` has moved on by however many holds the files before this one made.
+ * A fresh hour in the first 30 days of January 2031 (UTC), so inside the days the patients of these
+ * tests wait for (1 to 31 January in Zurich; the last UTC hours of the 31st are 1 February there):
+ * the shared counter behind `aFreshHour` has moved on by however many holds the files before this
+ * one made.
  */
 function aFreeHour(): Date {
   const january = Date.UTC(2031, 0, 1);
-  return new Date(january + ((aFreshHour().getTime() - january) % (31 * 24 * 3600_000)));
+  return new Date(january + ((aFreshHour().getTime() - january) % (30 * 24 * 3600_000)));
 }
 
 describe('hold-manager: the waiting list on PostgreSQL', function () {
