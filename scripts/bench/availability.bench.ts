@@ -10,8 +10,10 @@
  *    practitioner, so caches miss far more often).
  * 4. Paging: one patient paging through the calendar a day at a time, each request a day never
  *    asked before, so both the gateway's and availability's caches miss (BENCH_PAGES, default 300).
+ * 5. Floor: the load of phase 2 on a process that only answers the same bytes (bare `node:http`,
+ *    then bare express): what the load generator and 200 connections cost on this machine.
  * Prints `availability p50=… ms p95=… ms cpu=… ms`, `gateway p95=… ms rps=…`,
- * `browsing p95=… ms rps=…` and `paging p50=… ms p95=… ms p99=… ms`. On a machine shared with
+ * `browsing p95=… ms rps=…`, `paging p50=… ms p95=… ms p99=… ms` and `floor … p95=… ms rps=…`. On a machine shared with
  * other work, wall-clock times include waiting for a core; `cpu` (the process's CPU time per call)
  * does not. For phases 2 and 3 it also prints the CPU time each process spent (the bench's own
  * HTTP client, each service, the stack's PostgreSQL backends, the broker), per request and as a share of a core.
@@ -19,7 +21,11 @@
  * BENCH_SERVICE_NODE_OPTIONS is passed to the stack's services as NODE_OPTIONS, e.g.
  * `--cpu-prof --cpu-prof-dir=/tmp/profiles` for a CPU profile of each service (written when it stops).
  */
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createPool } from '@otk/db';
 import autocannon from 'autocannon';
@@ -28,8 +34,8 @@ import { seedDemoPractice } from '../../services/availability/scripts/demo-pract
 import { BusyIndex } from '../../services/availability/src/domain/busy-index.js';
 import type { Catalogue, Practitioner } from '../../services/availability/src/domain/catalogue.js';
 import { listSlots } from '../../services/availability/src/domain/list-slots.use-case.js';
-import { type Stack, startStack } from '../../test/support/stack.js';
-import { describeCpu, stackProcesses, startCpuAccount } from './support/cpu-time.js';
+import { startStack, stopProcess } from '../../test/support/stack.js';
+import { type Accounted, describeCpu, stackProcesses, startCpuAccount } from './support/cpu-time.js';
 import { percentile } from './support/latency.js';
 
 const zone = 'Europe/Zurich';
@@ -168,14 +174,13 @@ function inProcess(): void {
  * autocannon with 200 connections for BENCH_SECONDS over `paths`, as browsers ask (gzip); prints
  * where the CPU time of the phase went.
  */
-async function underLoad(stack: Stack, paths: string[]) {
-  const gatewayUrl = stack.gatewayUrl;
+async function underLoad(url: string, paths: string[], accounted: Accounted[]) {
   const latencies: number[] = [];
-  const cpu = await startCpuAccount(stackProcesses(stack));
+  const cpu = await startCpuAccount(accounted);
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
-        url: gatewayUrl,
+        url,
         connections: 200,
         duration: seconds,
         // As browsers do: the gateway keeps each answer gzipped once.
@@ -240,7 +245,7 @@ async function throughGateway(): Promise<void> {
       const response = await fetch(`${stack.gatewayUrl}${path}`);
       if (response.status !== 200) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
     }
-    const month = await underLoad(stack, paths);
+    const month = await underLoad(stack.gatewayUrl, paths, stackProcesses(stack));
     process.stdout.write(
       `gateway p95=${month.p95.toFixed(1)} ms rps=${month.rps}` +
         `  (200 connections, ${seconds} s, p50=${month.p50.toFixed(1)} ms,` +
@@ -262,7 +267,7 @@ async function throughGateway(): Promise<void> {
         }),
       ),
     );
-    const browsing = await underLoad(stack, weekly);
+    const browsing = await underLoad(stack.gatewayUrl, weekly, stackProcesses(stack));
     process.stdout.write(
       `browsing p95=${browsing.p95.toFixed(1)} ms rps=${browsing.rps}` +
         `  (weekly pages, ${weekly.length} distinct queries, 200 connections, ${seconds} s, p50=${browsing.p50.toFixed(1)} ms,` +
@@ -271,6 +276,7 @@ async function throughGateway(): Promise<void> {
     );
 
     await pageDayByDay(stack.gatewayUrl, catalogue.appointmentTypes, from.plus({ weeks: 9 }));
+    await floor(await (await fetch(`${stack.gatewayUrl}${paths[0]}`)).text(), paths[0]!);
   } finally {
     await pool.end();
     await stack.stop();
@@ -309,6 +315,49 @@ async function pageDayByDay(
       ` p99=${percentile(latencies, 99).toFixed(1)} ms` +
       `  (one day per request, each asked once, ${pages} requests one after another, mean ${Math.round(bytes / pages)} bytes)\n`,
   );
+}
+
+/**
+ * The same load on a server that only answers the first month's bytes, gzipped once (bare
+ * `node:http`, then bare express with one route), in a process of its own as the gateway is, with
+ * the stack idle beside it: what 200 connections cost on this machine before the gateway's own work.
+ */
+async function floor(answer: string, path: string): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'otk-floor-'));
+  try {
+    writeFileSync(join(dir, 'answer.json'), answer);
+    for (const kind of ['node-http', 'express']) {
+      const server = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(import.meta.dirname, 'support', 'floor-server.ts'), kind, join(dir, 'answer.json')],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      try {
+        const port = await new Promise<string>((resolve, reject) => {
+          server.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+          server.once('exit', (code) => reject(new Error(`the floor server (${kind}) exited with ${code}`)));
+        });
+        const result = await underLoad(
+          `http://127.0.0.1:${port}`,
+          [path],
+          [
+            { name: 'bench client', pids: async () => [process.pid] },
+            { name: `floor server`, pids: async () => [server.pid ?? 0] },
+          ],
+        );
+        process.stdout.write(
+          `floor ${kind} p95=${result.p95.toFixed(1)} ms rps=${result.rps}` +
+            `  (the first month's answer, ${answer.length} bytes before gzip, 200 connections, ${seconds} s,` +
+            ` p50=${result.p50.toFixed(1)} ms, non-2xx=${result.non2xx}, errors=${result.errors})\n` +
+            `  CPU: ${result.cpu}\n`,
+        );
+      } finally {
+        await stopProcess(server);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 inProcess();

@@ -35,16 +35,19 @@ export const gateway: ServiceDefinition<typeof configSchema> = {
       };
       api.use(rateLimit(new RateLimitStore(pool, perMinute, logger)));
     }
-    api.use(httpSemantics(api));
+    const semantics = httpSemantics(api);
+    api.use(semantics.beforeRoutes);
     // Compressed bodies are refused (415): the site never sends one, and inflating is work for nothing.
     api.use(express.json({ limit: config.BODY_LIMIT_BYTES, inflate: false }));
-    api.use(holdsRoutes(broker, config));
-    api.use(bookingsRoutes(broker, config.RPC_TIMEOUT_MS));
-    api.use(waitlistRoutes(broker, config.RPC_TIMEOUT_MS));
+    // The reads patients send most come first: the router tries its routes in order.
     const answers = new SharedAnswers(config.AVAILABILITY_CACHE_TTL_MS);
     await forgetAnswersOnOccupancy(broker, answers);
     api.use(availabilityRoutes(broker, config, answers));
+    api.use(holdsRoutes(broker, config));
+    api.use(bookingsRoutes(broker, config.RPC_TIMEOUT_MS));
+    api.use(waitlistRoutes(broker, config.RPC_TIMEOUT_MS));
     api.use('/admin', adminRoutes({ pool, broker, config }));
+    api.use(semantics.afterRoutes);
     app.use('/api/v1', api);
     app.use(notFound);
     app.use(errorHandler(logger));

@@ -13,10 +13,15 @@ interface Layer {
  * for another method (OPTIONS gets 204 with `Allow`), and 415 UNSUPPORTED_MEDIA_TYPE for a POST
  * with a body that is not JSON (instead of a validation error about a missing body). Paths the router
  * does not have leave it unread, for the 404. The router's routes are read at request time, so routes
- * added after this middleware count as well.
+ * added after these middlewares count as well.
+ *
+ * `beforeRoutes` goes before the body parser and judges every request but GET and HEAD at once,
+ * so that a body is never read for a path or method the API does not have. GET and HEAD carry no
+ * body and are what patients send many times a second; they go straight to the routes, and
+ * `afterRoutes`, at the end, judges only those no route took.
  */
-export function httpSemantics(router: Router): RequestHandler {
-  return (req, res, next) => {
+export function httpSemantics(router: Router): { beforeRoutes: RequestHandler; afterRoutes: RequestHandler } {
+  const judge: RequestHandler = (req, res, next) => {
     const allowed = allowedMethods(router.stack as unknown as Layer[], req.path);
     if (allowed.size === 0) {
       // Leave this router at once, before its body parser: a path it does not have is a 404
@@ -44,6 +49,14 @@ export function httpSemantics(router: Router): RequestHandler {
     }
     next();
   };
+  return {
+    beforeRoutes: (req, res, next) => (isRead(req) ? next() : judge(req, res, next)),
+    afterRoutes: (req, res, next) => (isRead(req) ? judge(req, res, next) : next()),
+  };
+}
+
+function isRead(req: Request): boolean {
+  return req.method === 'GET' || req.method === 'HEAD';
 }
 
 /** The methods of every route matching `path`, in mounted routers too; HEAD wherever GET is. */
