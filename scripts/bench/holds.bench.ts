@@ -21,7 +21,7 @@
  * status and code, the 5xx apart, p50/p99 per request and the round's time; then how many rounds
  * ended with exactly one 201 and the rest 409 SLOT_TAKEN, and p50/p99 per request and per round;
  * then hold-manager's own time per hold.place, and the CPU time each process (the bench, each
- * service, the stack's PostgreSQL backends) spent during the rounds, per request.
+ * service, the stack's PostgreSQL backends, the broker as a whole) spent during the rounds, per request.
  *
  * BENCH_SERVICE_NODE_OPTIONS is passed to the stack's services as NODE_OPTIONS, e.g.
  * `--cpu-prof --cpu-prof-dir=/tmp/profiles` for a CPU profile of each service (written when it stops).
