@@ -89,26 +89,34 @@ export function composeSms(event: MessageEvent, delivery: Delivery, settings: Pr
     const text = build(settings.practiceName, withZone);
     if (fits(text)) return text;
   }
-  // The longest start of the reason that fits, found by halving (a longer text never fits better).
-  const reasonCharacters = [...reason];
-  const shortened = (length: number) => `${reasonCharacters.slice(0, length).join('').trimEnd()}...`;
-  let [fitting, tooLong] = [0, reasonCharacters.length];
-  while (tooLong - fitting > 1) {
-    const middle = Math.floor((fitting + tooLong) / 2);
-    reason = shortened(middle);
-    if (fits(build(settings.practiceName, false))) fitting = middle;
-    else tooLong = middle;
-  }
-  if (fitting > 0) {
-    reason = shortened(fitting);
+  // The reason is shortened first, then the practice name, each to its longest start that fits.
+  const reasonFitting = longestFittingStart(fullReason ?? '', (start) => {
+    reason = start;
+    return fits(build(settings.practiceName, false));
+  });
+  if (reasonFitting !== undefined) {
+    reason = reasonFitting;
     return build(settings.practiceName, false);
   }
   reason = fullReason === undefined ? '' : '...';
-  const name = [...settings.practiceName];
-  for (let length = name.length - 1; length >= 1; length--) {
-    const text = build(`${name.slice(0, length).join('').trimEnd()}.`, false);
-    if (fits(text)) return text;
-  }
+  const nameFitting = longestFittingStart(settings.practiceName, (start) => fits(build(start, false)), '.');
+  if (nameFitting !== undefined) return build(nameFitting, false);
   // Only a site URL far too long for any SMS gets here; sending beats refusing to tell the patient.
   return build('', false);
+}
+
+/**
+ * The longest start of `text` (cut at a character, trailing spaces trimmed, `ending` added) that
+ * `fits`, found by halving: a longer start never fits better. Undefined when not even one character fits.
+ */
+function longestFittingStart(text: string, fits: (start: string) => boolean, ending = '...'): string | undefined {
+  const characters = [...text];
+  const start = (length: number) => `${characters.slice(0, length).join('').trimEnd()}${ending}`;
+  let [fitting, tooLong] = [0, characters.length];
+  while (tooLong - fitting > 1) {
+    const middle = Math.floor((fitting + tooLong) / 2);
+    if (fits(start(middle))) fitting = middle;
+    else tooLong = middle;
+  }
+  return fitting > 0 ? start(fitting) : undefined;
 }
