@@ -6,7 +6,9 @@
  * The confirm and manage pages need a live link: the script places a provisional request through
  * the site's API, reads the confirm link from the local mail catcher, opens it (which confirms),
  * reads the manage link from the confirmation, and cancels the booking at the end. HTML reports go
- * to `test-artifacts/lighthouse/`.
+ * to `test-artifacts/lighthouse/`. The script exits with 1, naming each miss, when a page misses its
+ * targets (`lighthouse-targets.ts`: performance, accessibility and best practices 100 on every
+ * page, SEO at least 90 on the home page).
  *
  * Environment: SITE_URL (http://127.0.0.1:4321), MAIL_URL (the mail catcher, http://127.0.0.1:1080),
  * CHROMIUM_PATH (/usr/bin/chromium), LIGHTHOUSE_LANGUAGE (de).
@@ -18,15 +20,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import lighthouse from 'lighthouse';
 import puppeteer, { type Browser } from 'puppeteer-core';
+import { type AuditedPage, type Scores, categories, missedTargets } from './lighthouse-targets.js';
 
 const siteUrl = (process.env.SITE_URL ?? 'http://127.0.0.1:4321').replace(/\/+$/, '');
 const mailUrl = (process.env.MAIL_URL ?? 'http://127.0.0.1:1080').replace(/\/+$/, '');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const language = process.env.LIGHTHOUSE_LANGUAGE ?? 'de';
 const reportDir = fileURLToPath(new URL('../../test-artifacts/lighthouse/', import.meta.url));
-
-const categories = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
-type Scores = Record<(typeof categories)[number], number | null>;
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -93,7 +93,7 @@ async function linkFromMail(address: string, page: 'confirm' | 'manage'): Promis
 }
 
 /** Lighthouse's default run (mobile, simulated throttling) of one address in a fresh browser context. */
-async function audit(browser: Browser, name: string, url: string): Promise<Scores> {
+async function audit(browser: Browser, name: AuditedPage, url: string): Promise<Scores> {
   const context = await browser.createBrowserContext();
   try {
     const page = await context.newPage();
@@ -150,7 +150,7 @@ async function main(): Promise<void> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
   });
-  const results: [string, Scores][] = [];
+  const results: [AuditedPage, Scores][] = [];
   let manageToken: string | undefined;
   try {
     results.push(['home', await audit(browser, 'home', `${siteUrl}/`)]);
@@ -170,6 +170,13 @@ async function main(): Promise<void> {
   say(`|---|${categories.map(() => '---').join('|')}|`);
   for (const [name, scores] of results) say(`| ${name} | ${categories.map((id) => scores[id] ?? '–').join(' | ')} |`);
   say(`Reports: ${reportDir}`);
+  const missed = missedTargets(results);
+  if (missed.length > 0) {
+    say('');
+    say('Targets missed:');
+    for (const line of missed) say(`  ${line}`);
+    process.exitCode = 1;
+  } else say('Every page meets its targets.');
 }
 
 await main();

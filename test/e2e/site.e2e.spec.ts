@@ -170,19 +170,22 @@ describe('booking site in Chromium: the desktop flow in English and what goes wr
     await page.selectOption('#language', 'en');
     await expectStep(page, 'Have you been to our practice before?');
     expect(await page.getAttribute('html', 'lang')).to.equal('en');
-    // The home page is for search engines: a description in the shown language, the languages as alternates.
+    // The home page moves to the language's own page (ADR 0055), keeping the flow where it is.
+    expect(new URL(page.url()).pathname).to.equal('/en/');
+    // The home page is for search engines: a description in the shown language naming the practice,
+    // the canonical address and the practice's languages as alternates, all absolute.
     expect(await page.locator('meta[name="robots"]').count(), 'robots meta on the home page').to.equal(0);
     expect(await page.getAttribute('meta[name="description"]', 'content')).to.equal(
       'Book an appointment at Zahnarztpraxis Dr. Muster online – see the free times and book in a few steps.',
     );
+    expect(
+      await page.locator('link[rel="canonical"]').evaluateAll((links) => links.map((l) => l.getAttribute('href'))),
+    ).to.deep.equal([`${site.url}/en/`]);
     const alternates = await page
       .locator('link[rel="alternate"]')
       .evaluateAll((links) => links.map((l) => `${l.getAttribute('hreflang')} ${l.getAttribute('href')}`));
-    expect(alternates).to.include.members([
-      `de ${site.url}/?lang=de`,
-      `en ${site.url}/?lang=en`,
-      `x-default ${site.url}/`,
-    ]);
+    expect(alternates).to.include.members([`de ${site.url}/de/`, `en ${site.url}/en/`, `x-default ${site.url}/`]);
+    expect(new Set(alternates).size, 'each alternate once').to.equal(alternates.length);
     await page.locator('button.choice', { hasText: 'Follow-up visit' }).click();
     await expectStep(page, 'What is it about?');
     // The skip link leads to the step's heading and leaves the step in the address alone.
@@ -230,6 +233,77 @@ describe('booking site in Chromium: the desktop flow in English and what goes wr
     await page.getByRole('button', { name: 'Send request' }).press('Enter');
     await expectStep(page, 'Please check your e-mail');
     await check(page, 'desktop-8-sent');
+    await context.close();
+  });
+
+  it("when a language's home page or a link naming the language is opened on a German device, then the page is in that language", async () => {
+    const { page, context } = await newPage(phone);
+    await page.goto(`${site.url}/fr/`);
+    await expectStep(page, 'Êtes-vous déjà venu·e dans notre cabinet ?');
+    expect(await page.getAttribute('html', 'lang')).to.equal('fr');
+    expect(await page.getAttribute('link[rel="canonical"]', 'href')).to.equal(`${site.url}/fr/`);
+    // The form of the links in e-mails and SMS (ADR 0056) still chooses the language of `/`.
+    await page.goto(`${site.url}/?lang=it`);
+    await expectStep(page, 'È già stato/a nel nostro studio?');
+    expect(await page.getAttribute('html', 'lang')).to.equal('it');
+    expect(await page.getAttribute('link[rel="canonical"]', 'href')).to.equal(`${site.url}/`);
+    await context.close();
+  });
+
+  it('when a patient on a phone lets the next free practitioner take the appointment, then the times are grouped under each name, shown once', async () => {
+    const { page, context } = await newPage(phone);
+    await page.goto(site.url);
+    await expectStep(page, 'Waren Sie schon einmal in unserer Praxis?');
+    await choose(page, 'Ersttermin');
+    await expectStep(page, 'Worum geht es?');
+    await choose(page, 'Kontrolle & Prophylaxe');
+    await expectStep(page, 'Welchen Termin benötigen Sie?');
+    await choose(page, 'Kontrolle');
+    await expectStep(page, 'Bei wem möchten Sie den Termin?');
+    await choose(page, 'Nächster freier Behandler');
+    await expectStep(page, 'Wann möchten Sie kommen?');
+    // A day on which at least two practitioners have free times.
+    await page.locator('.slot-picker[aria-busy="false"]').waitFor();
+    let groups = 0;
+    for (const date of await page
+      .locator('button.day.free')
+      .evaluateAll((days) => days.map((d) => d.getAttribute('data-date')!))) {
+      await page.locator(`button.day[data-date="${date}"]`).click();
+      await page.locator('.time-group').first().waitFor();
+      groups = await page.locator('.time-group').count();
+      if (groups >= 2) break;
+    }
+    expect(groups, 'practitioners with times on one day').to.be.at.least(2);
+    const names = await page.locator('.time-group-name').allTextContents();
+    expect(new Set(names).size, 'one group per practitioner').to.equal(names.length);
+    // What the page shows, as a person sees it: the text of every text node not clipped away.
+    const shown = (await page.evaluate(visibleTextExpression)) as string;
+    for (const name of names) expect(shown.split(name).length - 1, `times "${name}" is shown`).to.equal(1);
+    // Each time still says whose it is to screen readers, in text that is not visible.
+    const whos = await page.locator('.time-group button.time .time-who').evaluateAll((elements) =>
+      elements.map((e) => {
+        const box = e.getBoundingClientRect();
+        return { text: e.textContent ?? '', area: box.width * box.height };
+      }),
+    );
+    expect(whos.length, 'times with a name for screen readers').to.equal(
+      await page.locator('.time-group button.time').count(),
+    );
+    for (const who of whos) {
+      expect(
+        names.some((name) => who.text === ` bei ${name}`),
+        who.text,
+      ).to.equal(true);
+      expect(shown.includes(who.text.trim()), `"${who.text}" is visible`).to.equal(false);
+      expect(who.area, `"${who.text}" takes no more than a pixel`).to.be.at.most(1);
+    }
+    const first = page.locator('.time-group').first();
+    const firstTime = (await first.locator('.time-value').first().textContent())!;
+    await page
+      .getByRole('button', { name: `${firstTime} bei ${names[0]}` })
+      .first()
+      .waitFor();
+    await check(page, 'phone-5-time-next-free');
     await context.close();
   });
 
@@ -370,3 +444,28 @@ describe('booking site in Chromium: the desktop flow in English and what goes wr
     }
   });
 });
+
+/**
+ * The text of the page's main part that a person can see: text nodes in elements that are
+ * rendered, not hidden, and not clipped into a box of a pixel or less (visually hidden text, which
+ * screen readers still read), one line per node.
+ */
+const visibleTextExpression = `(() => {
+  const clippedAway = (element) => {
+    for (let e = element; e; e = e.parentElement) {
+      const style = getComputedStyle(e);
+      const box = e.getBoundingClientRect();
+      const clips = style.overflow !== 'visible' || style.clip !== 'auto' || style.clipPath !== 'none';
+      if (clips && (box.width <= 1 || box.height <= 1)) return true;
+      if (style.visibility === 'hidden' || style.display === 'none' || Number(style.opacity) === 0) return true;
+    }
+    return false;
+  };
+  const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+  const lines = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent.trim();
+    if (text && !clippedAway(node.parentElement)) lines.push(text);
+  }
+  return lines.join('\\n');
+})()`;

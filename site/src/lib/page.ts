@@ -3,6 +3,7 @@ import { type ApiResult, api } from './api.js';
 import { brandColours } from './colour.js';
 import { announce, h, showView } from './dom.js';
 import { type Formats, formats } from './format.js';
+import { homeAlternates, homePath, languageOfHomePath } from './home-pages.js';
 import {
   type Language,
   type MessageKey,
@@ -25,7 +26,10 @@ export interface PageContext {
 const languageNames: Record<Language, string> = { de: 'Deutsch', fr: 'Français', it: 'Italiano', en: 'English' };
 const storedLanguageKey = 'otk.language';
 
+/** The language the address names: a home page's path (`/fr/`), else `?lang=` (the links in messages). */
 function chosenLanguage(): string | null {
+  const fromPath = languageOfHomePath(location.pathname);
+  if (fromPath) return fromPath;
   const fromUrl = new URL(location.href).searchParams.get('lang');
   if (fromUrl) return fromUrl;
   try {
@@ -87,15 +91,19 @@ export async function startPage(render: (context: PageContext) => void): Promise
     }
     const name = document.getElementById('practice-name');
     if (name) name.textContent = loaded.name;
-    describeForSearch(loaded, t);
+    describeForSearch(loaded, language, t);
     renderLanguageSwitch(loaded, language, t, (next) => {
       try {
         localStorage.setItem(storedLanguageKey, next);
       } catch {
         // Private mode: the choice still holds through the URL.
       }
+      // A home page moves to the new language's own page; every other page names it in `?lang=`.
       const url = new URL(location.href);
-      url.searchParams.set('lang', next);
+      if (isHomePage()) {
+        url.pathname = homePath(next);
+        url.searchParams.delete('lang');
+      } else url.searchParams.set('lang', next);
       history.replaceState(history.state, '', url);
       void apply(next);
     });
@@ -104,22 +112,31 @@ export async function startPage(render: (context: PageContext) => void): Promise
   await apply(pickLanguage(loaded.languages, loaded.defaultLanguage, chosenLanguage(), navigator.languages));
 }
 
+/** The booking home pages are the indexable ones: they alone have a description (layouts/Base.astro). */
+function isHomePage(): boolean {
+  return document.querySelector('meta[name="description"]') !== null;
+}
+
 /**
- * On the indexable page (a description in its head): the description in the shown language and
- * the practice's languages as alternates with absolute addresses, as search engines want them.
+ * On a home page: the description in the shown language, naming the practice; the canonical
+ * address and the alternates (the practice's languages and `x-default`) made absolute, as search
+ * engines want them. The static HTML has them with paths only, as one build serves every practice
+ * on its own origin (ADR 0050). A language page whose language the practice does not offer shows
+ * another one, and names that one's page as canonical.
  */
-function describeForSearch(practice: PracticeView, t: Translate): void {
+function describeForSearch(practice: PracticeView, language: Language, t: Translate): void {
   const description = document.querySelector('meta[name="description"]');
   if (!description) return;
   description.setAttribute('content', t('site.description', { practice: practice.name }));
+  const absolute = (path: string) => new URL(path, location.href).href;
+  const canonical = languageOfHomePath(location.pathname) ? homePath(language) : homePath(null);
+  document.querySelector('link[rel="canonical"]')?.setAttribute('href', absolute(canonical));
   for (const old of document.querySelectorAll('link[rel="alternate"][hreflang]')) old.remove();
-  const home = new URL('/', location.href);
-  const alternates = practice.languages.map((language) => {
-    const url = new URL(home);
-    url.searchParams.set('lang', language);
-    return h('link', { rel: 'alternate', hreflang: language, href: url.href });
-  });
-  document.head.append(...alternates, h('link', { rel: 'alternate', hreflang: 'x-default', href: home.href }));
+  document.head.append(
+    ...homeAlternates(practice.languages).map((alternate) =>
+      h('link', { rel: 'alternate', hreflang: alternate.hreflang, href: absolute(alternate.path) }),
+    ),
+  );
 }
 
 function renderLanguageSwitch(
@@ -148,7 +165,7 @@ export function errorKey(code: string): MessageKey {
 
 /** A link to the booking flow that keeps the patient's language, e.g. after a cancellation. */
 export function bookingLink(context: Pick<PageContext, 'language'>, label: string): HTMLElement {
-  return h('p', {}, h('a', { class: 'button', href: `/?lang=${context.language}` }, label));
+  return h('p', {}, h('a', { class: 'button', href: homePath(context.language) }, label));
 }
 
 /** Codes after which the same request may well succeed: no answer, or the server had a problem. */
