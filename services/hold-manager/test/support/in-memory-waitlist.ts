@@ -133,7 +133,12 @@ export class InMemoryWaitlist implements WaitlistRepository {
       this.counts.transactions++;
       // Rows are replaced, never changed in place, so copies of the collections are a snapshot.
       const { entries, offers, tokens, outbox } = this.state;
-      const before = { entries: new Map(entries), offers: new Map(offers), tokens: new Map(tokens), outbox: [...outbox] };
+      const before = {
+        entries: new Map(entries),
+        offers: new Map(offers),
+        tokens: new Map(tokens),
+        outbox: [...outbox],
+      };
       try {
         return await work(this.transaction());
       } catch (error) {
@@ -162,17 +167,15 @@ export class InMemoryWaitlist implements WaitlistRepository {
       if (found) state().offers.set(id, { ...found, ...change });
     };
     const openOffersGone = (entryId: string) => {
-      for (const offer of this.offersOf(entryId)) if (offer.status === 'open') updateOffer(offer.id, { status: 'gone' });
+      for (const offer of this.offersOf(entryId))
+        if (offer.status === 'open') updateOffer(offer.id, { status: 'gone' });
     };
     return {
       lockLimits: async () => undefined,
       countOpen: async (by, now) => {
         // A place counts while the entry waits within its range, or is pending within its window too.
         const open = [...state().entries.values()].filter(
-          (e) =>
-            onTheList(e) &&
-            !isOverdue(e.endsAt, now) &&
-            (e.status === 'waiting' || !isOverdue(e.confirmBy, now)),
+          (e) => onTheList(e) && !isOverdue(e.endsAt, now) && (e.status === 'waiting' || !isOverdue(e.confirmBy, now)),
         );
         return {
           contact: open.filter((e) => e.contactKey === by.contactKey).length,

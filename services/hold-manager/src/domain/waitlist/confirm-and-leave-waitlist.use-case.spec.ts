@@ -59,10 +59,12 @@ describe('confirming and leaving a place on the waiting list', () => {
     const { entryId, confirmToken } = await joined(h);
     await removeFromWaitlist(h.deps, { entryId, reason: 'called in' });
     const refusal = await confirmWaitlistEntry(h.deps, confirmToken).catch((e: unknown) => e);
-    expect(refusal).to.be.instanceOf(AppError).and.to.deep.include({
-      code: 'ILLEGAL_TRANSITION',
-      details: { status: 'removed' },
-    });
+    expect(refusal)
+      .to.be.instanceOf(AppError)
+      .and.to.deep.include({
+        code: 'ILLEGAL_TRANSITION',
+        details: { status: 'removed' },
+      });
   });
 
   it('when the entry was booked through an offer, then its confirm link says already confirmed and its leave link says booked', async () => {
