@@ -35,7 +35,14 @@ describe('the scan for slots freed by changes in the practice calendar', () => {
     await waiting(h, { firstDay: '2026-06-10', lastDay: '2026-07-15' });
     await waiting(h, { practitionerId: undefined });
     await newlyFreeSlotScan(h.deps)();
-    expect(h.freeSlotQueries.map(({ key: _key, ...query }) => query)).to.deep.equal([
+    expect(
+      h.freeSlotQueries.map(({ appointmentTypeId, practitionerId, from, to }) => ({
+        appointmentTypeId,
+        practitionerId,
+        from,
+        to,
+      })),
+    ).to.deep.equal([
       { appointmentTypeId: 'checkup', practitionerId: 'dr-a', from: '2026-06-01', to: '2026-07-15' },
       { appointmentTypeId: 'checkup', practitionerId: 'any', from: '2031-01-01', to: '2031-01-31' },
     ]);
