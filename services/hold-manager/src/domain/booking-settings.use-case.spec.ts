@@ -35,11 +35,14 @@ describe("the practice's booking rules (console)", () => {
   });
 
   it('when staff change the cancellation deadline, then the window stays', async () => {
-    expect(await change({ cancellationDeadlineHours: 0 })).to.deep.equal({
+    expect(await change({ cancellationDeadlineHours: 48 })).to.deep.equal({
       confirmationWindowMinutes: 15,
-      cancellationDeadlineHours: 0,
+      cancellationDeadlineHours: 48,
     });
-    expect(await h.bookings.settings()).to.include({ confirmationWindowSeconds: 900, cancellationDeadlineSeconds: 0 });
+    expect(await h.bookings.settings()).to.include({
+      confirmationWindowSeconds: 900,
+      cancellationDeadlineSeconds: 172_800,
+    });
   });
 
   it('when a change names no rule, then nothing is written and the rules come back as they are', async () => {

@@ -61,10 +61,13 @@ describe('offering a freed slot to the waiting list', () => {
   });
 
   it('when the freed time has begun, then nothing is asked and nobody is offered it', async () => {
-    await waiting(h);
+    await waiting(h, { firstDay: '2026-06-01', lastDay: '2026-06-30' });
+    h.clock.now = new Date('2026-06-01T10:00:00Z');
     const checks = h.calls.checkSlot;
     expect(await offerFreedSlot(h.deps, freedAt(h.clock.now))).to.equal(0);
     expect(h.calls.checkSlot).to.equal(checks);
+    // Five minutes on, the same entry is offered the time.
+    expect(await offerFreedSlot(h.deps, freedAt(new Date('2026-06-01T10:05:00Z')))).to.equal(1);
   });
 
   it('when the entry waits for another practitioner or other days, or is not yet confirmed, then it is not offered the time, and availability is not asked', async () => {
