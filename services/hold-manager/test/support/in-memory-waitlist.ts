@@ -57,6 +57,8 @@ export class InMemoryWaitlist implements WaitlistRepository {
   private state: State = { entries: new Map(), offers: new Map(), tokens: new Map(), outbox: [] };
   private queue: Promise<unknown> = Promise.resolve();
   readonly counts = { transactions: 0 };
+  /** The next transaction fails with this error before it does anything, as on a lost connection. */
+  failNextTransaction: Error | undefined;
 
   statusOf(entryId: string): WaitlistEntryStatus | undefined {
     return this.state.entries.get(entryId)?.status;
@@ -131,6 +133,9 @@ export class InMemoryWaitlist implements WaitlistRepository {
   inTransaction<T>(work: (tx: WaitlistTransaction) => Promise<T>): Promise<T> {
     const run = this.queue.then(async () => {
       this.counts.transactions++;
+      const failure = this.failNextTransaction;
+      this.failNextTransaction = undefined;
+      if (failure) throw failure;
       // Rows are replaced, never changed in place, so copies of the collections are a snapshot.
       const { entries, offers, tokens, outbox } = this.state;
       const before = {

@@ -75,10 +75,8 @@ describe('taking an offered slot from the waiting list', () => {
 
   it('when recording the booked entry failed after the booking, then the next click finds the booking and finishes', async () => {
     const { entryId, token } = await offered();
-    const inTransaction = h.waitlist.inTransaction.bind(h.waitlist);
-    h.waitlist.inTransaction = () => Promise.reject(new Error('connection lost'));
+    h.waitlist.failNextTransaction = new Error('connection lost');
     const failed = await acceptOffer(h.deps, { token }).catch((e: unknown) => e);
-    h.waitlist.inTransaction = inTransaction;
     expect(failed).to.be.instanceOf(Error).and.to.include({ message: 'connection lost' });
     expect(h.waitlist.statusOf(entryId)).to.equal('waiting');
     const [booked] = h.bookings.events('booking.confirmed');
