@@ -248,6 +248,9 @@ export class InMemoryBookings implements BookingRepository {
   }
 }
 
+/** One silent logger for every harness: creating a pino logger costs more than a whole use case here. */
+const silentLogger = pino({ level: 'silent' });
+
 /**
  * The use cases' dependencies without a database or broker: bookings in memory, the test
  * practice's slot check, alternatives an hour apart, a clock the test moves, expiry messages only
@@ -265,7 +268,7 @@ export function inMemoryHarness() {
   const scheduled: { bookingId: string; delayMs: number }[] = [];
   const deps: HoldManagerDeps = {
     bookings,
-    logger: pino({ level: 'silent' }),
+    logger: silentLogger,
     checkSlot: async (request) => {
       calls.checkSlot++;
       return slotOf(checkSlotOfTestPractice(request));
