@@ -1,14 +1,17 @@
 import { type BookingStatus, type Envelope, type EventData, type EventType, placeHoldRequestV1 } from '@otk/contracts';
 import { pino } from 'pino';
 import { slotOf } from '../../src/data-access/availability.client.js';
-import { type Booking, type NewHold, type Occupation, overlaps } from '../../src/domain/booking.js';
+import { type Booking, type NewHold, type Occupation, overlaps, toSnapshot } from '../../src/domain/booking.js';
 import { type PracticeSettings, isOverdue, slotTaken } from '../../src/domain/booking-rules.js';
 import type { BookingRepository, BookingTransaction, HoldManagerDeps, StoredToken } from '../../src/domain/ports.js';
 import { confirmBooking } from '../../src/domain/confirm-booking.use-case.js';
 import { placeHold } from '../../src/domain/place-hold.use-case.js';
+import type { BookingRulesStore } from '../../src/domain/booking-settings.use-case.js';
+import type { StaffBookingReads } from '../../src/domain/staff-bookings.use-case.js';
 import { aPlaceHoldRequest, checkSlotOfTestPractice } from './practice.js';
 
-type Stored = NewHold & { status: BookingStatus };
+/** A booking as stored, with the times of its steps (the console's history). */
+type Stored = NewHold & { status: BookingStatus; createdAt: Date; confirmedAt?: Date; endedAt?: Date };
 
 interface State {
   bookings: Map<string, Stored>;
@@ -49,10 +52,64 @@ export class InMemoryBookings implements BookingRepository {
     },
   };
   private queue: Promise<unknown> = Promise.resolve();
-  readonly counts = { transactions: 0, takenReads: 0 };
+  readonly counts = { transactions: 0, takenReads: 0, settingsUpdates: 0 };
 
   set(settings: Partial<PracticeSettings>): void {
     this.state.settings = { ...this.state.settings, ...settings };
+  }
+
+  /** The booking rules as the console reads and edits them. */
+  rulesStore(): BookingRulesStore {
+    return {
+      read: () => this.settings(),
+      update: async (change) => {
+        this.counts.settingsUpdates++;
+        this.set(change);
+        return this.settings();
+      },
+    };
+  }
+
+  /**
+   * The console's reads: bookings starting in [from, to), by start then id, a page after the
+   * cursor (the start and id of the last one shown); one booking with the times of its steps.
+   */
+  staffReads(): StaffBookingReads {
+    const viewOf = (b: Stored) => {
+      const { occupants: _o, occupiedFrom: _f, occupiedUntil: _u, ...snapshot } = toSnapshot(toBooking(b));
+      return {
+        ...snapshot,
+        createdAt: b.createdAt.toISOString(),
+        confirmedAt: b.confirmedAt?.toISOString() ?? null,
+        endedAt: b.endedAt?.toISOString() ?? null,
+      };
+    };
+    const position = (b: Stored) => `${b.slot.start.toISOString()}|${b.id}`;
+    return {
+      list: async (query) => {
+        const after = query.cursor && Buffer.from(query.cursor, 'base64url').toString();
+        const found = [...this.state.bookings.values()]
+          .filter((b) => b.slot.start >= new Date(query.from) && b.slot.start < new Date(query.to))
+          .filter((b) => !query.statuses || query.statuses.includes(b.status))
+          .filter((b) => !query.practitionerId || b.slot.practitionerId === query.practitionerId)
+          .sort((a, b) => position(a).localeCompare(position(b)))
+          .filter((b) => !after || position(b) > after);
+        const page = found.slice(0, query.limit);
+        const last = page.at(-1);
+        return {
+          bookings: page.map(viewOf),
+          nextCursor: found.length > query.limit && last ? Buffer.from(position(last)).toString('base64url') : null,
+        };
+      },
+      find: async (bookingId) => {
+        const b = this.state.bookings.get(bookingId);
+        if (!b) return undefined;
+        const history = [{ at: b.createdAt.toISOString(), what: 'held' }];
+        if (b.confirmedAt) history.push({ at: b.confirmedAt.toISOString(), what: 'confirmed' });
+        if (b.endedAt) history.push({ at: b.endedAt.toISOString(), what: b.status });
+        return { booking: viewOf(b), history };
+      },
+    };
   }
 
   statusOf(id: string): BookingStatus | undefined {
@@ -156,10 +213,10 @@ export class InMemoryBookings implements BookingRepository {
         [...state().bookings.values()]
           .filter((b) => b.status === 'held' && overlaps(b.slot, occupation))
           .map(toBooking),
-      insertHold: async (hold) => {
+      insertHold: async (hold, now) => {
         if (hold.idempotencyKey && (await this.findByIdempotencyKey(hold.idempotencyKey))) return 'duplicate';
         assertFree(hold.slot);
-        state().bookings.set(hold.id, { ...hold, status: 'held' });
+        state().bookings.set(hold.id, { ...hold, status: 'held', createdAt: now });
         return 'inserted';
       },
       insertToken: async ({ hash, ...token }) => {
@@ -178,8 +235,8 @@ export class InMemoryBookings implements BookingRepository {
           .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime())
           .slice(0, limit)
           .map(toBooking),
-      markConfirmed: async (id) => update(id, { status: 'confirmed' }),
-      endBooking: async (id, status) => update(id, { status }),
+      markConfirmed: async (id, now) => update(id, { status: 'confirmed', confirmedAt: now }),
+      endBooking: async (id, status, now) => update(id, { status, endedAt: now }),
       moveBooking: async (id, slot, changeableUntil) => {
         assertFree(slot, id);
         update(id, { slot, changeableUntil });
@@ -190,6 +247,9 @@ export class InMemoryBookings implements BookingRepository {
     };
   }
 }
+
+/** One silent logger for every harness: creating a pino logger costs more than a whole use case here. */
+const silentLogger = pino({ level: 'silent' });
 
 /**
  * The use cases' dependencies without a database or broker: bookings in memory, the test
@@ -208,7 +268,7 @@ export function inMemoryHarness() {
   const scheduled: { bookingId: string; delayMs: number }[] = [];
   const deps: HoldManagerDeps = {
     bookings,
-    logger: pino({ level: 'silent' }),
+    logger: silentLogger,
     checkSlot: async (request) => {
       calls.checkSlot++;
       return slotOf(checkSlotOfTestPractice(request));
