@@ -1166,9 +1166,7 @@ async function catalogueView(message = ''): Promise<void> {
       {},
       h('h2', {}, t('catalogue.groups')),
       h('p', { class: 'muted' }, t('catalogue.groupsHint')),
-      [...c.groups]
-        .sort((a, b) => a.sortOrder - b.sortOrder)
-        .map((g) => entry(nameOf(g.name), groupForm(g))),
+      [...c.groups].sort((a, b) => a.sortOrder - b.sortOrder).map((g) => entry(nameOf(g.name), groupForm(g))),
       entry(t('catalogue.newGroup'), groupForm(undefined)),
     ),
     h(
