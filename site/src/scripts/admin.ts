@@ -191,8 +191,11 @@ function signInView(message = ''): void {
         if (result.ok) {
           csrfToken = result.data.csrfToken;
           user = result.data.user;
-          location.hash = user.role === 'admin' ? '#/settings' : '#/bookings';
-          void render();
+          // A new hash renders through hashchange; rendering here too would draw the page twice, and
+          // the second drawing would drop what staff began to type into the first.
+          const start = user.role === 'admin' ? '#/settings' : '#/bookings';
+          if (location.hash === start) void render();
+          else location.hash = start;
           return;
         }
         error.textContent =
