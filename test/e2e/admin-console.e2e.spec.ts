@@ -42,9 +42,9 @@ describe('practice console in a real browser against the real stack', function (
     await stack?.stop();
   });
 
-  async function tabletPage(): Promise<Page> {
+  async function tabletPage(locale = 'de-CH'): Promise<Page> {
     // A tablet at the reception desk, in landscape.
-    const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: 'de-CH' });
+    const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale });
     const page = await context.newPage();
     page.on('pageerror', (error) => problems.push(error.message));
     page.setDefaultTimeout(20000);
@@ -224,6 +224,226 @@ describe('practice console in a real browser against the real stack', function (
       expect(await patient.getByRole('button', { name: /absagen/i }).count()).to.equal(0);
     });
 
+    it('when an admin gives the practice a logo and a colour, then a bad address is refused at the field and the booking site shows both', async () => {
+      const page = await tabletPage();
+      await signIn(page, email, password);
+      await page.getByRole('heading', { name: 'Einstellungen der Praxis' }).waitFor();
+      const practice = async () => (await getJson(`${stack.gatewayUrl}/api/v1/practice`)).body;
+      expect(await page.getByLabel('Mindestvorlauf (Minuten)').inputValue()).to.equal(
+        String((await practice()).minimumNoticeMinutes),
+      );
+
+      const logo = page.getByLabel('Logo (Adresse)');
+      await logo.fill('logo des praxis.svg');
+      await page.getByRole('button', { name: 'Speichern' }).click();
+      await page.getByText(/^Bitte geben Sie für das Logo eine Adresse/).waitFor();
+      expect(await logo.getAttribute('aria-invalid')).to.equal('true');
+      expect(await page.getByRole('status').filter({ hasText: 'Gespeichert' }).count()).to.equal(0);
+      expect((await practice()).logoUrl).to.equal(null);
+
+      await logo.fill('/logo.svg');
+      await page.getByLabel('Eigene Farbe der Praxis auf der Buchungsseite').check();
+      const colour = page.getByLabel('Farbe der Praxis', { exact: true });
+      await colour.fill('#ffcc00');
+      await page.getByText(/^Weisse Schrift ist auf dieser Farbe schlecht lesbar \(Kontrast 1,5:1/).waitFor();
+      await colour.fill('#1b5e20');
+      await page.getByText(/^Weisse Schrift ist auf dieser Farbe gut lesbar/).waitFor();
+      expect(await seriousAxeViolations(page), 'axe on the settings with the profile').to.deep.equal([]);
+      await page.getByRole('button', { name: 'Speichern' }).click();
+      await page.getByRole('status').filter({ hasText: 'Gespeichert' }).waitFor();
+      expect(await logo.getAttribute('aria-invalid')).to.equal('false');
+      const saved = await practice();
+      expect([saved.logoUrl, saved.brandColour]).to.deep.equal(['/logo.svg', '#1B5E20']);
+
+      const patient = await tabletPage();
+      await patient.goto(`${site.url}/`);
+      // The site has no such file; the page taking the address is what is checked.
+      await patient.locator('#practice-logo img[src="/logo.svg"]').waitFor({ state: 'attached' });
+      const brand = await patient.evaluate<string>(
+        'getComputedStyle(document.documentElement).getPropertyValue("--brand").trim()',
+      );
+      expect(brand.toLowerCase()).to.equal('#1b5e20');
+    });
+
+    it('when an admin edits a group, adds a resource and links a practitioner to it in the console, then the catalogue has them', async () => {
+      const api = new AdminClient(stack.gatewayUrl, '203.0.113.11');
+      expect((await api.signIn(email, password)).status).to.equal(200);
+      const page = await tabletPage();
+      await signIn(page, email, password);
+      await page.getByRole('heading', { name: 'Einstellungen der Praxis' }).waitFor();
+      await page.getByRole('link', { name: 'Angebot' }).click();
+      await page.getByRole('heading', { name: 'Termingruppen' }).waitFor();
+      const entry = (summary: string | RegExp) =>
+        page.locator('details', { has: page.locator('summary', { hasText: summary }) });
+
+      // A group: its names in the four languages and its place.
+      const group = entry('Kontrolle & Prophylaxe');
+      await group.locator('summary').click();
+      await group.getByLabel('Name (FR)').fill('Contrôles et prévention');
+      await group.getByLabel('Reihenfolge (0 zuerst)').fill('4');
+      await group.getByRole('button', { name: 'Speichern' }).click();
+      await page.getByRole('status').filter({ hasText: 'Gespeichert' }).waitFor();
+
+      // A new room, then dr-keller linked to it.
+      const newResource = entry('Neue Ressource');
+      await newResource.locator('summary').click();
+      await newResource.getByLabel('Kurzzeichen (a-z, 0-9, -)').fill('room-4');
+      await newResource.getByLabel('Name', { exact: true }).fill('Behandlungszimmer 4');
+      await newResource.getByLabel('Art').selectOption({ label: 'Raum' });
+      await newResource.getByRole('button', { name: 'Speichern' }).click();
+      await entry('Behandlungszimmer 4 · Raum').waitFor();
+      const kellerName = 'Dr. med. dent. Marco Keller';
+      const keller = entry(kellerName);
+      await keller.locator('summary').click();
+      await keller.getByLabel('Behandlungszimmer 4').check();
+      expect(await keller.getByLabel('Behandlungszimmer 2').isChecked(), 'the room dr-keller has').to.equal(true);
+      expect(await seriousAxeViolations(page), 'axe on the catalogue with its editors open').to.deep.equal([]);
+      await keller.getByRole('button', { name: 'Speichern' }).click();
+      // Saved, the page is drawn anew with every entry closed.
+      await page.locator('details[open]').first().waitFor({ state: 'detached' });
+      await page.getByRole('status').filter({ hasText: 'Gespeichert' }).waitFor();
+      const room = entry('Behandlungszimmer 4 · Raum');
+      await room.locator('summary').click();
+      await room.getByText(`Verbunden mit: ${kellerName}`).waitFor();
+
+      // An existing resource renamed.
+      const xray = entry('Röntgen (OPG)');
+      await xray.locator('summary').click();
+      await xray.getByLabel('Name', { exact: true }).fill('Röntgen (OPG, 2. Stock)');
+      await xray.getByRole('button', { name: 'Speichern' }).click();
+      await entry('Röntgen (OPG, 2. Stock) · Gerät').waitFor();
+
+      const catalogue = (await api.request('GET', '/catalogue')).body as unknown as {
+        groups: { id: string; name: Record<string, string>; sortOrder: number }[];
+        resources: { id: string; name: string; kind: string }[];
+        practitioners: { id: string; resourceIds: string[] }[];
+      };
+      expect(catalogue.groups.find((g) => g.id === 'checkups')).to.deep.include({ sortOrder: 4 });
+      expect(catalogue.groups.find((g) => g.id === 'checkups')!.name).to.deep.equal({
+        de: 'Kontrolle & Prophylaxe',
+        fr: 'Contrôles et prévention',
+        it: 'Controllo e profilassi',
+        en: 'Check-ups & prevention',
+      });
+      expect(catalogue.resources).to.deep.include({ id: 'room-4', name: 'Behandlungszimmer 4', kind: 'room' });
+      expect(catalogue.resources).to.deep.include({ id: 'xray-opg', name: 'Röntgen (OPG, 2. Stock)', kind: 'device' });
+      expect(catalogue.practitioners.find((p) => p.id === 'dr-keller')!.resourceIds).to.have.members([
+        'room-2',
+        'xray-opg',
+        'room-4',
+      ]);
+      const publicGroups = (await getJson(`${stack.gatewayUrl}/api/v1/catalogue`)).body.groups as {
+        id: string;
+        name: Record<string, string>;
+      }[];
+      expect(publicGroups.find((g) => g.id === 'checkups')!.name.fr).to.equal('Contrôles et prévention');
+      expect(problems).to.deep.equal([]);
+    });
+
+    it('when the week view is opened, then it lists each practitioner’s bookings of several days, and the day view that day’s only', async () => {
+      // Two bookings on different days of one week for each of two practitioners, two weeks ahead.
+      const later = Date.now() + 14 * 86400_000;
+      const slotsOf = async (practitioner: string) =>
+        (await offeredSlots(stack.gatewayUrl, { appointmentType: 'checkup', practitioner })).filter(
+          (s) => Date.parse(s.start) > later,
+        );
+      const dayOf = (slot: OfferedSlot) => slot.start.slice(0, 10);
+      const keller = await slotsOf('dr-keller');
+      const first = dayOf(keller[0]!);
+      const weekEnd = new Date(Date.parse(`${first}T00:00:00Z`) + 7 * 86400_000).toISOString().slice(0, 10);
+      const twoDays = (slots: OfferedSlot[]) => {
+        const a = slots.find((s) => dayOf(s) >= first && dayOf(s) < weekEnd);
+        const b = slots.find((s) => a && dayOf(s) > dayOf(a) && dayOf(s) < weekEnd);
+        expect(a && b, 'slots on two days of the week').to.not.equal(undefined);
+        return [a!, b!];
+      };
+      const planned = [
+        { slot: twoDays(keller)[0]!, lastName: 'Favre' },
+        { slot: twoDays(keller)[1]!, lastName: 'Bianchi' },
+        { slot: twoDays(await slotsOf('dr-muster'))[0]!, lastName: 'Huber' },
+        { slot: twoDays(await slotsOf('dr-muster'))[1]!, lastName: 'Brunner' },
+      ];
+      for (const { slot, lastName } of planned) {
+        const request = aHoldRequest(slot);
+        const hold = await postJson(`${stack.gatewayUrl}/api/v1/holds`, {
+          ...request,
+          patient: { ...request.patient, firstName: 'Anna', lastName },
+        });
+        expect(hold.status, JSON.stringify(hold.body)).to.equal(201);
+      }
+      const names = new Map(
+        (
+          (await getJson(`${stack.gatewayUrl}/api/v1/catalogue`)).body.practitioners as {
+            id: string;
+            displayName: string;
+          }[]
+        ).map((p) => [p.id, p.displayName]),
+      );
+
+      const page = await tabletPage();
+      await signIn(page, email, password);
+      await page.getByRole('heading', { name: 'Einstellungen der Praxis' }).waitFor();
+      await page.goto(`${site.url}/admin/#/bookings?date=${first}&span=week`);
+      await page.getByRole('heading', { name: 'Termine', exact: true }).waitFor();
+      expect(await page.getByRole('button', { name: 'Woche' }).getAttribute('aria-pressed')).to.equal('true');
+      const sectionOf = (practitionerId: string) =>
+        page.locator('section', { has: page.getByRole('heading', { name: names.get(practitionerId)!, exact: true }) });
+      for (const { slot, lastName } of planned) {
+        const row = sectionOf(slot.practitionerId).getByRole('row', { name: new RegExp(`${lastName}, Anna`) });
+        await row.waitFor();
+        // Each row names its day: the two rows of a practitioner show two different dates.
+        const day = new Intl.DateTimeFormat('de', { timeZone: 'Europe/Zurich', day: 'numeric', month: 'short' }).format(
+          new Date(slot.start),
+        );
+        expect(await row.getByRole('cell').first().textContent()).to.include(day);
+      }
+      expect(await seriousAxeViolations(page), 'axe on the week view').to.deep.equal([]);
+
+      // The day view of the first day has that day's booking, not the later one.
+      await page.getByRole('button', { name: 'Tag' }).click();
+      await page.getByRole('button', { name: 'Tag', pressed: true }).waitFor();
+      await page.getByRole('cell', { name: 'Favre, Anna' }).waitFor();
+      expect(await page.getByRole('cell', { name: 'Bianchi, Anna' }).count()).to.equal(0);
+      expect(problems).to.deep.equal([]);
+    });
+
+    it('when the browser speaks French, then the sign-in, the bookings and the catalogue are in French and pass axe', async () => {
+      const page = await tabletPage('fr-CH');
+      await page.goto(`${site.url}/admin/`);
+      await page.getByRole('heading', { name: 'Console du cabinet – Connexion' }).waitFor();
+      expect(await page.getAttribute('html', 'lang')).to.equal('fr');
+      expect(await seriousAxeViolations(page), 'axe on the French sign-in form').to.deep.equal([]);
+      await page.getByLabel('Adresse e-mail').fill(email);
+      await page.getByLabel('Mot de passe').fill('pas le bon mot de passe');
+      await page.getByRole('button', { name: 'Se connecter' }).click();
+      await page.getByText('L’adresse e-mail, le mot de passe ou le code est incorrect.').waitFor();
+      await page.getByLabel('Mot de passe').fill(password);
+      await page.getByRole('button', { name: 'Se connecter' }).click();
+      await page.getByRole('heading', { name: 'Réglages du cabinet' }).waitFor();
+
+      const [slot] = await offeredSlots(stack.gatewayUrl, { appointmentType: 'checkup', practitioner: 'dr-muster' });
+      const request = aHoldRequest(slot);
+      const hold = await postJson(`${stack.gatewayUrl}/api/v1/holds`, {
+        ...request,
+        patient: { ...request.patient, firstName: 'Claire', lastName: 'Dubois' },
+      });
+      expect(hold.status, JSON.stringify(hold.body)).to.equal(201);
+      await page.getByRole('link', { name: 'Rendez-vous' }).click();
+      await page.goto(`${site.url}/admin/#/bookings?date=${slot!.start.slice(0, 10)}&span=day`);
+      await page.getByRole('heading', { name: 'Rendez-vous', exact: true }).waitFor();
+      const row = page.getByRole('row', { name: /Dubois, Claire/ });
+      await row.getByRole('cell', { name: 'réservé provisoirement' }).waitFor();
+      await row.getByRole('cell', { name: 'Contrôle' }).waitFor();
+      await page.getByRole('columnheader', { name: 'Statut' }).first().waitFor();
+      expect(await seriousAxeViolations(page), 'axe on the French bookings').to.deep.equal([]);
+
+      await page.getByRole('link', { name: 'Catalogue' }).click();
+      await page.getByRole('heading', { name: 'Groupes de rendez-vous' }).waitFor();
+      await page.getByRole('heading', { name: 'Salles, appareils et agendas' }).waitFor();
+      expect(await seriousAxeViolations(page), 'axe on the French catalogue').to.deep.equal([]);
+      expect(problems).to.deep.equal([]);
+    });
+
     it('when an admin adds an absence in the console, then its day leaves the booking site', async () => {
       const slots = await offeredSlots(stack.gatewayUrl, { appointmentType: 'checkup', practitioner: 'dr-keller' });
       const day = slots.at(-1)!.start.slice(0, 10);
@@ -377,6 +597,12 @@ describe('practice console in a real browser against the real stack', function (
       await page.locator('summary', { hasText: muster.displayName }).first().click();
       const name = page.locator('input[name="p-dr-muster-name"]');
       expect(await name.getAttribute('readonly')).to.not.equal(null);
+      // Resources and the practitioners' links to them are the practice system's; groups stay the console's.
+      expect(await page.locator('input[name="p-dr-muster-resource-room-1"]').isDisabled()).to.equal(true);
+      expect(await page.locator('input[name="r-room-1-name"]').getAttribute('readonly')).to.not.equal(null);
+      expect(await page.getByText('Neue Ressource').count()).to.equal(0);
+      await page.getByText('Neue Termingruppe').waitFor();
+      expect(await page.locator('input[name="g-checkups-name-fr"]').getAttribute('readonly')).to.equal(null);
       expect(await seriousAxeViolations(page), 'axe on the read-only catalogue').to.deep.equal([]);
       expect(problems).to.deep.equal([]);
     });

@@ -572,6 +572,120 @@ describe('administration console API on the real stack', function () {
       const stored = (put.body.practitioners as { id: string }[]).find((p) => p.id === 'dr-neu');
       expect(stored).to.deep.equal({ id: 'dr-neu', ...practitioner });
     });
+
+    it('when an admin adds a group with names in four languages and puts a type in it, then the booking site shows the group in each language', async () => {
+      const name = { de: 'Implantate', fr: 'Implants', it: 'Impianti', en: 'Implants' };
+      const put = await admin.request('PUT', '/catalogue/groups/implants', { name, sortOrder: 7 });
+      expect(put.status, JSON.stringify(put.body)).to.equal(200);
+      expect(put.body.groups).to.deep.include({ id: 'implants', name, sortOrder: 7 });
+      // A group without a type bookable online is not on the booking site.
+      const publicGroups = async () =>
+        (await getJson(`${stack.gatewayUrl}/api/v1/catalogue`)).body.groups as { id: string; name: object }[];
+      expect((await publicGroups()).map((g) => g.id)).not.to.include('implants');
+
+      const types = (await admin.request('GET', '/catalogue')).body.appointmentTypes as { id: string }[];
+      const { id: _id, ...filling } = types.find((t) => t.id === 'filling') as { id: string; groupId: string };
+      const moved = await admin.request('PUT', '/catalogue/appointment-types/filling', {
+        ...filling,
+        groupId: 'implants',
+      });
+      expect(moved.status, JSON.stringify(moved.body)).to.equal(200);
+      const shown = await waitFor(async () => (await publicGroups()).find((g) => g.id === 'implants'), {
+        timeoutMs: 10000,
+        what: 'the group on the booking site',
+      });
+      expect(shown.name).to.deep.equal(name);
+      const publicTypes = (await getJson(`${stack.gatewayUrl}/api/v1/catalogue`)).body.appointmentTypes as {
+        id: string;
+        groupId: string | null;
+      }[];
+      expect(publicTypes.find((t) => t.id === 'filling')?.groupId).to.equal('implants');
+
+      const unknown = await admin.request('PUT', '/catalogue/appointment-types/filling', {
+        ...filling,
+        groupId: 'no-such-group',
+      });
+      expect(unknown.status).to.equal(400);
+      expect(JSON.stringify(unknown.body.details)).to.include('appointmentType.groupId');
+      const noName = await admin.request('PUT', '/catalogue/groups/implants', {
+        name: { fr: 'Implants' },
+        sortOrder: 7,
+      });
+      expect(noName.status, 'a group needs its German name').to.equal(400);
+      expect((await admin.request('PUT', '/catalogue/appointment-types/filling', filling)).status).to.equal(200);
+    });
+
+    it('when two practitioners are linked to the same new room, then a booking of one takes that time from the other, and unlinking gives it back', async () => {
+      const room = await admin.request('PUT', '/catalogue/resources/room-3', {
+        name: 'Behandlungszimmer 3',
+        kind: 'room',
+      });
+      expect(room.status, JSON.stringify(room.body)).to.equal(200);
+      expect(room.body.resources).to.deep.include({ id: 'room-3', name: 'Behandlungszimmer 3', kind: 'room' });
+      const badKind = await admin.request('PUT', '/catalogue/resources/room-3', { name: 'Zimmer 3', kind: 'garage' });
+      expect(badKind.status).to.equal(400);
+      expect(badKind.body.code).to.equal('VALIDATION_FAILED');
+
+      type StoredPractitioner = { id: string; resourceIds: string[] } & Record<string, unknown>;
+      const practitioners = (await admin.request('GET', '/catalogue')).body.practitioners as StoredPractitioner[];
+      const before = new Map(practitioners.map((p) => [p.id, p]));
+      const linkTo = (id: string, resourceIds: string[]) => {
+        const { id: _id, ...rest } = before.get(id)!;
+        return admin.request('PUT', `/catalogue/practitioners/${id}`, { ...rest, resourceIds });
+      };
+      const unknownLink = await linkTo('dr-muster', ['room-1', 'room-99']);
+      expect(unknownLink.status).to.equal(400);
+      expect(JSON.stringify(unknownLink.body.details)).to.include('practitioner.resourceIds.1');
+
+      const startsOf = async (practitioner: string) =>
+        (await offeredSlots(stack.gatewayUrl, { appointmentType: 'checkup', practitioner, gapMinutes: 0 })).map(
+          (s) => s.start,
+        );
+      const keller = new Set(await startsOf('dr-keller'));
+      // Times both offer, from the end of the horizon, apart from what the other tests book.
+      const common = (await startsOf('dr-muster')).filter((start) => keller.has(start)).reverse();
+      const [unlinkedStart, linkedStart] = [
+        common[0]!,
+        common.find((s) => Math.abs(Date.parse(s) - Date.parse(common[0]!)) >= 3600_000)!,
+      ];
+      const holdMuster = async (start: string) => {
+        const hold = await postJson(
+          `${stack.gatewayUrl}/api/v1/holds`,
+          aHoldRequest({ practitionerId: 'dr-muster', start }),
+        );
+        expect(hold.status, JSON.stringify(hold.body)).to.equal(201);
+        await waitFor(async () => ((await startsOf('dr-muster')).includes(start) ? undefined : true), {
+          timeoutMs: 10000,
+          what: 'the held time to leave dr-muster’s slots',
+        });
+      };
+
+      // Without a shared resource, dr-keller keeps the time dr-muster is booked at.
+      await holdMuster(unlinkedStart);
+      expect(await startsOf('dr-keller')).to.include(unlinkedStart);
+
+      // Both in room 3: dr-muster's booking occupies it, so dr-keller no longer offers that time.
+      expect((await linkTo('dr-muster', [...before.get('dr-muster')!.resourceIds, 'room-3'])).status).to.equal(200);
+      const linked = await linkTo('dr-keller', [...before.get('dr-keller')!.resourceIds, 'room-3']);
+      expect(linked.status).to.equal(200);
+      expect(
+        (linked.body.practitioners as StoredPractitioner[]).find((p) => p.id === 'dr-keller')!.resourceIds,
+      ).to.include('room-3');
+      await holdMuster(linkedStart);
+      await waitFor(async () => ((await startsOf('dr-keller')).includes(linkedStart) ? undefined : true), {
+        timeoutMs: 10000,
+        what: 'the time dr-muster holds in the shared room to leave dr-keller’s slots',
+      });
+      expect(await startsOf('dr-keller')).to.include(unlinkedStart);
+
+      // dr-keller out of room 3 again: the time is theirs to offer.
+      expect((await linkTo('dr-keller', before.get('dr-keller')!.resourceIds)).status).to.equal(200);
+      await waitFor(async () => ((await startsOf('dr-keller')).includes(linkedStart) ? true : undefined), {
+        timeoutMs: 10000,
+        what: 'the time offered by dr-keller again',
+      });
+      expect((await linkTo('dr-muster', before.get('dr-muster')!.resourceIds)).status).to.equal(200);
+    });
   });
 
   describe('a catalogue kept by the practice system', () => {

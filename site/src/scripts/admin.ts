@@ -5,6 +5,7 @@ import it from '../i18n/admin/it.json';
 import { type ApiResult, api } from '../lib/api.js';
 import { clearAnnouncements, h, showView } from '../lib/dom.js';
 import { midnightIn, todayIn } from '../lib/calendar.js';
+import { contrastWithWhite } from '../lib/colour.js';
 import { type Language, allLanguages, pickLanguage } from '../lib/i18n.js';
 import { waitlistText, waitlistView } from './admin/waitlist.view.js';
 
@@ -59,7 +60,7 @@ interface Settings {
   smsEnabled: boolean;
   languages: Language[];
   defaultLanguage: Language;
-  profile: { name: string; address: string; phone: string | null };
+  profile: { name: string; address: string; phone: string | null; logoUrl: string | null; colour: string | null };
 }
 /** The patient details a practice may require besides the names (F6). */
 const patientFields = ['birthDate', 'gender', 'street', 'postcode', 'town', 'country', 'phone', 'email'] as const;
@@ -190,8 +191,11 @@ function signInView(message = ''): void {
         if (result.ok) {
           csrfToken = result.data.csrfToken;
           user = result.data.user;
-          location.hash = user.role === 'admin' ? '#/settings' : '#/bookings';
-          void render();
+          // A new hash renders through hashchange; rendering here too would draw the page twice, and
+          // the second drawing would drop what staff began to type into the first.
+          const start = user.role === 'admin' ? '#/settings' : '#/bookings';
+          if (location.hash === start) void render();
+          else location.hash = start;
           return;
         }
         error.textContent =
@@ -276,12 +280,15 @@ async function settingsView(): Promise<void> {
     { name: 'defaultLanguage', id: 'f-defaultLanguage' },
     allLanguages.map((code) => h('option', { value: code, selected: code === s.defaultLanguage }, languageName(code))),
   );
+  const profile = profileFields(s.profile);
   const status = h('p', { role: 'status' });
   const form: HTMLFormElement = h(
     'form',
     {
       onsubmit: async (event: Event) => {
         event.preventDefault();
+        const brand = profile.read();
+        if (!brand) return;
         const data = new FormData(form);
         const int = (name: string) => Number(data.get(name));
         const patch = {
@@ -307,6 +314,7 @@ async function settingsView(): Promise<void> {
             name: String(data.get('name')),
             address: String(data.get('address')),
             phone: String(data.get('phone')) || null,
+            ...brand,
           },
         };
         const saved = await call<Settings>('/settings', 'PATCH', patch);
@@ -378,11 +386,79 @@ async function settingsView(): Promise<void> {
       field(t('settings.name'), text('name', s.profile.name)),
       field(t('settings.address'), text('address', s.profile.address)),
       field(t('settings.phone'), text('phone', s.profile.phone ?? '')),
+      profile.fields,
     ),
     status,
     h('button', { type: 'submit', class: 'button' }, t('settings.save')),
   );
   showView(app, navigation(), h('h1', {}, t('settings.heading')), form);
+}
+
+/** An address the booking site can load the logo from: http(s) or a path on the site (as the API checks). */
+const logoUrlPattern = /^(https?:\/\/|\/)\S*$/;
+/** The site uses the practice's colour only where white text on it meets WCAG AA (site/src/lib/colour.ts). */
+const minimumBrandContrast = 4.5;
+
+/**
+ * The practice profile's logo and colour: an address checked as the API checks it, and a colour the
+ * booking site uses only with enough contrast, which the console says as the colour is picked.
+ * `read` gives the profile's part, or undefined (with the message at the field) when it is not valid.
+ */
+function profileFields(profile: Settings['profile']): {
+  fields: HTMLElement[];
+  read: () => { logoUrl: string | null; colour: string | null } | undefined;
+} {
+  const logoError = h('p', { class: 'error-text', id: 'f-logoUrl-error' });
+  const logo = h('input', {
+    type: 'text',
+    name: 'logoUrl',
+    value: profile.logoUrl ?? '',
+    maxlength: 500,
+    inputmode: 'url',
+    'aria-describedby': 'f-logoUrl-hint f-logoUrl-error',
+  });
+  const useColour = checkbox(t('settings.profileColourOn'), 'profileColourOn', profile.colour !== null);
+  const colour = h('input', {
+    type: 'color',
+    name: 'profileColour',
+    value: (profile.colour ?? '#0b5cad').toLowerCase(),
+    'aria-describedby': 'f-profileColour-contrast',
+  });
+  const contrast = h('p', { id: 'f-profileColour-contrast', 'aria-live': 'polite' });
+  const colourOn = () => useColour.querySelector('input')!.checked;
+  const showContrast = () => {
+    const ratio = contrastWithWhite(colour.value);
+    contrast.className = ratio < minimumBrandContrast && colourOn() ? 'error-text' : 'muted';
+    contrast.textContent = !colourOn()
+      ? t('settings.profileColourOff')
+      : t(ratio < minimumBrandContrast ? 'settings.profileColourWeak' : 'settings.profileColourGood', {
+          ratio: new Intl.NumberFormat(language, { maximumFractionDigits: 1 }).format(ratio),
+        });
+  };
+  colour.addEventListener('input', showContrast);
+  useColour.querySelector('input')!.addEventListener('change', showContrast);
+  showContrast();
+  return {
+    fields: [
+      field(t('settings.logoUrl'), logo),
+      h('p', { class: 'muted', id: 'f-logoUrl-hint' }, t('settings.logoUrlHint')),
+      logoError,
+      useColour,
+      field(t('settings.profileColour'), colour),
+      contrast,
+    ],
+    read: () => {
+      const address = logo.value.trim();
+      const valid = address === '' || (address.length <= 500 && logoUrlPattern.test(address));
+      logoError.textContent = valid ? '' : t('settings.logoUrlInvalid');
+      logo.setAttribute('aria-invalid', String(!valid));
+      if (!valid) {
+        logo.focus();
+        return undefined;
+      }
+      return { logoUrl: address || null, colour: colourOn() ? colour.value.toUpperCase() : null };
+    },
+  };
 }
 
 /** Times in the practice's zone, wherever the browser is (a laptop abroad, a tablet set to UTC). */
@@ -682,6 +758,18 @@ interface AppointmentType {
   sortOrder: number;
   practitionerIds: string[];
 }
+interface AppointmentGroup {
+  id: string;
+  name: Partial<Record<Language, string>> & { de: string };
+  sortOrder: number;
+}
+/** A room, device or calendar; a practitioner linked to it occupies it with each booking (S6). */
+interface Resource {
+  id: string;
+  name: string;
+  kind: (typeof resourceKinds)[number];
+}
+const resourceKinds = ['room', 'device', 'calendar'] as const;
 interface Absence {
   id: string;
   practitionerId: string | null;
@@ -694,9 +782,9 @@ interface Catalogue {
   managedByPracticeSystem: boolean;
   holidays: { country: string; region: string | null; closed: boolean };
   practitioners: Practitioner[];
-  groups: { id: string; name: { de: string } & Partial<Record<Language, string>>; sortOrder: number }[];
+  groups: AppointmentGroup[];
   appointmentTypes: AppointmentType[];
-  resources: { id: string; name: string; kind: string }[];
+  resources: Resource[];
   absences: Absence[];
 }
 
@@ -735,7 +823,7 @@ async function catalogueView(message = ''): Promise<void> {
   };
   const practitionerName = (id: string | null) =>
     id === null ? t('catalogue.wholePractice') : (c.practitioners.find((p) => p.id === id)?.displayName ?? id);
-  const typeName = (name: AppointmentType['name']) => name[language] ?? name.de;
+  const nameOf = (name: AppointmentType['name']) => name[language] || name.de;
   // The practice system keeps names, durations and who exists (ADR 83): shown, not edited, here.
   const kept = c.managedByPracticeSystem;
 
@@ -857,6 +945,12 @@ async function catalogueView(message = ''): Promise<void> {
       checkbox(p.displayName, `${key}-by-${p.id}`, type?.practitionerIds.includes(p.id) ?? false),
     );
     const online = checkbox(t('catalogue.online'), `${key}-online`, type?.onlineBookable ?? true);
+    const group = h(
+      'select',
+      { name: `${key}-group`, id: `f-${key}-group` },
+      h('option', { value: '' }, t('catalogue.noGroup')),
+      c.groups.map((g) => h('option', { value: g.id, selected: type?.groupId === g.id }, nameOf(g.name))),
+    );
     const isChecked = (box: HTMLElement) => box.querySelector('input')!.checked;
     return h(
       'form',
@@ -872,7 +966,7 @@ async function catalogueView(message = ''): Promise<void> {
             bufferBeforeMinutes: Number(before.value),
             bufferAfterMinutes: Number(after.value),
             visitKinds: (['first', 'followup'] as const).filter((_, i) => isChecked(kinds[i]!)),
-            groupId: type?.groupId ?? null,
+            groupId: group.value || null,
             onlineBookable: isChecked(online),
             sortOrder: type?.sortOrder ?? c.appointmentTypes.length,
             practitionerIds: c.practitioners.filter((_, i) => isChecked(offeredBy[i]!)).map((p) => p.id),
@@ -884,6 +978,7 @@ async function catalogueView(message = ''): Promise<void> {
       field(t('catalogue.duration'), duration),
       field(t('catalogue.bufferBefore'), before),
       field(t('catalogue.bufferAfter'), after),
+      h('p', { class: 'field' }, h('label', { for: group.id }, t('catalogue.group')), group),
       h('fieldset', {}, h('legend', {}, t('catalogue.kinds')), kinds),
       h('fieldset', {}, h('legend', {}, t('catalogue.offeredBy')), offeredBy),
       online,
@@ -903,6 +998,12 @@ async function catalogueView(message = ''): Promise<void> {
       readonly: kept,
     });
     const active = checkbox(t('catalogue.active'), `${key}-active`, p?.active ?? true);
+    // The resources each of their bookings occupies too; the practice system keeps these links (ADR 83).
+    const links = c.resources.map((r) => {
+      const box = checkbox(r.name, `${key}-resource-${r.id}`, p?.resourceIds.includes(r.id) ?? false);
+      box.querySelector('input')!.disabled = kept;
+      return box;
+    });
     const days = weekdays.map((weekday) =>
       h('input', {
         type: 'text',
@@ -927,7 +1028,9 @@ async function catalogueView(message = ''): Promise<void> {
             displayName: name.value.trim(),
             active: active.querySelector('input')!.checked,
             sortOrder: p?.sortOrder ?? c.practitioners.length,
-            resourceIds: p?.resourceIds ?? [],
+            resourceIds: kept
+              ? (p?.resourceIds ?? [])
+              : c.resources.filter((_, i) => links[i]!.querySelector('input')!.checked).map((r) => r.id),
             weeklyHours: hours.flat(),
           });
         },
@@ -935,6 +1038,7 @@ async function catalogueView(message = ''): Promise<void> {
       p ? null : field(t('catalogue.id'), id),
       field(t('settings.name'), name),
       active,
+      c.resources.length > 0 ? h('fieldset', {}, h('legend', {}, t('catalogue.resourceLinks')), links) : null,
       h(
         'fieldset',
         {},
@@ -944,6 +1048,96 @@ async function catalogueView(message = ''): Promise<void> {
       h('button', { type: 'submit', class: 'button' }, t('settings.save')),
     );
   };
+  // Appointment groups: names in the four languages and their order on the booking site.
+  const groupForm = (group: AppointmentGroup | undefined) => {
+    const key = group ? `g-${group.id}` : 'g-new';
+    const id = h('input', { type: 'text', name: `${key}-id`, required: true, pattern: '[a-z0-9][a-z0-9._-]*' });
+    const names = allLanguages.map((code) =>
+      h('input', {
+        type: 'text',
+        name: `${key}-name-${code}`,
+        value: group?.name[code] ?? '',
+        required: code === 'de',
+        maxlength: 200,
+      }),
+    );
+    const order = h('input', {
+      type: 'number',
+      name: `${key}-order`,
+      value: group?.sortOrder ?? c.groups.length,
+      min: 0,
+      max: 10000,
+      required: true,
+    });
+    return h(
+      'form',
+      {
+        onsubmit: (event: Event) => {
+          event.preventDefault();
+          void send('PUT', `/catalogue/groups/${encodeURIComponent(group?.id ?? id.value)}`, {
+            name: Object.fromEntries(
+              allLanguages.map((code, i) => [code, names[i]!.value.trim()]).filter(([, value]) => value),
+            ),
+            sortOrder: Number(order.value),
+          });
+        },
+      },
+      group ? null : field(t('catalogue.id'), id),
+      allLanguages.map((code, i) => field(t('catalogue.name', { language: code.toUpperCase() }), names[i]!)),
+      field(t('catalogue.order'), order),
+      h('button', { type: 'submit', class: 'button' }, t('settings.save')),
+    );
+  };
+
+  // Resources: rooms, devices and calendars; kept by the practice system where it is master (ADR 83).
+  const resourceForm = (resource: Resource | undefined) => {
+    const key = resource ? `r-${resource.id}` : 'r-new';
+    const id = h('input', { type: 'text', name: `${key}-id`, required: true, pattern: '[a-z0-9][a-z0-9._-]*' });
+    const name = h('input', {
+      type: 'text',
+      name: `${key}-name`,
+      value: resource?.name ?? '',
+      required: true,
+      maxlength: 200,
+      readonly: kept,
+    });
+    const kind = h(
+      'select',
+      { name: `${key}-kind`, id: `f-${key}-kind`, disabled: kept },
+      resourceKinds.map((k) =>
+        h('option', { value: k, selected: (resource?.kind ?? 'room') === k }, t(`catalogue.kind.${k}`)),
+      ),
+    );
+    const usedBy = c.practitioners.filter((p) => resource && p.resourceIds.includes(resource.id));
+    return h(
+      'form',
+      {
+        onsubmit: (event: Event) => {
+          event.preventDefault();
+          void send('PUT', `/catalogue/resources/${encodeURIComponent(resource?.id ?? id.value)}`, {
+            name: name.value.trim(),
+            kind: kind.value,
+          });
+        },
+      },
+      resource ? null : field(t('catalogue.id'), id),
+      field(t('settings.name'), name),
+      h('p', { class: 'field' }, h('label', { for: kind.id }, t('catalogue.resourceKind')), kind),
+      resource
+        ? h(
+            'p',
+            {},
+            usedBy.length > 0
+              ? t('catalogue.linkedTo', { names: usedBy.map((p) => p.displayName).join(', ') })
+              : t('catalogue.linkedToNobody'),
+          )
+        : null,
+      kept ? null : h('button', { type: 'submit', class: 'button' }, t('settings.save')),
+    );
+  };
+  const kindName = (k: string) =>
+    (resourceKinds as readonly string[]).includes(k) ? t(`catalogue.kind.${k as Resource['kind']}`) : k;
+
   const entry = (summary: string, body: HTMLElement) => h('details', {}, h('summary', {}, summary), body);
 
   showView(
@@ -958,7 +1152,7 @@ async function catalogueView(message = ''): Promise<void> {
       'section',
       {},
       h('h2', {}, t('catalogue.types')),
-      c.appointmentTypes.map((type) => entry(`${typeName(type.name)} · ${type.durationMinutes} min`, typeForm(type))),
+      c.appointmentTypes.map((type) => entry(`${nameOf(type.name)} · ${type.durationMinutes} min`, typeForm(type))),
       kept ? null : entry(t('catalogue.newType'), typeForm(undefined)),
     ),
     h(
@@ -969,6 +1163,22 @@ async function catalogueView(message = ''): Promise<void> {
         entry(p.active ? p.displayName : `${p.displayName} (${t('catalogue.inactive')})`, practitionerForm(p)),
       ),
       kept ? null : entry(t('catalogue.newPractitioner'), practitionerForm(undefined)),
+    ),
+    h(
+      'section',
+      {},
+      h('h2', {}, t('catalogue.groups')),
+      h('p', { class: 'muted' }, t('catalogue.groupsHint')),
+      [...c.groups].sort((a, b) => a.sortOrder - b.sortOrder).map((g) => entry(nameOf(g.name), groupForm(g))),
+      entry(t('catalogue.newGroup'), groupForm(undefined)),
+    ),
+    h(
+      'section',
+      {},
+      h('h2', {}, t('catalogue.resources')),
+      h('p', { class: 'muted' }, t('catalogue.resourcesHint')),
+      c.resources.map((r) => entry(`${r.name} · ${kindName(r.kind)}`, resourceForm(r))),
+      kept ? null : entry(t('catalogue.newResource'), resourceForm(undefined)),
     ),
   );
 }
