@@ -256,6 +256,35 @@ describe('hold-manager: the waiting list on PostgreSQL', function () {
       expect(await codeOf(acceptOffer(deps, { token: loserToken }))).to.equal('OFFER_GONE');
     });
 
+    it('when the patient opens the same offer link twice at the same moment, then both requests answer with the one booking, and the offer is accepted', async function () {
+      this.timeout(120000);
+      // Twenty rounds, so that the second request often reaches the reserving step after the first booked.
+      for (let round = 0; round < 20; round++) {
+        const start = aFreeHour();
+        const entryId = await waiting();
+        await offerFreedSlot(deps, await bookedAndCancelled(start));
+        const [offer] = (await waitlistTokens(h.pool, entryId)).offers;
+
+        const replies = await Promise.all([
+          acceptOffer(deps, { token: offer!.token }),
+          acceptOffer(deps, { token: offer!.token }),
+        ]);
+        const [first, second] = replies;
+        expect(second!.bookingId, `round ${round}`).to.equal(first!.bookingId);
+        expect(replies.map((r) => r.status)).to.deep.equal(['confirmed', 'confirmed']);
+        expect(replies.map((r) => r.alreadyBooked).sort()).to.deep.equal([false, true]);
+
+        const { rows } = await h.pool.query(
+          `SELECT id, status FROM hold_manager.bookings WHERE starts_at = $1 AND status IN ('held', 'confirmed')`,
+          [start],
+        );
+        expect(rows).to.deep.equal([{ id: first!.bookingId, status: 'confirmed' }]);
+        expect(await statusOf(entryId)).to.equal('booked');
+        expect((await getOffer(deps, offer!.token)).state).to.equal('booked');
+        expect(await outboxEvents(h.pool, 'notice.bookingConfirmed', first!.bookingId)).to.have.length(1);
+      }
+    });
+
     it('when the winner books, then the booking is held and confirmed at once: the manage link goes out, no confirm link', async () => {
       const start = aFreeHour();
       const a = await waiting();

@@ -73,6 +73,35 @@ describe('taking an offered slot from the waiting list', () => {
     expect(h.bookings.events('booking.confirmed')).to.have.length(1);
   });
 
+  it('when the offer link is opened twice at the same moment, then both requests answer with the one booking and the offer is accepted', async () => {
+    const { entryId, token } = await offered();
+    const replies = await Promise.all([acceptOffer(h.deps, { token }), acceptOffer(h.deps, { token })]);
+    const [booked] = h.bookings.events('booking.confirmed');
+    expect(replies.map((r) => r.bookingId)).to.deep.equal([booked?.booking.bookingId, booked?.booking.bookingId]);
+    expect(replies.map((r) => r.alreadyBooked).sort()).to.deep.equal([false, true]);
+    expect(h.bookings.events('booking.confirmed')).to.have.length(1);
+    expect(h.waitlist.statusOf(entryId)).to.equal('booked');
+    expect(h.waitlist.offersOf(entryId).map((o) => o.status)).to.deep.equal(['accepted']);
+  });
+
+  it('when the twin request books between the reads of the offer and of its entry, then the other still answers with that booking', async () => {
+    const { entryId, token } = await offered();
+    // The first request reads the offer (open), then its twin books and finishes, then the entry is read.
+    const findEntry = h.waitlist.findEntry.bind(h.waitlist);
+    let twin: ReturnType<typeof acceptOffer> | undefined;
+    h.waitlist.findEntry = async (id) => {
+      h.waitlist.findEntry = findEntry;
+      twin = acceptOffer(h.deps, { token });
+      await twin;
+      return findEntry(id);
+    };
+    const reply = await acceptOffer(h.deps, { token });
+    expect(await twin).to.deep.include({ status: 'confirmed', alreadyBooked: false });
+    expect(reply).to.deep.equal({ ...(await twin), alreadyBooked: true });
+    expect(h.bookings.events('booking.confirmed')).to.have.length(1);
+    expect(h.waitlist.offersOf(entryId).map((o) => o.status)).to.deep.equal(['accepted']);
+  });
+
   it('when recording the booked entry failed after the booking, then the next click finds the booking and finishes', async () => {
     const { entryId, token } = await offered();
     h.waitlist.failNextTransaction = new Error('connection lost');

@@ -24,10 +24,14 @@ export async function getOffer(deps: WaitlistDeps, token: string): Promise<Comma
 
 /**
  * The patient takes an offered slot (ADR 26), through the normal hold path:
- * 1. the offer must be open and its entry still on the list; a second click gets its booking again;
+ * 1. a second click gets the offer's booking again — also its twin of the same moment (a double
+ *    click, a link preview), which may read the offer still open but the entry already booked;
+ *    otherwise the offer must be open and its entry still on the list;
  * 2. availability says the slot is offered; hold-manager's reserving transaction, under the
  *    occupation lock and the exclusion constraint, takes it — or answers SLOT_TAKEN, which here is
- *    OFFER_GONE: someone was first, and the patient stays on the list;
+ *    OFFER_GONE: someone was first, and the patient stays on the list. Unless the one first was
+ *    this offer's own booking, made by a twin request of the same click a moment earlier: then
+ *    this request answers with that booking too;
  * 3. the hold is confirmed in the same transaction: the patient's contact passed the double opt-in
  *    when joining, and the offer link reached it again. They get the confirmation message with
  *    the manage link, as after any confirmation;
@@ -39,35 +43,44 @@ export async function acceptOffer(
 ): Promise<CommandReply<'waitlist.acceptOffer'>> {
   const { entry, offer } = await offerBehind(deps, request.token);
   if (offer.status === 'accepted' && offer.bookingId) return booked(offer.bookingId, true);
-  if (stateOf(entry, offer) !== 'open') throw offerGone(entry.status === 'waiting');
   const holdRequest = holdRequestOf(entry, offer, request.clientAddress);
   const earlier = await deps.bookings.findByIdempotencyKey(holdRequest.idempotencyKey!);
-  const bookingId = earlier ? earlier.id : await reserveOffered(deps, entry, offer, holdRequest);
+  if (!earlier && stateOf(entry, offer) !== 'open') throw offerGone(entry.status === 'waiting');
+  const { bookingId, replay } = earlier
+    ? { bookingId: earlier.id, replay: true }
+    : await reserveOffered(deps, entry, offer, holdRequest);
   await deps.waitlist.inTransaction((tx) => tx.markBooked(entry.id, offer.id, bookingId, deps.now()));
-  return booked(bookingId, earlier !== undefined);
+  return booked(bookingId, replay);
 }
 
+/** The offer's booking, and whether a twin request of this offer had made it before this one. */
 async function reserveOffered(
   deps: WaitlistDeps,
   entry: WaitlistEntry,
   offer: Offer,
   request: PlaceHoldRequest,
-): Promise<string> {
+): Promise<{ bookingId: string; replay: boolean }> {
   try {
     const slot = await offeredSlot(deps, slotWanted(request));
     const now = deps.now();
     if (await deps.bookings.isTaken(slot, now)) throw slotTaken();
     const settings = await deps.bookings.settings();
     const hold = newHold(request, slot, settings, now, hashRequest(request));
-    if ((await reserveSlot(deps.bookings, hold, settings, now, confirmAtOnce)) === 'held') return hold.id;
-    const twin = await deps.bookings.findByIdempotencyKey(request.idempotencyKey!);
-    if (!twin) throw new AppError('INTERNAL', 'idempotent hold vanished', undefined, false);
-    return twin.id;
+    if ((await reserveSlot(deps.bookings, hold, settings, now, confirmAtOnce)) === 'held') {
+      return { bookingId: hold.id, replay: false };
+    }
   } catch (error) {
     if (!(error instanceof AppError) || (error.code !== 'SLOT_TAKEN' && error.code !== 'SLOT_NOT_OFFERED')) throw error;
+    // What took the slot may be this offer's own booking, committed by a twin request meanwhile.
+    const twin = await deps.bookings.findByIdempotencyKey(request.idempotencyKey!);
+    if (twin) return { bookingId: twin.id, replay: true };
     await deps.waitlist.inTransaction((tx) => tx.markOfferGone(offer.id));
     throw offerGone(entry.status === 'waiting');
   }
+  // A duplicate: a twin request inserted this offer's hold first.
+  const twin = await deps.bookings.findByIdempotencyKey(request.idempotencyKey!);
+  if (!twin) throw new AppError('INTERNAL', 'idempotent hold vanished', undefined, false);
+  return { bookingId: twin.id, replay: true };
 }
 
 /** The hold of an offer: held and at once confirmed, in the reserving transaction; no confirm link is sent. */
