@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { waitFor } from '@otk/test-kit';
 import { AdminClient, createStaffAccount } from '../support/admin-client.js';
+import { type DocumentedAdminRoute, documentedAdminRoutes, registeredAdminRoutes } from '../support/admin-routes.js';
 import { startDemoStack } from '../support/demo-stack.js';
 import { listenForLinkTokens } from '../support/link-tokens.js';
 import {
@@ -192,82 +193,67 @@ describe('administration console API on the real stack', function () {
 
   describe('every route refuses', () => {
     const someId = '00000000-0000-4000-8000-000000000000';
-    /** Every console route but signing in, with the roles it admits. */
-    const routes: { method: string; path: string; body?: unknown; roles: ('admin' | 'staff')[] }[] = [
-      { method: 'DELETE', path: '/session', roles: ['admin', 'staff'] },
-      { method: 'DELETE', path: '/sessions', roles: ['admin', 'staff'] },
-      { method: 'POST', path: '/account/totp', roles: ['admin', 'staff'] },
-      { method: 'POST', path: '/account/totp/confirm', body: { code: '123456' }, roles: ['admin', 'staff'] },
-      { method: 'DELETE', path: '/account/totp', body: { code: '123456' }, roles: ['admin', 'staff'] },
-      { method: 'GET', path: '/settings', roles: ['admin'] },
-      { method: 'PATCH', path: '/settings', body: { bookingHorizonDays: 90 }, roles: ['admin'] },
-      {
-        method: 'GET',
-        path: '/bookings?from=2030-01-01T00:00:00Z&to=2030-01-08T00:00:00Z',
-        roles: ['admin', 'staff'],
-      },
-      { method: 'GET', path: `/bookings/${someId}`, roles: ['admin', 'staff'] },
-      { method: 'POST', path: `/bookings/${someId}/cancel`, body: { reason: 'test' }, roles: ['admin', 'staff'] },
-      { method: 'GET', path: '/audit', roles: ['admin'] },
-      { method: 'GET', path: '/catalogue', roles: ['admin'] },
-      {
-        method: 'PUT',
-        path: '/catalogue/resources/room-9',
-        body: { name: 'Raum 9', kind: 'room' },
-        roles: ['admin'],
-      },
-      {
-        method: 'POST',
-        path: '/catalogue/absences',
-        body: { practitionerId: null, startsAt: '2030-01-01T00:00', endsAt: '2030-01-02T00:00', reason: null },
-        roles: ['admin'],
-      },
-      { method: 'DELETE', path: `/catalogue/absences/${someId}`, roles: ['admin'] },
-      { method: 'PUT', path: '/catalogue/holidays', body: { closed: true }, roles: ['admin'] },
-      { method: 'GET', path: '/webhooks', roles: ['admin'] },
-      { method: 'POST', path: '/webhooks', body: { url: 'https://crm.practice.test/hooks' }, roles: ['admin'] },
-      { method: 'POST', path: `/webhooks/${someId}/enable`, roles: ['admin'] },
-      { method: 'POST', path: `/webhooks/${someId}/disable`, roles: ['admin'] },
-      { method: 'POST', path: `/webhooks/${someId}/rotate-secret`, body: { graceHours: 1 }, roles: ['admin'] },
-      { method: 'GET', path: '/parked-sync-jobs', roles: ['admin'] },
-      { method: 'POST', path: '/parked-sync-jobs/retry', body: { seq: '999999999' }, roles: ['admin'] },
-      { method: 'GET', path: '/dead-letters', roles: ['admin'] },
-      {
-        method: 'POST',
-        path: '/dead-letters/replay',
-        body: { service: 'availability', queue: 'availability.events' },
-        roles: ['admin'],
-      },
-    ];
+    /** Every console operation of docs/api/openapi.yaml but signing in, with the roles it admits. */
+    const documented = documentedAdminRoutes();
+    const guarded = documented.filter((route) => route.roles !== undefined);
+    /** The request of an operation: path parameters filled in, a body where the method takes one. */
+    const requestOf = (route: DocumentedAdminRoute) => ({
+      method: route.method,
+      path: route.path.replace(/^\/admin/, '').replace(/\{\w+\}/g, someId),
+      body: ['GET', 'DELETE'].includes(route.method) ? undefined : {},
+    });
+    const named = (route: DocumentedAdminRoute) => `${route.method} ${route.path}`;
+
+    it('when the gateway registers a console route, then the OpenAPI document has it with the roles it admits, and the other way round', () => {
+      const registered = registeredAdminRoutes();
+      expect(registered.length).to.be.above(30);
+      expect([...registered].sort()).to.deep.equal(documented.map(named).sort());
+      // Only signing in is open without a session; every other operation says who may use it.
+      expect(documented.filter((route) => route.roles === undefined).map(named)).to.deep.equal(['POST /admin/session']);
+      for (const route of guarded) expect(route.roles, named(route)).to.include('admin');
+    });
 
     it('when there is no session, then every route answers 401 UNAUTHENTICATED', async () => {
       const client = aClient();
-      for (const route of [...routes, { method: 'GET', path: '/session', roles: [] }]) {
-        const answer = await client.request(route.method, route.path, 'body' in route ? route.body : undefined);
-        expect(answer.status, `${route.method} ${route.path}`).to.equal(401);
-        expect(answer.body.code).to.equal('UNAUTHENTICATED');
+      for (const route of guarded) {
+        const { method, path, body } = requestOf(route);
+        const answer = await client.request(method, path, body);
+        expect(answer.status, named(route)).to.equal(401);
+        expect(answer.body.code, named(route)).to.equal('UNAUTHENTICATED');
       }
     });
 
     it('when the role may not use a route, then it answers 403 FORBIDDEN', async () => {
       const staff = await signedIn(staffEmail, staffPassword);
-      const adminOnly = routes.filter((route) => !route.roles.includes('staff'));
-      expect(adminOnly.length).to.be.above(2);
+      const adminOnly = guarded.filter((route) => !route.roles!.includes('staff'));
+      expect(adminOnly.length).to.be.above(20);
       for (const route of adminOnly) {
-        const answer = await staff.request(route.method, route.path, route.body);
-        expect(answer.status, `${route.method} ${route.path}`).to.equal(403);
-        expect(answer.body.code).to.equal('FORBIDDEN');
+        const { method, path, body } = requestOf(route);
+        const answer = await staff.request(method, path, body);
+        expect(answer.status, named(route)).to.equal(403);
+        expect(answer.body.code, named(route)).to.equal('FORBIDDEN');
       }
     });
 
-    it('when the X-OTK-CSRF header is missing, then every route answers 403 CSRF_FAILED and changes nothing', async () => {
-      const admin = await signedIn(adminEmail, adminPassword);
-      for (const route of routes) {
-        const answer = await admin.request(route.method, route.path, route.body, { csrf: false });
-        expect(answer.status, `${route.method} ${route.path}`).to.equal(403);
-        expect(answer.body.code).to.equal('CSRF_FAILED');
+    it('when the X-OTK-CSRF header is missing, then every route answers 403 CSRF_FAILED to each role it admits and changes nothing', async () => {
+      const clients = {
+        admin: await signedIn(adminEmail, adminPassword),
+        staff: await signedIn(staffEmail, staffPassword),
+      };
+      const needingCsrf = guarded.filter((route) => route.csrf);
+      expect(needingCsrf.map(named)).not.to.include('GET /admin/session');
+      for (const route of needingCsrf) {
+        const { method, path, body } = requestOf(route);
+        // The guard checks the role before the header: CSRF_FAILED for staff also shows staff is admitted.
+        for (const role of route.roles!) {
+          const answer = await clients[role].request(method, path, body, { csrf: false });
+          expect(answer.status, `${named(route)} as ${role}`).to.equal(403);
+          expect(answer.body.code, `${named(route)} as ${role}`).to.equal('CSRF_FAILED');
+        }
       }
-      expect((await admin.request('GET', '/session')).status, 'still signed in').to.equal(200);
+      for (const client of Object.values(clients)) {
+        expect((await client.request('GET', '/session')).status, 'still signed in').to.equal(200);
+      }
     });
   });
 
