@@ -271,6 +271,7 @@ describe('administration console API on the real stack', function () {
       expect(answer.body.staffCopies).to.have.keys('enabled', 'addresses');
       expect(answer.body.profile).to.have.keys('name', 'address', 'phone', 'logoUrl', 'colour');
       expect(answer.body.security).to.deep.equal({ totpRequiredForAdmin: false });
+      expect(answer.body.auditRetentionDays).to.equal(365);
     });
 
     it('when a value is out of range or unknown, then 400 VALIDATION_FAILED names it and nothing changes', async () => {
@@ -297,6 +298,20 @@ describe('administration console API on the real stack', function () {
       expect(hold.status, JSON.stringify(hold.body)).to.equal(201);
       const window = Date.parse(hold.body.expiresAt as string) - placedAt;
       expect(window).to.be.within(5 * 60_000 - 2000, 5 * 60_000 + 5000);
+    });
+
+    it('when the practice sets how long the audit log keeps entries, then the settings keep it; under a year or over ten is refused', async () => {
+      for (const days of [364, 3651, 400.5]) {
+        const refused = await admin.request('PATCH', '/settings', { auditRetentionDays: days });
+        expect(refused.status, String(days)).to.equal(400);
+        expect(JSON.stringify(refused.body.details)).to.include('auditRetentionDays');
+      }
+      const changed = await admin.request('PATCH', '/settings', { auditRetentionDays: 730 });
+      expect(changed.status, JSON.stringify(changed.body)).to.equal(200);
+      expect(changed.body.auditRetentionDays).to.equal(730);
+      expect((await admin.request('GET', '/settings')).body.auditRetentionDays).to.equal(730);
+      const audited = await admin.request('GET', '/audit?action=settings.update');
+      expect(JSON.stringify(audited.body.entries)).to.include('"auditRetentionDays":730');
     });
 
     it('when the profile, the horizon and the colours change, then the booking site and the messages follow', async () => {
