@@ -15,6 +15,7 @@ import {
 } from '../support/practice-system-events.js';
 import { type OfferedSlot, aHoldRequest, getJson, offeredSlots, postJson } from '../support/factories.js';
 import { type Stack, runServiceCommand } from '../support/stack.js';
+import { publicHolidays } from '../../services/availability/src/data-access/holidays.js';
 import {
   type WebhookReceiver,
   startWebhookReceiver,
@@ -189,6 +190,67 @@ describe('administration console API on the real stack', function () {
       expect(withCode.status).to.equal(200);
       expect((withCode.body.user as { totpEnabled: boolean }).totpEnabled).to.equal(true);
     });
+
+    it('when the practice requires TOTP for admins, then an admin without a code generator must enrol before anything else; staff are not asked', async () => {
+      const enrol = async (client: AdminClient) => {
+        const started = await client.request('POST', '/account/totp');
+        expect(started.status, JSON.stringify(started.body)).to.equal(200);
+        const secret = started.body.secret as string;
+        secrets.push(secret);
+        const confirmed = await client.request('POST', '/account/totp/confirm', { code: await generate({ secret }) });
+        expect(confirmed.status).to.equal(204);
+        return secret;
+      };
+      const ownerEmail = 'totp-owner@practice.test';
+      const ownerPassword = await createStaffAccount(stack, ownerEmail, 'admin');
+      const newcomerEmail = 'totp-newcomer@practice.test';
+      const newcomerPassword = await createStaffAccount(stack, newcomerEmail, 'admin');
+      secrets.push(ownerPassword, newcomerPassword);
+      const owner = await signedIn(ownerEmail, ownerPassword);
+      await enrol(owner);
+      try {
+        const required = await owner.request('PATCH', '/settings', { security: { totpRequiredForAdmin: true } });
+        expect(required.status, JSON.stringify(required.body)).to.equal(200);
+        expect(required.body.security).to.deep.equal({ totpRequiredForAdmin: true });
+
+        const newcomer = aClient();
+        const signIn = await newcomer.signIn(newcomerEmail, newcomerPassword);
+        expect(signIn.status).to.equal(200);
+        expect(signIn.body.user).to.include({ role: 'admin', totpEnabled: false, totpSetupRequired: true });
+        secrets.push(newcomer.cookie!.split('=')[1]!, newcomer.csrfToken!);
+        for (const [method, path, body] of [
+          ['GET', '/settings', undefined],
+          ['PATCH', '/settings', { bookingHorizonDays: 60 }],
+          ['GET', '/bookings?from=2030-01-01T00:00:00Z&to=2030-01-08T00:00:00Z', undefined],
+          ['GET', '/audit', undefined],
+          ['DELETE', '/account/totp', { code: '123456' }],
+        ] as const) {
+          const answer = await newcomer.request(method, path, body);
+          expect(answer.status, `${method} ${path}`).to.equal(403);
+          expect(answer.body.code, `${method} ${path}`).to.equal('TOTP_SETUP_REQUIRED');
+        }
+        const session = await newcomer.request('GET', '/session');
+        expect(session.status).to.equal(200);
+        expect(session.body.user).to.include({ totpSetupRequired: true });
+        // Staff are not asked for a code generator.
+        const staff = await signedIn(staffEmail, staffPassword);
+        expect((await staff.request('GET', '/waitlist')).status).to.equal(200);
+
+        const secret = await enrol(newcomer);
+        expect((await newcomer.request('GET', '/settings')).status).to.equal(200);
+        const withoutCode = await aClient().signIn(newcomerEmail, newcomerPassword);
+        expect(withoutCode.status).to.equal(401);
+        expect(withoutCode.body.code).to.equal('TOTP_REQUIRED');
+        const withCode = await aClient().signIn(newcomerEmail, newcomerPassword, await generate({ secret }));
+        expect(withCode.status).to.equal(200);
+        expect(withCode.body.user).to.include({ totpEnabled: true, totpSetupRequired: false });
+      } finally {
+        const off = await owner.request('PATCH', '/settings', { security: { totpRequiredForAdmin: false } });
+        expect(off.status, JSON.stringify(off.body)).to.equal(200);
+      }
+      // The other admins of this suite work without a code again.
+      expect((await (await signedIn(adminEmail, adminPassword)).request('GET', '/settings')).status).to.equal(200);
+    });
   });
 
   describe('every route refuses', () => {
@@ -298,6 +360,35 @@ describe('administration console API on the real stack', function () {
       expect(hold.status, JSON.stringify(hold.body)).to.equal(201);
       const window = Date.parse(hold.body.expiresAt as string) - placedAt;
       expect(window).to.be.within(5 * 60_000 - 2000, 5 * 60_000 + 5000);
+    });
+
+    it('when the minimum notice grows past a slot, then the slot is no longer offered and a hold of it is refused; back, it is offered again', async () => {
+      const before = (await admin.request('GET', '/settings')).body.minimumNoticeMinutes as number;
+      const query = { appointmentType: 'checkup', practitioner: 'dr-keller', days: 14 };
+      const slots = await offeredSlots(stack.gatewayUrl, query);
+      // A slot at least two hours ahead, and a notice that ends an hour after its start.
+      const slot = slots.find((s) => Date.parse(s.start) > Date.now() + 2 * 3600_000)!;
+      const notice = Math.ceil((Date.parse(slot.start) - Date.now()) / 60_000) + 60;
+      expect(notice).to.be.below(20160);
+      const isOffered = async () => (await offeredSlots(stack.gatewayUrl, query)).some((s) => s.start === slot.start);
+      try {
+        const changed = await admin.request('PATCH', '/settings', { minimumNoticeMinutes: notice });
+        expect(changed.status, JSON.stringify(changed.body)).to.equal(200);
+        expect(changed.body.minimumNoticeMinutes).to.equal(notice);
+        await waitFor(async () => ((await isOffered()) ? undefined : true), {
+          timeoutMs: 10000,
+          what: 'the slot inside the notice to leave the booking site',
+        });
+        const hold = await postJson(`${stack.gatewayUrl}/api/v1/holds`, aHoldRequest(slot));
+        expect(hold.status, JSON.stringify(hold.body)).to.equal(409);
+        expect(hold.body.code).to.equal('SLOT_NOT_OFFERED');
+      } finally {
+        await admin.request('PATCH', '/settings', { minimumNoticeMinutes: before });
+      }
+      await waitFor(async () => ((await isOffered()) ? true : undefined), {
+        timeoutMs: 10000,
+        what: 'the slot offered again with the notice as before',
+      });
     });
 
     it('when the practice sets how long the audit log keeps entries, then the settings keep it; under a year or over ten is refused', async () => {
@@ -505,6 +596,54 @@ describe('administration console API on the real stack', function () {
         what: 'the day to be offered again',
       });
       expect((await admin.request('DELETE', `/catalogue/absences/${stored!.id}`)).body.code).to.equal('NOT_FOUND');
+    });
+
+    it('when the cantonal holidays stop closing the practice, then a holiday on a working day is offered; switched on again, it is not', async () => {
+      const { body } = await admin.request('GET', '/catalogue');
+      const { country, region, closed } = body.holidays as { country: string; region: string | null; closed: boolean };
+      expect(closed, 'holidays close the practice by default').to.equal(true);
+      const isHoliday = publicHolidays(country, region);
+      // The next public holidays on weekdays, a year ahead at most (the horizon is widened to reach them).
+      const weekdayHolidays: string[] = [];
+      for (let day = 1; day <= 366; day++) {
+        const date = new Date(Date.now() + day * 86400_000).toISOString().slice(0, 10);
+        const weekday = new Date(`${date}T12:00:00Z`).getUTCDay();
+        if (weekday >= 1 && weekday <= 5 && isHoliday(date)) weekdayHolidays.push(date);
+      }
+      expect(weekdayHolidays.length).to.be.above(3);
+      const horizon = (await admin.request('GET', '/settings')).body.bookingHorizonDays as number;
+      const slotsOn = async (date: string) => {
+        const url = `${stack.gatewayUrl}/api/v1/availability?appointmentType=checkup&practitioner=dr-muster&from=${date}&to=${date}`;
+        const answer = await getJson(url);
+        expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+        return (answer.body.days as { slots: unknown[] }[]).flatMap((d) => d.slots).length;
+      };
+      const offeredOnSome = async () => {
+        const counts = await Promise.all(weekdayHolidays.map(slotsOn));
+        return counts.some((count) => count > 0);
+      };
+      try {
+        expect((await admin.request('PATCH', '/settings', { bookingHorizonDays: 400 })).status).to.equal(200);
+        expect(await offeredOnSome(), 'a holiday offered while holidays close the practice').to.equal(false);
+
+        const open = await admin.request('PUT', '/catalogue/holidays', { closed: false });
+        expect(open.status, JSON.stringify(open.body)).to.equal(200);
+        expect((open.body.holidays as { closed: boolean }).closed).to.equal(false);
+        await waitFor(async () => ((await offeredOnSome()) ? true : undefined), {
+          timeoutMs: 10000,
+          what: 'a weekday holiday to be offered',
+        });
+
+        const closedAgain = await admin.request('PUT', '/catalogue/holidays', { closed: true });
+        expect(closedAgain.status).to.equal(200);
+        await waitFor(async () => ((await offeredOnSome()) ? undefined : true), {
+          timeoutMs: 10000,
+          what: 'the holidays to leave the booking site again',
+        });
+      } finally {
+        await admin.request('PUT', '/catalogue/holidays', { closed: true });
+        await admin.request('PATCH', '/settings', { bookingHorizonDays: horizon });
+      }
     });
 
     it('when an appointment type changes its duration and practitioners, then the slots follow', async () => {
@@ -903,6 +1042,53 @@ describe('administration console API on the real stack', function () {
       expect(entry?.accountEmail).to.equal(adminEmail);
     });
 
+    it('when a booking is in the practice calendar, then its detail says synced; when the practice system refuses its next event, then parked with the code', async () => {
+      const staff = await signedIn(staffEmail, staffPassword);
+      type SyncState = { state: string; syncedAt: string | null; attempts: number; errorCode: string | null };
+      const syncOf = async (bookingId: string) => {
+        const detail = await staff.request('GET', `/bookings/${bookingId}`);
+        expect(detail.status, JSON.stringify(detail.body)).to.equal(200);
+        return (detail.body.booking as { sync: SyncState }).sync;
+      };
+      const slot = (await offeredSlots(stack.gatewayUrl, { appointmentType: 'checkup', practitioner: 'dr-muster' })).at(
+        -4,
+      )!;
+      const links = await listenForLinkTokens(stack.env.AMQP_URL!);
+      const hold = await postJson(`${stack.gatewayUrl}/api/v1/holds`, aHoldRequest(slot));
+      expect(hold.status, JSON.stringify(hold.body)).to.equal(201);
+      const bookingId = hold.body.bookingId as string;
+      const token = await links.confirmTokenOf(bookingId);
+      await links.stop();
+
+      const synced = await waitFor(
+        async () => {
+          const sync = await syncOf(bookingId);
+          return sync.state === 'synced' ? sync : undefined;
+        },
+        { timeoutMs: 20000, intervalMs: 250, what: 'the held booking synced' },
+      );
+      expect(synced).to.include({ attempts: 0, errorCode: null });
+      expect(Date.parse(synced.syncedAt!)).to.be.within(Date.now() - 60_000, Date.now() + 1000);
+
+      // Someone deletes the entry in the practice calendar: the practice system refuses to confirm it.
+      await pool.query('DELETE FROM pixelmedics_sync.pms_calendar_entries WHERE booking_id = $1', [bookingId]);
+      const confirmed = await postJson(`${stack.gatewayUrl}/api/v1/bookings/confirm`, { token });
+      expect(confirmed.status).to.equal(200);
+      const parked = await waitFor(
+        async () => {
+          const sync = await syncOf(bookingId);
+          return sync.state === 'parked' ? sync : undefined;
+        },
+        { timeoutMs: 20000, intervalMs: 250, what: 'the refused confirmation parked' },
+      );
+      expect(parked).to.deep.include({ attempts: 1, errorCode: 'PRACTICE_SYSTEM_REFUSED', syncedAt: synced.syncedAt });
+      const listed = await admin.request('GET', '/parked-sync-jobs');
+      const job = (listed.body.jobs as { bookingId: string; eventType: string }[]).find(
+        (j) => j.bookingId === bookingId,
+      );
+      expect(job?.eventType).to.equal('booking.confirmed');
+    });
+
     it('when a consumer parked a message it cannot read, then an admin sees it without its payload and its owner replays it', async () => {
       const messageId = `unreadable-${Date.now()}`;
       // A booking.held from a producer of another version: every consumer of the event parks it as invalid.
@@ -1017,6 +1203,58 @@ describe('administration console API on the real stack', function () {
       expect(result.code).to.equal(64);
       expect(result.stderr).to.match(/usage: main\.js create-admin --email/);
       expect(await count()).to.equal(before);
+    });
+
+    it('when a password is piped in with --password-stdin, then the account signs in with it and it is printed nowhere', async () => {
+      const email = 'piped@practice.test';
+      const password = 'ein langes Passwort aus stdin 7';
+      secrets.push(password);
+      const created = await runServiceCommand(
+        'gateway',
+        stack.env,
+        ['create-admin', '--email', email, '--role', 'staff', '--password-stdin'],
+        `${password}\n`,
+      );
+      expect(created.code, created.stderr).to.equal(0);
+      expect(created.stdout).to.equal(`created staff account ${email}\n`);
+      expect(created.stdout + created.stderr).not.to.include(password);
+      const client = aClient();
+      const answer = await client.signIn(email, password);
+      expect(answer.status).to.equal(200);
+      expect((answer.body.user as { role: string }).role).to.equal('staff');
+
+      // Run again for the same e-mail: a new password, and the sessions of the old one end.
+      const replaced = 'ein anderes langes Passwort 8';
+      secrets.push(replaced);
+      const reset = await runServiceCommand(
+        'gateway',
+        stack.env,
+        ['create-admin', '--email', email, '--role', 'staff', '--password-stdin'],
+        replaced,
+      );
+      expect(reset.code, reset.stderr).to.equal(0);
+      expect(reset.stdout).to.equal(`reset the password of staff account ${email}\n`);
+      expect((await client.request('GET', '/session')).status).to.equal(401);
+      expect((await aClient().signIn(email, password)).status).to.equal(401);
+      expect((await aClient().signIn(email, replaced)).status).to.equal(200);
+      const { rows } = await pool.query<{ action: string }>(
+        `SELECT action FROM gateway.audit_log WHERE account_email = $1 AND action LIKE 'account.%' ORDER BY id`,
+        [email],
+      );
+      expect(rows.map((row) => row.action)).to.deep.equal(['account.create', 'account.reset-password']);
+    });
+
+    it('when the piped password is shorter than 12 characters, then it refuses and creates nothing', async () => {
+      const result = await runServiceCommand(
+        'gateway',
+        stack.env,
+        ['create-admin', '--email', 'short@practice.test', '--password-stdin'],
+        'kurz 123\n',
+      );
+      expect(result.code).to.equal(64);
+      expect(result.stderr).to.match(/at least 12 characters/);
+      const { rowCount } = await pool.query(`SELECT 1 FROM gateway.staff_accounts WHERE email = 'short@practice.test'`);
+      expect(rowCount).to.equal(0);
     });
   });
 
