@@ -494,7 +494,8 @@ describe('practice console in a real browser against the real stack', function (
       });
       // The state the worker leaves a refused event in (ADR 40): parked for staff with the refusal.
       await pool.query(
-        `UPDATE pixelmedics_sync.sync_jobs SET status = 'failed', attempts = 1, last_error = '422 unknown practitioner'
+        `UPDATE pixelmedics_sync.sync_jobs SET status = 'failed', attempts = 1, last_error = '422 unknown practitioner',
+                last_error_code = 'PRACTICE_SYSTEM_REFUSED'
           WHERE booking_id = $1 AND event_type = 'booking.confirmed'`,
         [booking.bookingId],
       );
@@ -502,6 +503,13 @@ describe('practice console in a real browser against the real stack', function (
       const page = await tabletPage();
       await signIn(page, email, password);
       await page.getByRole('heading', { name: 'Einstellungen der Praxis' }).waitFor();
+      // The booking's detail says where it stands in the practice system.
+      const syncState = page.getByRole('definition').filter({ hasText: /Praxissystem/ });
+      await page.goto(`${site.url}/admin/#/booking/${booking.bookingId}`);
+      await page.getByRole('term').filter({ hasText: 'Praxissystem' }).waitFor();
+      expect(await syncState.textContent()).to.equal(
+        'Gestoppt: das Praxissystem hat es abgelehnt. Unter „Störungen“ lässt es sich erneut versuchen (Administration), sobald die Ursache behoben ist.',
+      );
       await page.getByRole('link', { name: 'Störungen' }).click();
       await page.getByRole('heading', { name: /^Störungen/ }).waitFor();
       await page.getByRole('cell', { name: '422 unknown practitioner' }).waitFor();
@@ -515,6 +523,9 @@ describe('practice console in a real browser against the real stack', function (
         what: 'the retried confirmation applied again',
       });
       expect(await page.getByRole('cell', { name: '422 unknown practitioner' }).count()).to.equal(0);
+      await page.goto(`${site.url}/admin/#/booking/${booking.bookingId}`);
+      await page.getByRole('term').filter({ hasText: 'Praxissystem' }).waitFor();
+      expect(await syncState.textContent()).to.match(/^Im Praxissystem \(zuletzt übertragen .+\)\.$/);
     });
 
     it('when staff cancel a booking in the console, then the patient gets the message, the slot is offered again and the audit log names who did what', async () => {

@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { waitFor } from '@otk/test-kit';
 import { AdminClient, createStaffAccount } from '../support/admin-client.js';
+import { type DocumentedAdminRoute, documentedAdminRoutes, registeredAdminRoutes } from '../support/admin-routes.js';
 import { startDemoStack } from '../support/demo-stack.js';
 import { listenForLinkTokens } from '../support/link-tokens.js';
 import {
@@ -14,6 +15,7 @@ import {
 } from '../support/practice-system-events.js';
 import { type OfferedSlot, aHoldRequest, getJson, offeredSlots, postJson } from '../support/factories.js';
 import { type Stack, runServiceCommand } from '../support/stack.js';
+import { publicHolidays } from '../../services/availability/src/data-access/holidays.js';
 import {
   type WebhookReceiver,
   startWebhookReceiver,
@@ -188,86 +190,132 @@ describe('administration console API on the real stack', function () {
       expect(withCode.status).to.equal(200);
       expect((withCode.body.user as { totpEnabled: boolean }).totpEnabled).to.equal(true);
     });
+
+    it('when the practice requires TOTP for admins, then an admin without a code generator must enrol before anything else; staff are not asked', async () => {
+      const enrol = async (client: AdminClient) => {
+        const started = await client.request('POST', '/account/totp');
+        expect(started.status, JSON.stringify(started.body)).to.equal(200);
+        const secret = started.body.secret as string;
+        secrets.push(secret);
+        const confirmed = await client.request('POST', '/account/totp/confirm', { code: await generate({ secret }) });
+        expect(confirmed.status).to.equal(204);
+        return secret;
+      };
+      const ownerEmail = 'totp-owner@practice.test';
+      const ownerPassword = await createStaffAccount(stack, ownerEmail, 'admin');
+      const newcomerEmail = 'totp-newcomer@practice.test';
+      const newcomerPassword = await createStaffAccount(stack, newcomerEmail, 'admin');
+      secrets.push(ownerPassword, newcomerPassword);
+      const owner = await signedIn(ownerEmail, ownerPassword);
+      await enrol(owner);
+      try {
+        const required = await owner.request('PATCH', '/settings', { security: { totpRequiredForAdmin: true } });
+        expect(required.status, JSON.stringify(required.body)).to.equal(200);
+        expect(required.body.security).to.deep.equal({ totpRequiredForAdmin: true });
+
+        const newcomer = aClient();
+        const signIn = await newcomer.signIn(newcomerEmail, newcomerPassword);
+        expect(signIn.status).to.equal(200);
+        expect(signIn.body.user).to.include({ role: 'admin', totpEnabled: false, totpSetupRequired: true });
+        secrets.push(newcomer.cookie!.split('=')[1]!, newcomer.csrfToken!);
+        for (const [method, path, body] of [
+          ['GET', '/settings', undefined],
+          ['PATCH', '/settings', { bookingHorizonDays: 60 }],
+          ['GET', '/bookings?from=2030-01-01T00:00:00Z&to=2030-01-08T00:00:00Z', undefined],
+          ['GET', '/audit', undefined],
+          ['DELETE', '/account/totp', { code: '123456' }],
+        ] as const) {
+          const answer = await newcomer.request(method, path, body);
+          expect(answer.status, `${method} ${path}`).to.equal(403);
+          expect(answer.body.code, `${method} ${path}`).to.equal('TOTP_SETUP_REQUIRED');
+        }
+        const session = await newcomer.request('GET', '/session');
+        expect(session.status).to.equal(200);
+        expect(session.body.user).to.include({ totpSetupRequired: true });
+        // Staff are not asked for a code generator.
+        const staff = await signedIn(staffEmail, staffPassword);
+        expect((await staff.request('GET', '/waitlist')).status).to.equal(200);
+
+        const secret = await enrol(newcomer);
+        expect((await newcomer.request('GET', '/settings')).status).to.equal(200);
+        const withoutCode = await aClient().signIn(newcomerEmail, newcomerPassword);
+        expect(withoutCode.status).to.equal(401);
+        expect(withoutCode.body.code).to.equal('TOTP_REQUIRED');
+        const withCode = await aClient().signIn(newcomerEmail, newcomerPassword, await generate({ secret }));
+        expect(withCode.status).to.equal(200);
+        expect(withCode.body.user).to.include({ totpEnabled: true, totpSetupRequired: false });
+      } finally {
+        const off = await owner.request('PATCH', '/settings', { security: { totpRequiredForAdmin: false } });
+        expect(off.status, JSON.stringify(off.body)).to.equal(200);
+      }
+      // The other admins of this suite work without a code again.
+      expect((await (await signedIn(adminEmail, adminPassword)).request('GET', '/settings')).status).to.equal(200);
+    });
   });
 
   describe('every route refuses', () => {
     const someId = '00000000-0000-4000-8000-000000000000';
-    /** Every console route but signing in, with the roles it admits. */
-    const routes: { method: string; path: string; body?: unknown; roles: ('admin' | 'staff')[] }[] = [
-      { method: 'DELETE', path: '/session', roles: ['admin', 'staff'] },
-      { method: 'DELETE', path: '/sessions', roles: ['admin', 'staff'] },
-      { method: 'POST', path: '/account/totp', roles: ['admin', 'staff'] },
-      { method: 'POST', path: '/account/totp/confirm', body: { code: '123456' }, roles: ['admin', 'staff'] },
-      { method: 'DELETE', path: '/account/totp', body: { code: '123456' }, roles: ['admin', 'staff'] },
-      { method: 'GET', path: '/settings', roles: ['admin'] },
-      { method: 'PATCH', path: '/settings', body: { bookingHorizonDays: 90 }, roles: ['admin'] },
-      {
-        method: 'GET',
-        path: '/bookings?from=2030-01-01T00:00:00Z&to=2030-01-08T00:00:00Z',
-        roles: ['admin', 'staff'],
-      },
-      { method: 'GET', path: `/bookings/${someId}`, roles: ['admin', 'staff'] },
-      { method: 'POST', path: `/bookings/${someId}/cancel`, body: { reason: 'test' }, roles: ['admin', 'staff'] },
-      { method: 'GET', path: '/audit', roles: ['admin'] },
-      { method: 'GET', path: '/catalogue', roles: ['admin'] },
-      {
-        method: 'PUT',
-        path: '/catalogue/resources/room-9',
-        body: { name: 'Raum 9', kind: 'room' },
-        roles: ['admin'],
-      },
-      {
-        method: 'POST',
-        path: '/catalogue/absences',
-        body: { practitionerId: null, startsAt: '2030-01-01T00:00', endsAt: '2030-01-02T00:00', reason: null },
-        roles: ['admin'],
-      },
-      { method: 'DELETE', path: `/catalogue/absences/${someId}`, roles: ['admin'] },
-      { method: 'PUT', path: '/catalogue/holidays', body: { closed: true }, roles: ['admin'] },
-      { method: 'GET', path: '/webhooks', roles: ['admin'] },
-      { method: 'POST', path: '/webhooks', body: { url: 'https://crm.practice.test/hooks' }, roles: ['admin'] },
-      { method: 'POST', path: `/webhooks/${someId}/enable`, roles: ['admin'] },
-      { method: 'POST', path: `/webhooks/${someId}/disable`, roles: ['admin'] },
-      { method: 'POST', path: `/webhooks/${someId}/rotate-secret`, body: { graceHours: 1 }, roles: ['admin'] },
-      { method: 'GET', path: '/parked-sync-jobs', roles: ['admin'] },
-      { method: 'POST', path: '/parked-sync-jobs/retry', body: { seq: '999999999' }, roles: ['admin'] },
-      { method: 'GET', path: '/dead-letters', roles: ['admin'] },
-      {
-        method: 'POST',
-        path: '/dead-letters/replay',
-        body: { service: 'availability', queue: 'availability.events' },
-        roles: ['admin'],
-      },
-    ];
+    /** Every console operation of docs/api/openapi.yaml but signing in, with the roles it admits. */
+    const documented = documentedAdminRoutes();
+    const guarded = documented.filter((route) => route.roles !== undefined);
+    /** The request of an operation: path parameters filled in, a body where the method takes one. */
+    const requestOf = (route: DocumentedAdminRoute) => ({
+      method: route.method,
+      path: route.path.replace(/^\/admin/, '').replace(/\{\w+\}/g, someId),
+      body: ['GET', 'DELETE'].includes(route.method) ? undefined : {},
+    });
+    const named = (route: DocumentedAdminRoute) => `${route.method} ${route.path}`;
+
+    it('when the gateway registers a console route, then the OpenAPI document has it with the roles it admits, and the other way round', () => {
+      const registered = registeredAdminRoutes();
+      expect(registered.length).to.be.above(30);
+      expect([...registered].sort()).to.deep.equal(documented.map(named).sort());
+      // Only signing in is open without a session; every other operation says who may use it.
+      expect(documented.filter((route) => route.roles === undefined).map(named)).to.deep.equal(['POST /admin/session']);
+      for (const route of guarded) expect(route.roles, named(route)).to.include('admin');
+    });
 
     it('when there is no session, then every route answers 401 UNAUTHENTICATED', async () => {
       const client = aClient();
-      for (const route of [...routes, { method: 'GET', path: '/session', roles: [] }]) {
-        const answer = await client.request(route.method, route.path, 'body' in route ? route.body : undefined);
-        expect(answer.status, `${route.method} ${route.path}`).to.equal(401);
-        expect(answer.body.code).to.equal('UNAUTHENTICATED');
+      for (const route of guarded) {
+        const { method, path, body } = requestOf(route);
+        const answer = await client.request(method, path, body);
+        expect(answer.status, named(route)).to.equal(401);
+        expect(answer.body.code, named(route)).to.equal('UNAUTHENTICATED');
       }
     });
 
     it('when the role may not use a route, then it answers 403 FORBIDDEN', async () => {
       const staff = await signedIn(staffEmail, staffPassword);
-      const adminOnly = routes.filter((route) => !route.roles.includes('staff'));
-      expect(adminOnly.length).to.be.above(2);
+      const adminOnly = guarded.filter((route) => !route.roles!.includes('staff'));
+      expect(adminOnly.length).to.be.above(20);
       for (const route of adminOnly) {
-        const answer = await staff.request(route.method, route.path, route.body);
-        expect(answer.status, `${route.method} ${route.path}`).to.equal(403);
-        expect(answer.body.code).to.equal('FORBIDDEN');
+        const { method, path, body } = requestOf(route);
+        const answer = await staff.request(method, path, body);
+        expect(answer.status, named(route)).to.equal(403);
+        expect(answer.body.code, named(route)).to.equal('FORBIDDEN');
       }
     });
 
-    it('when the X-OTK-CSRF header is missing, then every route answers 403 CSRF_FAILED and changes nothing', async () => {
-      const admin = await signedIn(adminEmail, adminPassword);
-      for (const route of routes) {
-        const answer = await admin.request(route.method, route.path, route.body, { csrf: false });
-        expect(answer.status, `${route.method} ${route.path}`).to.equal(403);
-        expect(answer.body.code).to.equal('CSRF_FAILED');
+    it('when the X-OTK-CSRF header is missing, then every route answers 403 CSRF_FAILED to each role it admits and changes nothing', async () => {
+      const clients = {
+        admin: await signedIn(adminEmail, adminPassword),
+        staff: await signedIn(staffEmail, staffPassword),
+      };
+      const needingCsrf = guarded.filter((route) => route.csrf);
+      expect(needingCsrf.map(named)).not.to.include('GET /admin/session');
+      for (const route of needingCsrf) {
+        const { method, path, body } = requestOf(route);
+        // The guard checks the role before the header: CSRF_FAILED for staff also shows staff is admitted.
+        for (const role of route.roles!) {
+          const answer = await clients[role].request(method, path, body, { csrf: false });
+          expect(answer.status, `${named(route)} as ${role}`).to.equal(403);
+          expect(answer.body.code, `${named(route)} as ${role}`).to.equal('CSRF_FAILED');
+        }
       }
-      expect((await admin.request('GET', '/session')).status, 'still signed in').to.equal(200);
+      for (const client of Object.values(clients)) {
+        expect((await client.request('GET', '/session')).status, 'still signed in').to.equal(200);
+      }
     });
   });
 
@@ -285,6 +333,7 @@ describe('administration console API on the real stack', function () {
       expect(answer.body.staffCopies).to.have.keys('enabled', 'addresses');
       expect(answer.body.profile).to.have.keys('name', 'address', 'phone', 'logoUrl', 'colour');
       expect(answer.body.security).to.deep.equal({ totpRequiredForAdmin: false });
+      expect(answer.body.auditRetentionDays).to.equal(365);
     });
 
     it('when a value is out of range or unknown, then 400 VALIDATION_FAILED names it and nothing changes', async () => {
@@ -311,6 +360,49 @@ describe('administration console API on the real stack', function () {
       expect(hold.status, JSON.stringify(hold.body)).to.equal(201);
       const window = Date.parse(hold.body.expiresAt as string) - placedAt;
       expect(window).to.be.within(5 * 60_000 - 2000, 5 * 60_000 + 5000);
+    });
+
+    it('when the minimum notice grows past a slot, then the slot is no longer offered and a hold of it is refused; back, it is offered again', async () => {
+      const before = (await admin.request('GET', '/settings')).body.minimumNoticeMinutes as number;
+      const query = { appointmentType: 'checkup', practitioner: 'dr-keller', days: 14 };
+      const slots = await offeredSlots(stack.gatewayUrl, query);
+      // A slot at least two hours ahead, and a notice that ends an hour after its start.
+      const slot = slots.find((s) => Date.parse(s.start) > Date.now() + 2 * 3600_000)!;
+      const notice = Math.ceil((Date.parse(slot.start) - Date.now()) / 60_000) + 60;
+      expect(notice).to.be.below(20160);
+      const isOffered = async () => (await offeredSlots(stack.gatewayUrl, query)).some((s) => s.start === slot.start);
+      try {
+        const changed = await admin.request('PATCH', '/settings', { minimumNoticeMinutes: notice });
+        expect(changed.status, JSON.stringify(changed.body)).to.equal(200);
+        expect(changed.body.minimumNoticeMinutes).to.equal(notice);
+        await waitFor(async () => ((await isOffered()) ? undefined : true), {
+          timeoutMs: 10000,
+          what: 'the slot inside the notice to leave the booking site',
+        });
+        const hold = await postJson(`${stack.gatewayUrl}/api/v1/holds`, aHoldRequest(slot));
+        expect(hold.status, JSON.stringify(hold.body)).to.equal(409);
+        expect(hold.body.code).to.equal('SLOT_NOT_OFFERED');
+      } finally {
+        await admin.request('PATCH', '/settings', { minimumNoticeMinutes: before });
+      }
+      await waitFor(async () => ((await isOffered()) ? true : undefined), {
+        timeoutMs: 10000,
+        what: 'the slot offered again with the notice as before',
+      });
+    });
+
+    it('when the practice sets how long the audit log keeps entries, then the settings keep it; under a year or over ten is refused', async () => {
+      for (const days of [364, 3651, 400.5]) {
+        const refused = await admin.request('PATCH', '/settings', { auditRetentionDays: days });
+        expect(refused.status, String(days)).to.equal(400);
+        expect(JSON.stringify(refused.body.details)).to.include('auditRetentionDays');
+      }
+      const changed = await admin.request('PATCH', '/settings', { auditRetentionDays: 730 });
+      expect(changed.status, JSON.stringify(changed.body)).to.equal(200);
+      expect(changed.body.auditRetentionDays).to.equal(730);
+      expect((await admin.request('GET', '/settings')).body.auditRetentionDays).to.equal(730);
+      const audited = await admin.request('GET', '/audit?action=settings.update');
+      expect(JSON.stringify(audited.body.entries)).to.include('"auditRetentionDays":730');
     });
 
     it('when the profile, the horizon and the colours change, then the booking site and the messages follow', async () => {
@@ -504,6 +596,54 @@ describe('administration console API on the real stack', function () {
         what: 'the day to be offered again',
       });
       expect((await admin.request('DELETE', `/catalogue/absences/${stored!.id}`)).body.code).to.equal('NOT_FOUND');
+    });
+
+    it('when the cantonal holidays stop closing the practice, then a holiday on a working day is offered; switched on again, it is not', async () => {
+      const { body } = await admin.request('GET', '/catalogue');
+      const { country, region, closed } = body.holidays as { country: string; region: string | null; closed: boolean };
+      expect(closed, 'holidays close the practice by default').to.equal(true);
+      const isHoliday = publicHolidays(country, region);
+      // The next public holidays on weekdays, a year ahead at most (the horizon is widened to reach them).
+      const weekdayHolidays: string[] = [];
+      for (let day = 1; day <= 366; day++) {
+        const date = new Date(Date.now() + day * 86400_000).toISOString().slice(0, 10);
+        const weekday = new Date(`${date}T12:00:00Z`).getUTCDay();
+        if (weekday >= 1 && weekday <= 5 && isHoliday(date)) weekdayHolidays.push(date);
+      }
+      expect(weekdayHolidays.length).to.be.above(3);
+      const horizon = (await admin.request('GET', '/settings')).body.bookingHorizonDays as number;
+      const slotsOn = async (date: string) => {
+        const url = `${stack.gatewayUrl}/api/v1/availability?appointmentType=checkup&practitioner=dr-muster&from=${date}&to=${date}`;
+        const answer = await getJson(url);
+        expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+        return (answer.body.days as { slots: unknown[] }[]).flatMap((d) => d.slots).length;
+      };
+      const offeredOnSome = async () => {
+        const counts = await Promise.all(weekdayHolidays.map(slotsOn));
+        return counts.some((count) => count > 0);
+      };
+      try {
+        expect((await admin.request('PATCH', '/settings', { bookingHorizonDays: 400 })).status).to.equal(200);
+        expect(await offeredOnSome(), 'a holiday offered while holidays close the practice').to.equal(false);
+
+        const open = await admin.request('PUT', '/catalogue/holidays', { closed: false });
+        expect(open.status, JSON.stringify(open.body)).to.equal(200);
+        expect((open.body.holidays as { closed: boolean }).closed).to.equal(false);
+        await waitFor(async () => ((await offeredOnSome()) ? true : undefined), {
+          timeoutMs: 10000,
+          what: 'a weekday holiday to be offered',
+        });
+
+        const closedAgain = await admin.request('PUT', '/catalogue/holidays', { closed: true });
+        expect(closedAgain.status).to.equal(200);
+        await waitFor(async () => ((await offeredOnSome()) ? undefined : true), {
+          timeoutMs: 10000,
+          what: 'the holidays to leave the booking site again',
+        });
+      } finally {
+        await admin.request('PUT', '/catalogue/holidays', { closed: true });
+        await admin.request('PATCH', '/settings', { bookingHorizonDays: horizon });
+      }
     });
 
     it('when an appointment type changes its duration and practitioners, then the slots follow', async () => {
@@ -1016,6 +1156,53 @@ describe('administration console API on the real stack', function () {
       expect(entry?.accountEmail).to.equal(adminEmail);
     });
 
+    it('when a booking is in the practice calendar, then its detail says synced; when the practice system refuses its next event, then parked with the code', async () => {
+      const staff = await signedIn(staffEmail, staffPassword);
+      type SyncState = { state: string; syncedAt: string | null; attempts: number; errorCode: string | null };
+      const syncOf = async (bookingId: string) => {
+        const detail = await staff.request('GET', `/bookings/${bookingId}`);
+        expect(detail.status, JSON.stringify(detail.body)).to.equal(200);
+        return (detail.body.booking as { sync: SyncState }).sync;
+      };
+      const slot = (await offeredSlots(stack.gatewayUrl, { appointmentType: 'checkup', practitioner: 'dr-muster' })).at(
+        -4,
+      )!;
+      const links = await listenForLinkTokens(stack.env.AMQP_URL!);
+      const hold = await postJson(`${stack.gatewayUrl}/api/v1/holds`, aHoldRequest(slot));
+      expect(hold.status, JSON.stringify(hold.body)).to.equal(201);
+      const bookingId = hold.body.bookingId as string;
+      const token = await links.confirmTokenOf(bookingId);
+      await links.stop();
+
+      const synced = await waitFor(
+        async () => {
+          const sync = await syncOf(bookingId);
+          return sync.state === 'synced' ? sync : undefined;
+        },
+        { timeoutMs: 20000, intervalMs: 250, what: 'the held booking synced' },
+      );
+      expect(synced).to.include({ attempts: 0, errorCode: null });
+      expect(Date.parse(synced.syncedAt!)).to.be.within(Date.now() - 60_000, Date.now() + 1000);
+
+      // Someone deletes the entry in the practice calendar: the practice system refuses to confirm it.
+      await pool.query('DELETE FROM pixelmedics_sync.pms_calendar_entries WHERE booking_id = $1', [bookingId]);
+      const confirmed = await postJson(`${stack.gatewayUrl}/api/v1/bookings/confirm`, { token });
+      expect(confirmed.status).to.equal(200);
+      const parked = await waitFor(
+        async () => {
+          const sync = await syncOf(bookingId);
+          return sync.state === 'parked' ? sync : undefined;
+        },
+        { timeoutMs: 20000, intervalMs: 250, what: 'the refused confirmation parked' },
+      );
+      expect(parked).to.deep.include({ attempts: 1, errorCode: 'PRACTICE_SYSTEM_REFUSED', syncedAt: synced.syncedAt });
+      const listed = await admin.request('GET', '/parked-sync-jobs');
+      const job = (listed.body.jobs as { bookingId: string; eventType: string }[]).find(
+        (j) => j.bookingId === bookingId,
+      );
+      expect(job?.eventType).to.equal('booking.confirmed');
+    });
+
     it('when a consumer parked a message it cannot read, then an admin sees it without its payload and its owner replays it', async () => {
       const messageId = `unreadable-${Date.now()}`;
       // A booking.held from a producer of another version: every consumer of the event parks it as invalid.
@@ -1106,11 +1293,13 @@ describe('administration console API on the real stack', function () {
       const read = entries.find((e) => e.action === 'booking.read');
       expect(read?.accountEmail).to.equal(staffEmail);
       expect(read?.target).to.match(/^[0-9a-f-]{36}$/);
+      // Staff also open bookings no list showed them (a link), so any read of a listed booking will do.
+      const reads = entries.filter((e) => e.action === 'booking.read' && e.accountEmail === staffEmail);
       const listedIt = entries.some(
         (e) =>
           e.action === 'booking.list' &&
           e.accountEmail === staffEmail &&
-          (e.details.bookingIds as string[]).includes(read!.target!),
+          reads.some((r) => (e.details.bookingIds as string[]).includes(r.target!)),
       );
       expect(listedIt, 'a list entry names the booking it showed').to.equal(true);
       expect(entries.some((e) => e.action === 'session.create' && e.accountEmail === adminEmail)).to.equal(true);
@@ -1130,6 +1319,58 @@ describe('administration console API on the real stack', function () {
       expect(result.code).to.equal(64);
       expect(result.stderr).to.match(/usage: main\.js create-admin --email/);
       expect(await count()).to.equal(before);
+    });
+
+    it('when a password is piped in with --password-stdin, then the account signs in with it and it is printed nowhere', async () => {
+      const email = 'piped@practice.test';
+      const password = 'ein langes Passwort aus stdin 7';
+      secrets.push(password);
+      const created = await runServiceCommand(
+        'gateway',
+        stack.env,
+        ['create-admin', '--email', email, '--role', 'staff', '--password-stdin'],
+        `${password}\n`,
+      );
+      expect(created.code, created.stderr).to.equal(0);
+      expect(created.stdout).to.equal(`created staff account ${email}\n`);
+      expect(created.stdout + created.stderr).not.to.include(password);
+      const client = aClient();
+      const answer = await client.signIn(email, password);
+      expect(answer.status).to.equal(200);
+      expect((answer.body.user as { role: string }).role).to.equal('staff');
+
+      // Run again for the same e-mail: a new password, and the sessions of the old one end.
+      const replaced = 'ein anderes langes Passwort 8';
+      secrets.push(replaced);
+      const reset = await runServiceCommand(
+        'gateway',
+        stack.env,
+        ['create-admin', '--email', email, '--role', 'staff', '--password-stdin'],
+        replaced,
+      );
+      expect(reset.code, reset.stderr).to.equal(0);
+      expect(reset.stdout).to.equal(`reset the password of staff account ${email}\n`);
+      expect((await client.request('GET', '/session')).status).to.equal(401);
+      expect((await aClient().signIn(email, password)).status).to.equal(401);
+      expect((await aClient().signIn(email, replaced)).status).to.equal(200);
+      const { rows } = await pool.query<{ action: string }>(
+        `SELECT action FROM gateway.audit_log WHERE account_email = $1 AND action LIKE 'account.%' ORDER BY id`,
+        [email],
+      );
+      expect(rows.map((row) => row.action)).to.deep.equal(['account.create', 'account.reset-password']);
+    });
+
+    it('when the piped password is shorter than 12 characters, then it refuses and creates nothing', async () => {
+      const result = await runServiceCommand(
+        'gateway',
+        stack.env,
+        ['create-admin', '--email', 'short@practice.test', '--password-stdin'],
+        'kurz 123\n',
+      );
+      expect(result.code).to.equal(64);
+      expect(result.stderr).to.match(/at least 12 characters/);
+      const { rowCount } = await pool.query(`SELECT 1 FROM gateway.staff_accounts WHERE email = 'short@practice.test'`);
+      expect(rowCount).to.equal(0);
     });
   });
 

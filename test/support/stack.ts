@@ -41,23 +41,30 @@ export interface Stack {
 }
 
 /** Runs one service command (`migrate` or `serve`) the way production does, as its own process. */
-export function spawnService(name: ServiceName, env: Record<string, string>, args: string[] = []): ChildProcess {
+export function spawnService(
+  name: ServiceName,
+  env: Record<string, string>,
+  args: string[] = [],
+  stdin: 'ignore' | 'pipe' = 'ignore',
+): ChildProcess {
   // One node process with the TypeScript loader, so signals reach the service itself.
   const main = `${root}services/${name}/src/main.ts`;
   return spawn(process.execPath, ['--conditions=development', '--import', 'tsx', main, ...args], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin, 'pipe', 'pipe'],
   });
 }
 
-/** Runs a service command to its end and returns its exit code and output. */
+/** Runs a service command to its end and returns its exit code and output; `stdin` is piped in when given. */
 export async function runServiceCommand(
   name: ServiceName,
   env: Record<string, string>,
   args: string[] = [],
+  stdin?: string,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawnService(name, env, args);
+  const child = spawnService(name, env, args, stdin === undefined ? 'ignore' : 'pipe');
+  child.stdin?.end(stdin);
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

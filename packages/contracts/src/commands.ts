@@ -56,6 +56,8 @@ import {
   updateSyncSettingsRequestV1,
 } from './settings.js';
 import {
+  bookingSyncStateSchema,
+  getBookingSyncStateRequestV1,
   cancelByPracticeReplyV1,
   cancelByPracticeRequestV1,
   findBookingReplyV1,
@@ -511,6 +513,13 @@ export const commands = {
     queue: queues.pixelmedicsSyncRpc,
     request: retryParkedJobsRequestV1,
     reply: retryParkedJobsReplyV1,
+  },
+  // A booking's state in the practice system, for the console's booking detail.
+  'sync.getBookingState': {
+    version: 1,
+    queue: queues.pixelmedicsSyncRpc,
+    request: getBookingSyncStateRequestV1,
+    reply: bookingSyncStateSchema,
   },
   ...deadLetterCommands('hold', queues.holdManagerRpc),
   ...deadLetterCommands('availability', queues.availabilityRpc),

@@ -49,3 +49,34 @@ export const cancelByPracticeRequestV1 = z.object({
   reason: z.string().trim().min(1).max(500),
 });
 export const cancelByPracticeReplyV1 = z.object({ bookingId: z.uuid(), status: z.literal('cancelled') });
+
+/**
+ * Why the practice system does not have a booking's latest event yet: it refused it for good
+ * (`PRACTICE_SYSTEM_REFUSED`), could not be reached or failed for now (`PRACTICE_SYSTEM_UNAVAILABLE`),
+ * or the kept event cannot be read (`EVENT_UNREADABLE`).
+ */
+export const syncErrorCodeSchema = z.enum([
+  'PRACTICE_SYSTEM_REFUSED',
+  'PRACTICE_SYSTEM_UNAVAILABLE',
+  'EVENT_UNREADABLE',
+]);
+export type SyncErrorCode = z.infer<typeof syncErrorCodeSchema>;
+
+/**
+ * A booking's state in the practice system, as pixelmedics-sync knows it (ADR 40): `pending` (an
+ * event is on its way or waiting its turn), `synced` (every event applied; `syncedAt` the last),
+ * `retrying` (the last attempt failed; tried again at `nextAttemptAt`), `parked` (refused for good,
+ * waiting for an admin's retry). `errorCode` says why for the last two; `attempts` counts the tries
+ * of the event in question.
+ */
+export const bookingSyncStateSchema = z.object({
+  state: z.enum(['pending', 'synced', 'retrying', 'parked']),
+  syncedAt: instantSchema.nullable(),
+  nextAttemptAt: instantSchema.nullable(),
+  attempts: z.number().int().nonnegative(),
+  errorCode: syncErrorCodeSchema.nullable(),
+});
+export type BookingSyncState = z.infer<typeof bookingSyncStateSchema>;
+
+/** sync.getBookingState v1: the booking's state in the practice system. */
+export const getBookingSyncStateRequestV1 = z.object({ bookingId: z.uuid() });

@@ -22,8 +22,8 @@ export const configSchema = z.object({
   ADMIN_SESSION_ABSOLUTE_HOURS: env.positiveInt(12),
   /** The session cookie is sent only over HTTPS; turn off only for a local stack on plain HTTP. */
   ADMIN_COOKIE_SECURE: env.boolean(true),
-  /** How long the console's audit log keeps an entry. */
-  ADMIN_AUDIT_RETENTION_DAYS: env.positiveInt(365),
+  /** How often audit entries older than the practice's retention are deleted (ADR 71, ADR 80). */
+  RETENTION_INTERVAL_MS: env.positiveInt(3600_000),
   /** Largest JSON body accepted (413 PAYLOAD_TOO_LARGE above it); a hold is about 1 kB. */
   BODY_LIMIT_BYTES: env.positiveInt(16_384),
   /** Rate limits per client address and route family, shared by all replicas (ADR 70). */

@@ -3,6 +3,7 @@ import express from 'express';
 import { configSchema } from './config.js';
 import { migrations } from './data-access/migrations.js';
 import { startAdminHousekeeping } from './entry-points/admin-housekeeping.timer.js';
+import { startAuditRetention } from './entry-points/audit-retention.timer.js';
 import { adminRoutes, sessionTimeouts, signInLimits } from './entry-points/admin.routes.js';
 import { RateLimitStore } from './data-access/rate-limits.store.js';
 import { availabilityRoutes } from './entry-points/availability.routes.js';
@@ -56,8 +57,12 @@ export const gateway: ServiceDefinition<typeof configSchema> = {
       logger,
       timeouts: sessionTimeouts(config),
       attemptWindowSeconds: signInLimits.windowSeconds,
-      auditRetentionDays: config.ADMIN_AUDIT_RETENTION_DAYS,
     });
-    return { stop: stopHousekeeping };
+    const stopRetention = startAuditRetention({ pool, now: () => new Date() }, logger, config.RETENTION_INTERVAL_MS);
+    return {
+      stop: async () => {
+        await Promise.all([stopHousekeeping(), stopRetention()]);
+      },
+    };
   },
 };

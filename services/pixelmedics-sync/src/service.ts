@@ -7,6 +7,7 @@ import { migrations } from './data-access/migrations.js';
 import { settingsRepository } from './data-access/settings.repository.js';
 import type { PracticeSystem } from './domain/practice-system.port.js';
 import { bookingEventsSubscription, consumeBookingEvents } from './entry-points/booking-events.consumer.js';
+import { serveBookingSyncStateCommand } from './entry-points/booking-sync-state.rpc.js';
 import { retryParkedJobsCommand } from './entry-points/parked-jobs.command.js';
 import { serveParkedJobCommands } from './entry-points/parked-jobs.rpc.js';
 import { schedulePracticeImport } from './entry-points/practice-import.scheduler.js';
@@ -46,6 +47,7 @@ export const pixelmedicsSync: ServiceDefinition<typeof configSchema> = {
     await serveSettingsCommands(broker, pool);
     await servePatientDataCommands(broker, pool);
     await serveParkedJobCommands(broker, pool);
+    await serveBookingSyncStateCommand(broker, pool);
     const stopRetention = startRetention({ pool, now: () => new Date() }, logger, {
       intervalMs: config.RETENTION_INTERVAL_MS,
       doneJobDays: config.RETENTION_DONE_SYNC_JOB_DAYS,

@@ -2,6 +2,7 @@ import de from '../i18n/admin/de.json';
 import en from '../i18n/admin/en.json';
 import fr from '../i18n/admin/fr.json';
 import it from '../i18n/admin/it.json';
+import type { BookingSyncState } from '@otk/contracts';
 import { type ApiResult, api } from '../lib/api.js';
 import { clearAnnouncements, h, showView } from '../lib/dom.js';
 import { midnightIn, todayIn } from '../lib/calendar.js';
@@ -46,6 +47,8 @@ interface StaffBooking {
   start: string;
   end: string;
   patient: { firstName: string; lastName: string; email?: string; phone?: string; birthDate?: string };
+  /** Only in the booking detail; null while the practice-system sync does not answer. */
+  sync?: BookingSyncState | null;
 }
 interface Settings {
   confirmationWindowMinutes: number;
@@ -610,6 +613,8 @@ async function bookingView(id: string): Promise<void> {
       ),
       h('dt', {}, t('bookings.status')),
       h('dd', {}, statusText(booking.status)),
+      h('dt', {}, t('booking.sync')),
+      h('dd', { 'data-sync-state': booking.sync?.state ?? 'unknown' }, syncText(booking.sync ?? null, format)),
     ),
     h('h2', {}, t('booking.history')),
     h(
@@ -622,6 +627,23 @@ async function bookingView(id: string): Promise<void> {
     patientDataSection(id),
     h('p', {}, h('a', { href: '#/bookings' }, t('booking.back'))),
   );
+}
+
+/** A booking's state in the practice system (pixelmedics-sync), as one sentence. */
+function syncText(sync: BookingSyncState | null, format: Intl.DateTimeFormat): string {
+  if (!sync) return t('sync.unknown');
+  const error = sync.errorCode ? t(`syncError.${sync.errorCode}`) : '';
+  const time = (at: string | null) => (at ? format.format(new Date(at)) : '');
+  switch (sync.state) {
+    case 'synced':
+      return t('sync.synced', { time: time(sync.syncedAt) });
+    case 'retrying':
+      return t('sync.retrying', { error, attempts: sync.attempts, time: time(sync.nextAttemptAt) });
+    case 'parked':
+      return t('sync.parked', { error });
+    case 'pending':
+      return t('sync.pending');
+  }
 }
 
 interface PatientErasure {

@@ -71,7 +71,31 @@ export async function listAudit(
   }));
 }
 
-/** Drops entries older than the retention the practice keeps. */
-export async function deleteAuditOlderThan(db: Db, days: number): Promise<void> {
-  await db.query(`DELETE FROM ${schema}.audit_log WHERE at < now() - make_interval(days => $1)`, [days]);
+/** The practice's retention of audit entries, in days (ADR 80). */
+export async function readAuditRetentionDays(db: Db): Promise<number> {
+  const { rows } = await db.query<{ audit_retention_days: number }>(
+    `SELECT audit_retention_days FROM ${schema}.admin_policy WHERE id = 'practice'`,
+  );
+  return rows[0]?.audit_retention_days ?? 365;
+}
+
+export async function writeAuditRetentionDays(db: Db, days: number): Promise<void> {
+  await db.query(
+    `UPDATE ${schema}.admin_policy SET audit_retention_days = $1, updated_at = now() WHERE id = 'practice'`,
+    [days],
+  );
+}
+
+/**
+ * Deletes the entries older than the practice's retention at `now` (read in the same statement,
+ * so a change applies at the next run); returns how many went.
+ */
+export async function deleteExpiredAudit(db: Db, now: Date): Promise<number> {
+  const result = await db.query(
+    `DELETE FROM ${schema}.audit_log
+      WHERE at < $1::timestamptz - make_interval(days => (
+        SELECT audit_retention_days FROM ${schema}.admin_policy WHERE id = 'practice'))`,
+    [now],
+  );
+  return result.rowCount ?? 0;
 }

@@ -26,8 +26,8 @@ const bookingParams = z.object({ id: z.uuid() });
 const cancelBody = z.object({ reason: z.string().trim().min(1).max(500) });
 
 /**
- * The practice's bookings for admin and staff: a page of them, one with its history, and the
- * practice's cancel. Every read of patient data and every cancel goes to the audit log.
+ * The practice's bookings for admin and staff: a page of them, one with its history and its state
+ * in the practice system, and the practice's cancel. Every read of patient data and every cancel goes to the audit log.
  */
 export function adminBookingsRoutes(deps: ConsoleRpcDeps): Router {
   const { broker } = deps;
@@ -63,11 +63,18 @@ export function adminBookingsRoutes(deps: ConsoleRpcDeps): Router {
     res.status(200).json(reply);
   });
 
+  // The booking with its history (hold-manager) and its state in the practice system
+  // (pixelmedics-sync); `sync` is null while pixelmedics-sync does not answer.
   router.get('/bookings/:id', staffAndAdmin, async (req, res) => {
     const { id } = parseInput(bookingParams, req.params);
-    const reply = await broker.call('booking.find', { bookingId: id }, options);
+    const [found, sync] = await Promise.allSettled([
+      broker.call('booking.find', { bookingId: id }, options),
+      broker.call('sync.getBookingState', { bookingId: id }, options),
+    ]);
+    if (found.status === 'rejected') throw found.reason;
     await audit(req, res, { action: 'booking.read', target: id });
-    res.status(200).json(reply);
+    const { booking, history } = found.value;
+    res.status(200).json({ booking: { ...booking, sync: sync.status === 'fulfilled' ? sync.value : null }, history });
   });
 
   router.post('/bookings/:id/cancel', staffAndAdmin, async (req, res) => {

@@ -11,9 +11,16 @@ import {
 import type { Broker } from '@otk/messaging';
 import { Router } from 'express';
 import { z } from 'zod';
+import { readAuditRetentionDays, writeAuditRetentionDays } from '../data-access/audit.repository.js';
 import { readTotpRequiredForAdmin, writeTotpRequiredForAdmin } from '../data-access/staff.repository.js';
 import { type ConsoleRpcDeps, auditFor, staffOf } from './admin-auth.js';
 import { parseInput } from './validate.js';
+
+/**
+ * How long the audit log keeps an entry (ADR 80): at least the year the Swiss data-protection
+ * ordinance asks of access logs (DSV art. 4), at most ten years; the database checks it too.
+ */
+const auditRetentionDays = z.number().int().min(365).max(3650);
 
 const profile = practiceProfileSchema.pick({ name: true, address: true, phone: true, logoUrl: true, colour: true });
 
@@ -34,6 +41,7 @@ const settingsPatch = z
     defaultLanguage: languageSchema.optional(),
     profile: profile.partial().strict().optional(),
     security: z.object({ totpRequiredForAdmin: z.boolean() }).strict().optional(),
+    auditRetentionDays: auditRetentionDays.optional(),
   })
   .strict();
 type SettingsPatch = z.infer<typeof settingsPatch>;
@@ -41,7 +49,7 @@ type SettingsPatch = z.infer<typeof settingsPatch>;
 /**
  * The practice settings in one place for the console, kept by their owners (ADR 24): the gateway
  * reads each part from its owner and sends each change to it, and never touches their tables.
- * Only the console's own security policy is the gateway's.
+ * Only the console's own security policy and the audit log's retention are the gateway's.
  */
 export function adminSettingsRoutes(deps: ConsoleRpcDeps): Router {
   const { pool, broker, guard } = deps;
@@ -51,12 +59,13 @@ export function adminSettingsRoutes(deps: ConsoleRpcDeps): Router {
   const adminOnly = guard({ roles: ['admin'] });
 
   const readAll = async () => {
-    const [rules, site, messages, sync, totpRequiredForAdmin] = await Promise.all([
+    const [rules, site, messages, sync, totpRequiredForAdmin, auditDays] = await Promise.all([
       broker.call('hold.getSettings', {}, options),
       broker.call('availability.getSettings', {}, options),
       broker.call('notification.getSettings', {}, options),
       broker.call('sync.getSettings', {}, options),
       readTotpRequiredForAdmin(pool),
+      readAuditRetentionDays(pool),
     ]);
     const { languages, defaultLanguage, smsEnabled, ...practice } = site.profile;
     return {
@@ -73,6 +82,7 @@ export function adminSettingsRoutes(deps: ConsoleRpcDeps): Router {
       defaultLanguage,
       profile: practice,
       security: { totpRequiredForAdmin },
+      auditRetentionDays: auditDays,
     };
   };
 
@@ -90,6 +100,7 @@ export function adminSettingsRoutes(deps: ConsoleRpcDeps): Router {
     }
     await Promise.all(changesByOwner(patch).map((send) => send(broker, options)));
     if (patch.security) await writeTotpRequiredForAdmin(pool, patch.security.totpRequiredForAdmin);
+    if (patch.auditRetentionDays !== undefined) await writeAuditRetentionDays(pool, patch.auditRetentionDays);
     await audit(req, res, { action: 'settings.update', details: { changes: patch } });
     res.status(200).json(await readAll());
   });

@@ -1,6 +1,7 @@
-import type { Envelope } from '@otk/contracts';
+import type { Envelope, SyncErrorCode } from '@otk/contracts';
 import type pg from 'pg';
 import type { SyncJob, SyncJobStore } from '../domain/ports.js';
+import type { OpenSyncJob } from '../domain/booking-sync-state.js';
 import type { BookingSyncState } from '../domain/sync-booking.use-case.js';
 import { loadSettings } from './settings.repository.js';
 import { migrations } from './migrations.js';
@@ -28,7 +29,7 @@ export function syncJobStoreOn(client: pg.PoolClient): SyncJobStore {
     saveSyncState: (bookingId, state) => saveSyncState(client, bookingId, state),
     complete: (seq) => completeJob(client, seq),
     retryLater: (seq, delayMs, error) => retryJobLater(client, seq, delayMs, error),
-    fail: (seq, error) => failJob(client, seq, error),
+    fail: (seq, error, code) => failJob(client, seq, error, code),
   };
 }
 
@@ -53,7 +54,8 @@ export async function claimNextJob(client: pg.PoolClient): Promise<SyncJob | und
 
 export async function completeJob(client: pg.PoolClient, seq: string): Promise<void> {
   await client.query(
-    `UPDATE ${s}.sync_jobs SET status = 'done', attempts = attempts + 1, done_at = now(), last_error = NULL WHERE seq = $1`,
+    `UPDATE ${s}.sync_jobs SET status = 'done', attempts = attempts + 1, done_at = now(), last_error = NULL,
+            last_error_code = NULL WHERE seq = $1`,
     [seq],
   );
 }
@@ -61,17 +63,18 @@ export async function completeJob(client: pg.PoolClient, seq: string): Promise<v
 export async function retryJobLater(client: pg.PoolClient, seq: string, delayMs: number, error: string): Promise<void> {
   await client.query(
     `UPDATE ${s}.sync_jobs SET attempts = attempts + 1, last_error = $3,
-            next_attempt_at = now() + make_interval(secs => $2::double precision / 1000)
+            last_error_code = 'PRACTICE_SYSTEM_UNAVAILABLE', next_attempt_at = now() + make_interval(secs => $2::double precision / 1000)
       WHERE seq = $1`,
     [seq, delayMs, error.slice(0, 1000)],
   );
 }
 
 /** A job the practice system refuses for good is parked for an operator; later ones go on. */
-export async function failJob(client: pg.PoolClient, seq: string, error: string): Promise<void> {
+export async function failJob(client: pg.PoolClient, seq: string, error: string, code: string): Promise<void> {
   await client.query(
-    `UPDATE ${s}.sync_jobs SET status = 'failed', attempts = attempts + 1, last_error = $2 WHERE seq = $1`,
-    [seq, error.slice(0, 1000)],
+    `UPDATE ${s}.sync_jobs SET status = 'failed', attempts = attempts + 1, last_error = $2, last_error_code = $3
+      WHERE seq = $1`,
+    [seq, error.slice(0, 1000), code],
   );
 }
 
@@ -132,4 +135,36 @@ export async function retryParkedJobs(pool: pg.Pool, seq?: string): Promise<stri
     [seq ?? null],
   );
   return result.rows.map((row) => row.seq);
+}
+
+/**
+ * What the console's booking detail needs to tell the booking's state in the practice system: its
+ * jobs not yet applied, in the order they happened, and when the practice system last took one.
+ */
+export async function loadBookingSyncProgress(
+  pool: pg.Pool,
+  bookingId: string,
+): Promise<{ openJobs: OpenSyncJob[]; lastSyncedAt: Date | null }> {
+  const [jobs, synced] = await Promise.all([
+    pool.query<{
+      status: 'pending' | 'failed';
+      attempts: number;
+      next_attempt_at: Date;
+      last_error_code: SyncErrorCode | null;
+    }>(
+      `SELECT status, attempts, next_attempt_at, last_error_code FROM ${s}.sync_jobs
+        WHERE booking_id = $1 AND status IN ('pending', 'failed') ORDER BY occurred_at, seq`,
+      [bookingId],
+    ),
+    pool.query<{ updated_at: Date }>(`SELECT updated_at FROM ${s}.booking_sync WHERE booking_id = $1`, [bookingId]),
+  ]);
+  return {
+    openJobs: jobs.rows.map((row) => ({
+      status: row.status,
+      attempts: row.attempts,
+      nextAttemptAt: row.next_attempt_at,
+      errorCode: row.last_error_code,
+    })),
+    lastSyncedAt: synced.rows[0]?.updated_at ?? null,
+  };
 }

@@ -48,7 +48,11 @@ describe('applying a kept booking event (use case, in memory)', () => {
     const result = await applySyncJob({ seq: '1', event: life.held(), attempts: 0 }, deps);
 
     expect(result).to.deep.include({ result: 'refused', error: 'unknown practitioner' });
-    expect(jobs.jobs.get('1')).to.deep.equal({ status: 'failed', error: 'unknown practitioner' });
+    expect(jobs.jobs.get('1')).to.deep.equal({
+      status: 'failed',
+      error: 'unknown practitioner',
+      code: 'PRACTICE_SYSTEM_REFUSED',
+    });
     expect(jobs.states.has(life.booking.bookingId)).to.equal(false);
   });
 

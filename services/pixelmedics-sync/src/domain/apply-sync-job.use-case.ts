@@ -33,7 +33,7 @@ export async function applySyncJob(
   const parsed = parseEvent(job.event);
   if (!parsed.ok || !isBookingEvent(parsed.value)) {
     const error = parsed.ok ? `not a booking event: ${parsed.value.type}` : parsed.reason;
-    await deps.jobs.fail(job.seq, error);
+    await deps.jobs.fail(job.seq, error, 'EVENT_UNREADABLE');
     return { result: 'unreadable', error };
   }
   const event = parsed.value;
@@ -50,7 +50,7 @@ export async function applySyncJob(
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof PracticeSystemRejection) {
-      await deps.jobs.fail(job.seq, message);
+      await deps.jobs.fail(job.seq, message, 'PRACTICE_SYSTEM_REFUSED');
       return { result: 'refused', event, error: message };
     }
     const delayMs = retryDelayMs(job.attempts + 1);

@@ -49,6 +49,6 @@ export interface SyncJobStore {
   complete(seq: string): Promise<void>;
   /** Failed for now: tried again after `delayMs`; the booking's later events wait for it. */
   retryLater(seq: string, delayMs: number, error: string): Promise<void>;
-  /** Refused for good: parked for an operator; the booking's later events go on. */
-  fail(seq: string, error: string): Promise<void>;
+  /** Refused for good (`code` says how): parked for an operator; the booking's later events go on. */
+  fail(seq: string, error: string, code: 'PRACTICE_SYSTEM_REFUSED' | 'EVENT_UNREADABLE'): Promise<void>;
 }

@@ -155,7 +155,10 @@ export class InMemoryImportLog implements ImportLog {
 /** The job table and `booking_sync` in memory: what became of each job, and each booking's state. */
 export class InMemorySyncJobStore implements SyncJobStore {
   readonly states = new Map<string, BookingSyncState>();
-  readonly jobs = new Map<string, { status: 'done' | 'failed' | 'retry'; error?: string; delayMs?: number }>();
+  readonly jobs = new Map<
+    string,
+    { status: 'done' | 'failed' | 'retry'; error?: string; code?: string; delayMs?: number }
+  >();
 
   constructor(private readonly settings: SyncSettingsSource = settingsOf()) {}
 
@@ -179,7 +182,7 @@ export class InMemorySyncJobStore implements SyncJobStore {
     this.jobs.set(seq, { status: 'retry', delayMs, error });
   }
 
-  async fail(seq: string, error: string): Promise<void> {
-    this.jobs.set(seq, { status: 'failed', error });
+  async fail(seq: string, error: string, code: string): Promise<void> {
+    this.jobs.set(seq, { status: 'failed', error, code });
   }
 }
