@@ -57,6 +57,8 @@ describe('console translations', () => {
             // A narrow no-break space before : ; ! ? (and none of another kind); not in 08:00 or https://.
             expect(text, where).not.to.match(/[^\u202f][:;!?](\s|$)/);
             expect(text, where).not.to.match(/\s(?<!\u202f)[:;!?]/);
+            // Guillemets hold their words with a narrow no-break space inside.
+            expect(text, where).not.to.match(/«(?!\u202f)|(?<!\u202f)»/);
           } else {
             expect(text, where).not.to.match(/\s[:;!?]/);
           }
