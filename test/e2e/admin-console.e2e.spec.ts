@@ -224,7 +224,7 @@ describe('practice console in a real browser against the real stack', function (
       expect(await patient.getByRole('button', { name: /absagen/i }).count()).to.equal(0);
     });
 
-    it('when an admin gives the practice a logo and a colour, then a bad address is refused at the field and the booking site shows both', async () => {
+    it('when an admin gives the practice a logo and a colour and sets how long the audit log is kept, then a bad address is refused at the field, the booking site shows both and the audit log keeps 730 days', async () => {
       const page = await tabletPage();
       await signIn(page, email, password);
       await page.getByRole('heading', { name: 'Einstellungen der Praxis' }).waitFor();
@@ -242,6 +242,7 @@ describe('practice console in a real browser against the real stack', function (
       expect((await practice()).logoUrl).to.equal(null);
 
       await logo.fill('/logo.svg');
+      await page.getByLabel(/^Protokoll der Zugriffe und Änderungen aufbewahren/).fill('730');
       await page.getByLabel('Eigene Farbe der Praxis auf der Buchungsseite').check();
       const colour = page.getByLabel('Farbe der Praxis', { exact: true });
       await colour.fill('#ffcc00');
@@ -254,6 +255,9 @@ describe('practice console in a real browser against the real stack', function (
       expect(await logo.getAttribute('aria-invalid')).to.equal('false');
       const saved = await practice();
       expect([saved.logoUrl, saved.brandColour]).to.deep.equal(['/logo.svg', '#1B5E20']);
+      const api = new AdminClient(stack.gatewayUrl, '203.0.113.12');
+      expect((await api.signIn(email, password)).status).to.equal(200);
+      expect((await api.request('GET', '/settings')).body.auditRetentionDays).to.equal(730);
 
       const patient = await tabletPage();
       await patient.goto(`${site.url}/`);

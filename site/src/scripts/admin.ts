@@ -58,6 +58,8 @@ interface Settings {
   onlineColour: string;
   bookingHorizonDays: number;
   minimumNoticeMinutes: number;
+  /** How long the audit log keeps staff actions and reads, in days (at least a year). */
+  auditRetentionDays: number;
   steps: { visitKind: boolean; appointmentGroup: boolean };
   requiredPatientFields: PatientField[];
   smsEnabled: boolean;
@@ -299,6 +301,7 @@ async function settingsView(): Promise<void> {
           cancellationDeadlineHours: int('cancellationDeadlineHours'),
           bookingHorizonDays: int('bookingHorizonDays'),
           minimumNoticeMinutes: int('minimumNoticeMinutes'),
+          auditRetentionDays: int('auditRetentionDays'),
           steps: { visitKind: data.has('visitKind'), appointmentGroup: data.has('appointmentGroup') },
           requiredPatientFields: patientFields.filter((name) => data.has(`required-${name}`)),
           smsEnabled: data.has('smsEnabled'),
@@ -335,6 +338,7 @@ async function settingsView(): Promise<void> {
       ),
       field(t('settings.horizon'), number('bookingHorizonDays', s.bookingHorizonDays, 1, 730)),
       field(t('settings.notice'), number('minimumNoticeMinutes', s.minimumNoticeMinutes, 0, 20160)),
+      field(t('settings.auditRetention'), number('auditRetentionDays', s.auditRetentionDays, 365, 3650)),
       checkbox(t('settings.stepVisitKind'), 'visitKind', s.steps.visitKind),
       checkbox(t('settings.stepGroup'), 'appointmentGroup', s.steps.appointmentGroup),
       checkbox(t('settings.sms'), 'smsEnabled', s.smsEnabled),
