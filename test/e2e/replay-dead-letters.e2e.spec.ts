@@ -1,5 +1,5 @@
 import { queues } from '@otk/contracts';
-import { Broker, done } from '@otk/messaging';
+import { Broker } from '@otk/messaging';
 import { type TestVhost, aBookingHeldNotice, createTestVhost, waitFor } from '@otk/test-kit';
 import amqp from 'amqplib';
 import { expect } from 'chai';
