@@ -139,7 +139,8 @@ const containsUnless = (node: PromqlNode): boolean =>
 
 /**
  * What must return data for an expression to be proven, each disarmed (its comparisons with
- * `bool`, so a quiet system still answers): the whole expression; each side of a set operator
+ * `bool`, so a quiet system still answers): the whole expression; each side of a comparison that
+ * selects data (`NaN > bool 60` is 0, so the whole alone would hide a 0/0); each side of a set operator
  * (`and`, `or`, `unless`) on its own, so one side with data cannot hide the other, except the
  * error side of `bad or all * 0`; and the two sides of `and` and `unless` joined with `and` on the
  * operator's own matching, so `unless` can cut and `and` can pass. An expression with `unless` in
@@ -152,6 +153,10 @@ export function proofsOf(ast: PromqlNode): string[] {
   };
   add(ast);
   const visit = (node: PromqlNode) => {
+    // `bool` answers 0 for NaN: each side of a comparison that selects data must be a number itself.
+    if (node.type === 'binaryExpr' && comparisons.has(String(node.op)))
+      for (const side of [node.lhs as PromqlNode, node.rhs as PromqlNode])
+        if (selectorsUnder(side).length > 0) add(side);
     if (isSetOperator(node)) {
       const lhs = node.lhs as PromqlNode;
       const rhs = node.rhs as PromqlNode;
