@@ -21,6 +21,8 @@ export interface CauseAlert {
   test: {
     /** Series under which the alert fires at `at`, with these labels (besides alertname and severity). */
     fires: { series: TestSeries[]; at: string; labels: Record<string, string>[] };
+    /** Other ways it fires (one for each further branch of its expression), each named by its case. */
+    alsoFires?: { name: string; series: TestSeries[]; at: string; labels: Record<string, string>[] }[];
     /** Series of a healthy practice, or a short blip, under which it stays quiet at `at`. */
     quiet: { series: TestSeries[]; at: string };
   };
@@ -319,6 +321,24 @@ export const causeAlerts: CauseAlert[] = [
         at: '10m',
         labels: [{ practice: 'praxis-a', service: 'hold-manager' }],
       },
+      alsoFires: [
+        {
+          name: 'when the PostgreSQL server uses over 90 % of max_connections, its pools not full',
+          series: [
+            { series: `db_pool_clients{${p},service="hold-manager",pod="a",state="waiting"}`, values: '0x20' },
+            { series: `db_pool_clients{${p},service="hold-manager",pod="a",state="total"}`, values: '6x20' },
+            { series: `db_pool_max{${p},service="hold-manager",pod="a"}`, values: '10x20' },
+            { series: `pg_stat_activity_count{${p},instance="pg:9187",datname="otk",state="active"}`, values: '50x20' },
+            {
+              series: `pg_stat_activity_count{${p},instance="pg:9187",datname="otk",state="idle"}`,
+              values: '30 42x19',
+            },
+            { series: `pg_settings_max_connections{${p},instance="pg:9187"}`, values: '100x20' },
+          ],
+          at: '10m',
+          labels: [{ practice: 'praxis-a' }],
+        },
+      ],
       quiet: {
         series: [
           { series: `db_pool_clients{${p},service="hold-manager",pod="a",state="waiting"}`, values: '0 3x19' },
@@ -415,6 +435,23 @@ export const causeAlerts: CauseAlert[] = [
         at: '30m',
         labels: [{ practice: 'praxis-a' }],
       },
+      alsoFires: [
+        {
+          name: 'when every import from the practice system fails, no booking event waiting',
+          series: [
+            {
+              series: `pixelmedics_sync_imports_total{${p},service="pixelmedics-sync",pod="a",outcome="failed"}`,
+              values: '0+1x40',
+            },
+            {
+              series: `pixelmedics_sync_imports_total{${p},service="pixelmedics-sync",pod="a",outcome="unchanged"}`,
+              values: '5x40',
+            },
+          ],
+          at: '30m',
+          labels: [{ practice: 'praxis-a' }],
+        },
+      ],
       quiet: {
         series: [
           {

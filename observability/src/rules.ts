@@ -155,6 +155,19 @@ export function ruleTests(rulesFile: string) {
         },
       ],
     });
+    for (const also of alert.test.alsoFires ?? [])
+      tests.push({
+        name: `${alert.name} fires ${also.name}`,
+        interval: '1m',
+        input_series: also.series,
+        alert_rule_test: [
+          {
+            eval_time: also.at,
+            alertname: alert.name,
+            exp_alerts: also.labels.map((labels) => expected(rule, labels)),
+          },
+        ],
+      });
     tests.push({
       name: `${alert.name} stays quiet`,
       interval: '1m',

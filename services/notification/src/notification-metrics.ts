@@ -1,5 +1,7 @@
+import { channelSchema } from '@otk/contracts';
 import { lagBuckets } from '@otk/telemetry';
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { audiences, messageKinds } from './domain/notice.js';
 
 type Labels = 'channel' | 'kind' | 'audience';
 
@@ -9,9 +11,13 @@ export interface NotificationMetrics {
   handoff: Histogram<'channel' | 'kind'>;
 }
 
-/** Labels are closed sets (channel, kind, audience), never a recipient, name or token. */
+/**
+ * Labels are closed sets (channel, kind, audience), never a recipient, name or token. The counters
+ * start at 0 for every combination of them, so a first failure is a rise that `rate()` sees, and a
+ * query on a kind or channel that has not counted yet answers 0 rather than nothing.
+ */
 export function notificationMetrics(registry: Registry): NotificationMetrics {
-  return {
+  const metrics = {
     sent: new Counter({
       name: 'notifications_sent_total',
       help: 'Messages handed to the mail server or SMS provider, by channel, kind and audience',
@@ -32,6 +38,13 @@ export function notificationMetrics(registry: Registry): NotificationMetrics {
       registers: [registry],
     }),
   };
+  for (const channel of channelSchema.options)
+    for (const kind of messageKinds)
+      for (const audience of audiences) {
+        metrics.sent.inc({ channel, kind, audience }, 0);
+        for (const permanent of ['true', 'false']) metrics.failed.inc({ channel, kind, audience, permanent }, 0);
+      }
+  return metrics;
 }
 
 export interface ReminderMetrics {

@@ -10,8 +10,15 @@ export interface BookingMetrics {
   expiryLag: Histogram<'trigger'>;
 }
 
+/** What expires a hold: its delayed message, or the sweep when the message was lost or late. */
+export const expiryTriggers = ['message', 'sweep'] as const;
+
+/**
+ * The expiry counter starts at 0 for both triggers (a closed set), so the first expiry is a rise
+ * that `rate()` sees, and the sweep's line is 0 rather than missing while messages do the work.
+ */
 export function bookingMetrics(registry: Registry): BookingMetrics {
-  return {
+  const metrics: BookingMetrics = {
     commands: new Counter({
       name: 'booking_commands_total',
       help: 'Booking commands answered, by command and outcome (ok or the refusal code, e.g. SLOT_TAKEN)',
@@ -39,6 +46,10 @@ export function bookingMetrics(registry: Registry): BookingMetrics {
       registers: [registry],
     }),
   };
+  for (const trigger of expiryTriggers) metrics.expiries.inc({ trigger }, 0);
+  // Only the delayed message measures the lag from the deadline (the sweep's is its interval).
+  metrics.expiryLag.zero({ trigger: 'message' });
+  return metrics;
 }
 
 /** Runs a command handler and counts its outcome; the error itself goes on to the caller unchanged. */

@@ -30,12 +30,23 @@ export interface ReminderNotice {
 export type MessageEvent = NoticeEvent | ReminderNotice;
 
 /** What a message tells. One per booking event that the patient hears about, and reminders. */
-export type NoticeKind = 'provisional-request' | 'confirmation' | 'change' | 'cancellation' | 'expiry' | 'reminder';
-export type Audience = 'patient' | 'staff';
+export const noticeKinds = [
+  'provisional-request',
+  'confirmation',
+  'change',
+  'cancellation',
+  'expiry',
+  'reminder',
+] as const;
+export type NoticeKind = (typeof noticeKinds)[number];
+export const audiences = ['patient', 'staff'] as const;
+export type Audience = (typeof audiences)[number];
 
 /** What a waiting-list message tells (ADR 26): confirm the place, you are on the list, a slot is offered. */
-export type WaitlistMessageKind = 'waitlist-confirm-request' | 'waitlist-on-list' | 'waitlist-offer';
+export const waitlistMessageKinds = ['waitlist-confirm-request', 'waitlist-on-list', 'waitlist-offer'] as const;
+export type WaitlistMessageKind = (typeof waitlistMessageKinds)[number];
 export type MessageKind = NoticeKind | WaitlistMessageKind;
+export const messageKinds: readonly MessageKind[] = [...noticeKinds, ...waitlistMessageKinds];
 
 /** One message owed for an event; the message log keys it by (event id, recipient, kind). */
 export interface Delivery<K extends MessageKind = NoticeKind> {

@@ -25,6 +25,8 @@ export async function schedulePracticeImport(deps: {
     labelNames: ['outcome'],
     registers: [deps.registry],
   });
+  // Every outcome starts at 0, so the first failed import is a rise that `rate()` sees.
+  for (const outcome of ['changed', 'unchanged', 'failed']) runs.inc({ outcome }, 0);
   let inFlight: Promise<unknown> = Promise.resolve();
   const runImport = (force = false) => {
     const run = inFlight.then(async () => {

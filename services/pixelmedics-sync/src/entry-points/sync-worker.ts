@@ -1,3 +1,4 @@
+import { bookingEventTypes } from '@otk/contracts';
 import { withTransaction } from '@otk/db';
 import type { Logger } from 'pino';
 import type pg from 'pg';
@@ -40,6 +41,12 @@ export class SyncWorker {
       labelNames: ['event', 'permanent'],
       registers: [deps.registry],
     });
+    // Both counters start at 0 for every booking event (a closed set): the first failure is a
+    // rise that `rate()` sees, and a query on failures answers 0 rather than nothing.
+    for (const event of bookingEventTypes) {
+      this.applied.inc({ event }, 0);
+      for (const permanent of ['true', 'false']) this.failures.inc({ event, permanent }, 0);
+    }
     this.delay = new Histogram({
       name: 'pixelmedics_sync_delay_seconds',
       help: 'Time from a booking event until it is applied to the practice system',
