@@ -16,3 +16,21 @@ DEV_DB_PASSWORD=otk-dev
 
 role_of() { echo "otk_${1//-/_}"; }
 database_url_of() { echo "postgres://$(role_of "$1"):$DEV_DB_PASSWORD@127.0.0.1:5432/$OTK_DB"; }
+
+# service_env NAME: the environment `make up` starts the service with, one VARIABLE=value a line
+# (test/dev/make-up-environment.spec.ts starts the services with it too). Both ports listen on
+# loopback only: a laptop's stack is not for its network (the chart's pods bind every interface,
+# the default).
+service_env() {
+  local service=$1
+  cat <<ENV
+DATABASE_URL=$(database_url_of "$service")
+AMQP_URL=$AMQP_URL
+HOST=127.0.0.1
+PORT=${SERVICE_PORT[$service]}
+MANAGEMENT_HOST=127.0.0.1
+MANAGEMENT_PORT=${MANAGEMENT_PORT[$service]}
+SMTP_URL=smtp://127.0.0.1:$SMTP_PORT
+ADMIN_COOKIE_SECURE=false
+ENV
+}

@@ -81,14 +81,8 @@ start() { # name command...
 
 start mail-catcher node_modules/.bin/maildev --smtp "$SMTP_PORT" --web "$MAIL_WEB_PORT" --ip 127.0.0.1 --web-ip 127.0.0.1
 for service in "${SERVICES[@]}"; do
-  start "$service" env \
-    DATABASE_URL="$(database_url_of "$service")" \
-    AMQP_URL="$AMQP_URL" \
-    PORT="${SERVICE_PORT[$service]}" \
-    MANAGEMENT_PORT="${MANAGEMENT_PORT[$service]}" \
-    SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" \
-    ADMIN_COOKIE_SECURE=false \
-    node --conditions=development --import tsx "services/$service/src/main.ts"
+  mapfile -t environment < <(service_env "$service")
+  start "$service" env "${environment[@]}" node --conditions=development --import tsx "services/$service/src/main.ts"
 done
 
 say "waiting for the services to be ready"

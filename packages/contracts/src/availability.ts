@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { referenceId } from './text.js';
 import { languageSchema, localizedTextSchema, requiredPatientFieldsSchema, visitKindSchema } from './booking.js';
 
 /** Ids of the catalogue: stable, readable strings such as 'dr-muster' or 'checkup'. */
-const catalogueIdSchema = z.string().trim().min(1).max(100);
+const catalogueIdSchema = referenceId();
 /** A local calendar date of the practice, yyyy-MM-dd. */
 export const localDateSchema = z.iso.date();
 /** An instant written with the practice's local offset, e.g. 2026-03-30T08:15:00+02:00. */

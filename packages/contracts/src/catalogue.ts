@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type LocalizedText, visitKindSchema } from './booking.js';
+import { personText } from './text.js';
 
 /**
  * The practice catalogue as the administration console keeps it (F1–F5, S6). availability owns it
@@ -16,7 +17,7 @@ const timeOfDaySchema = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'a
 const localDateTimeSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$/, 'a local date and time as YYYY-MM-DDTHH:MM');
-const nameSchema = z.string().trim().min(1).max(200);
+const nameSchema = personText({ max: 200 });
 const catalogueNameSchema = z.object({
   de: nameSchema,
   fr: nameSchema.optional(),
@@ -73,7 +74,7 @@ export const absenceSchema = z.object({
   practitionerId: catalogueIdSchema.nullable(),
   startsAt: localDateTimeSchema,
   endsAt: localDateTimeSchema,
-  reason: z.string().trim().max(200).nullable(),
+  reason: personText({ min: 0, max: 200 }).nullable(),
 });
 export const newAbsenceSchema = absenceSchema
   .omit({ id: true })

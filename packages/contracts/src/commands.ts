@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { referenceId } from './text.js';
 import {
   bookingSnapshotSchema,
   bookingStatusSchema,
@@ -91,8 +92,8 @@ import {
 } from './webhooks.js';
 
 const holdBodyShape = {
-  appointmentTypeId: z.string().trim().min(1).max(100),
-  practitionerId: z.string().trim().min(1).max(100),
+  appointmentTypeId: referenceId(),
+  practitionerId: referenceId(),
   /** The end follows from the appointment type; availability computes it. */
   start: instantSchema,
   visitKind: visitKindSchema.optional(),
@@ -188,7 +189,7 @@ export const changeBookingRequestV1 = z.object({
   token: linkTokenSchema,
   start: instantSchema,
   /** Another practitioner offering the same type; default: the booking's own. */
-  practitionerId: z.string().trim().min(1).max(100).optional(),
+  practitionerId: referenceId().optional(),
 });
 
 /** booking.cancel v1: cancels a confirmed booking before the cancellation deadline (F9, A3). */

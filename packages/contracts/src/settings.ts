@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { personText } from './text.js';
 import { channelSchema, instantSchema, languageSchema, requiredPatientFieldsSchema } from './booking.js';
 
 /**
@@ -26,9 +27,9 @@ export type BookingRules = z.infer<typeof bookingRulesSchema>;
 
 /** The practice as patients and messages see it: one owner (availability) publishes every change. */
 export const practiceProfileSchema = z.object({
-  name: z.string().trim().min(1).max(200),
-  address: z.string().trim().max(500),
-  phone: z.string().trim().max(50).nullable(),
+  name: personText({ max: 200 }),
+  address: personText({ min: 0, max: 500 }),
+  phone: personText({ min: 0, max: 50 }).nullable(),
   /** An address of the logo, usually on the booking site's own origin. */
   logoUrl: z
     .string()

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { personText, referenceId } from './text.js';
 import { bookingSnapshotSchema, bookingStatusSchema, instantSchema } from './booking.js';
 
 /**
@@ -19,7 +20,7 @@ export const listBookingsRequestV1 = z.object({
   from: instantSchema,
   to: instantSchema,
   statuses: z.array(bookingStatusSchema).min(1).max(5).optional(),
-  practitionerId: z.string().trim().min(1).max(100).optional(),
+  practitionerId: referenceId().optional(),
   /** From the previous page's `nextCursor`. */
   cursor: z
     .string()
@@ -46,7 +47,7 @@ export const findBookingReplyV1 = z.object({
  */
 export const cancelByPracticeRequestV1 = z.object({
   bookingId: z.uuid(),
-  reason: z.string().trim().min(1).max(500),
+  reason: personText({ max: 500 }),
 });
 export const cancelByPracticeReplyV1 = z.object({ bookingId: z.uuid(), status: z.literal('cancelled') });
 

@@ -1,6 +1,11 @@
 import { expect } from 'chai';
 import { patientSchema } from './booking.js';
+import { newAbsenceSchema, staffResourceSchema } from './catalogue.js';
+import { holdBodyV1 } from './commands.js';
+import { practiceProfileSchema } from './settings.js';
+import { cancelByPracticeRequestV1 } from './staff-bookings.js';
 import { personText } from './text.js';
+import { joinWaitlistBodyV1, removeWaitlistEntryRequestV1 } from './waitlist.js';
 
 describe('contracts: text a person entered', () => {
   const name = personText({ max: 20 });
@@ -78,5 +83,59 @@ describe('contracts: birth date', () => {
     expect(birthDate('1990-13-01')).to.equal(false);
     expect(birthDate('1992-02-29')).to.equal(true);
     expect(birthDate('1991-02-29')).to.equal(false);
+  });
+});
+
+describe('contracts: ids and staff texts by the same rules', () => {
+  const validHold = {
+    appointmentTypeId: 'checkup',
+    practitionerId: 'dr-muster',
+    start: '2030-01-07T08:00:00+01:00',
+    channel: 'email',
+    patient: { firstName: 'Anna', lastName: 'Beispiel', email: 'anna@example.ch' },
+    consent: { accepted: true, privacyPolicyVersion: '2026-01' },
+  };
+  const refusedPaths = (
+    schema: { safeParse(v: unknown): { success: boolean; error?: { issues: { path: PropertyKey[] }[] } } },
+    value: unknown,
+  ) => schema.safeParse(value).error?.issues.map((issue) => issue.path.join('.')) ?? [];
+
+  it('when a hold names an appointment type or practitioner with a NUL or a lone surrogate, then it is refused at the edge (PostgreSQL would fail on it)', () => {
+    expect(refusedPaths(holdBodyV1, validHold)).to.deep.equal([]);
+    expect(refusedPaths(holdBodyV1, { ...validHold, practitionerId: 'dr-\u0000' })).to.deep.equal(['practitionerId']);
+    expect(refusedPaths(holdBodyV1, { ...validHold, appointmentTypeId: 'a\ud800' })).to.deep.equal([
+      'appointmentTypeId',
+    ]);
+    expect(
+      refusedPaths(joinWaitlistBodyV1, {
+        ...validHold,
+        firstDay: '2030-01-07',
+        lastDay: '2030-01-08',
+        appointmentTypeId: '\u0000',
+      }),
+    ).to.deep.equal(['appointmentTypeId']);
+  });
+
+  it('when staff write a reason, a catalogue name or the practice profile with a lone surrogate or a control character, then it is refused (the audit log stores it as JSON)', () => {
+    const absence = { practitionerId: 'dr-muster', startsAt: '2031-01-06T00:00', endsAt: '2031-01-07T00:00' };
+    expect(refusedPaths(newAbsenceSchema, { ...absence, reason: 'Ferien' })).to.deep.equal([]);
+    expect(refusedPaths(newAbsenceSchema, { ...absence, reason: null })).to.deep.equal([]);
+    expect(refusedPaths(newAbsenceSchema, { ...absence, reason: 'a\ud800' })).to.deep.equal(['reason']);
+    expect(refusedPaths(staffResourceSchema, { id: 'room-1', name: 'Raum\u0000', kind: 'room' })).to.deep.equal([
+      'name',
+    ]);
+    expect(
+      refusedPaths(cancelByPracticeRequestV1, { bookingId: crypto.randomUUID(), reason: 'krank\r\nBcc: x' }),
+    ).to.deep.equal(['reason']);
+    expect(
+      refusedPaths(removeWaitlistEntryRequestV1, { entryId: crypto.randomUUID(), reason: '\udfff' }),
+    ).to.deep.equal(['reason']);
+    expect(
+      refusedPaths(practiceProfileSchema.pick({ name: true, address: true, phone: true }), {
+        name: 'Praxis',
+        address: 'Weg 1\u0000',
+        phone: null,
+      }),
+    ).to.deep.equal(['address']);
   });
 });

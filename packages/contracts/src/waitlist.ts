@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { personText, referenceId } from './text.js';
 import { localDateSchema } from './availability.js';
 import {
   channelSchema,
@@ -22,7 +23,7 @@ import {
 export const waitlistEntryStatusSchema = z.enum(['pending', 'waiting', 'booked', 'left', 'removed', 'expired']);
 export type WaitlistEntryStatus = z.infer<typeof waitlistEntryStatusSchema>;
 
-const catalogueIdSchema = z.string().trim().min(1).max(100);
+const catalogueIdSchema = referenceId();
 
 const joinShape = {
   appointmentTypeId: catalogueIdSchema,
@@ -149,6 +150,6 @@ export const listWaitlistReplyV1 = z.object({ entries: z.array(staffWaitlistEntr
 /** waitlist.remove v1: staff take a patient off the list. */
 export const removeWaitlistEntryRequestV1 = z.object({
   entryId: z.uuid(),
-  reason: z.string().trim().min(1).max(500),
+  reason: personText({ max: 500 }),
 });
 export const removeWaitlistEntryReplyV1 = z.object({ entryId: z.uuid(), status: z.literal('removed') });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { personText } from './text.js';
 import { instantSchema } from './booking.js';
 
 /**
@@ -56,7 +57,7 @@ export const listWebhooksReplyV1 = z.object({
 export const addWebhookRequestV1 = z
   .object({
     url: z.string().trim().min(1).max(2000),
-    description: z.string().trim().max(500).default(''),
+    description: personText({ min: 0, max: 500 }).default(''),
     /** Default: every event type. */
     events: z
       .array(webhookEventTypeSchema)

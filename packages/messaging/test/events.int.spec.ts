@@ -2,6 +2,7 @@ import { AppError, type Event, exchanges } from '@otk/contracts';
 import { SpanKind, trace } from '@opentelemetry/api';
 import { type TestVhost, createTestVhost, waitFor } from '@otk/test-kit';
 import { expect } from 'chai';
+import { pino } from 'pino';
 import { done } from '../src/index.js';
 import { TestBrokers, counterValue } from './support/brokers.js';
 import { bookingHeld } from './support/factories.js';
@@ -58,8 +59,11 @@ describe('messaging: events', function () {
       content: JSON.stringify({ ...bookingHeld(), data: { bookingId: 'x' } }),
     },
   ]) {
-    it(`when a message ${what}, then it is parked in the DLQ, counted, and the next valid event is still handled`, async () => {
-      const { broker, registry } = await brokers.connect();
+    it(`when a message ${what}, then it is parked in the DLQ with a reason and counted, its bytes neither in the log nor in the dead-letter header, and the next valid event is still handled`, async () => {
+      const logLines: string[] = [];
+      const { broker, registry } = await brokers.connect({
+        logger: pino({ level: 'trace' }, { write: (line: string) => logLines.push(line) }),
+      });
       const handled: string[] = [];
       await broker.consumeEvents({
         queue,
@@ -91,6 +95,10 @@ describe('messaging: events', function () {
       expect(parked[0]?.properties.headers?.['x-otk-error']).to.be.a('string').and.have.length.above(0);
       // Ids and reasons only: not a byte of the message itself.
       expect(parked[0]?.properties.headers?.['x-otk-error']).not.to.match(/Anna|1970|"x"/);
+      // The log names the parked message by its id, and quotes none of it either.
+      const parkedLines = logLines.filter((line) => line.includes('"bad-1"'));
+      expect(parkedLines, 'a log line naming the parked message').to.have.length.above(0);
+      for (const line of logLines) expect(line).not.to.match(/Anna|1970|"x"|\\"x\\"/);
       expect(await counterValue(registry, 'messaging_dead_lettered_total', { queue, reason: 'invalid' })).to.equal(1);
       expect(handled).to.deep.equal([valid.id]);
     });

@@ -33,7 +33,7 @@ describe('hold-manager: booking lifecycle on PostgreSQL', function () {
   };
 
   describe('hold', () => {
-    it('when a slot is held, then the booking carries what availability reported and booking.held its confirm token', async () => {
+    it('when a slot is held, then the booking carries what availability reported and its held notice the confirm token', async () => {
       const start = aFreeHour();
       const reply = await hold({ start: start.toISOString(), visitKind: 'first' });
 

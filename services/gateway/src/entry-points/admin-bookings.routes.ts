@@ -1,4 +1,4 @@
-import { bookingStatusSchema } from '@otk/contracts';
+import { bookingStatusSchema, personText } from '@otk/contracts';
 import { Router } from 'express';
 import { z } from 'zod';
 import { type ConsoleRpcDeps, auditFor } from './admin-auth.js';
@@ -23,7 +23,7 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 const bookingParams = z.object({ id: z.uuid() });
-const cancelBody = z.object({ reason: z.string().trim().min(1).max(500) });
+const cancelBody = z.object({ reason: personText({ max: 500 }) });
 
 /**
  * The practice's bookings for admin and staff: a page of them, one with its history and its state

@@ -1,4 +1,4 @@
-import { AppError } from '@otk/contracts';
+import { AppError, personText } from '@otk/contracts';
 import { Router } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
@@ -21,7 +21,7 @@ import type { RequestHandler } from 'express';
 import { parseInput } from './validate.js';
 
 const signInBody = z.object({
-  email: z.string().trim().min(3).max(254),
+  email: personText({ min: 3, max: 254 }),
   password: z.string().min(1).max(1024),
   totp: z.string().trim().min(1).max(10).optional(),
 });

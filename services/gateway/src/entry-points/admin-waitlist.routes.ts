@@ -1,4 +1,4 @@
-import { waitlistEntryStatusSchema } from '@otk/contracts';
+import { personText, waitlistEntryStatusSchema } from '@otk/contracts';
 import { Router } from 'express';
 import { z } from 'zod';
 import { type ConsoleRpcDeps, auditFor } from './admin-auth.js';
@@ -14,7 +14,7 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(200),
 });
 const entryParams = z.object({ id: z.uuid() });
-const removeBody = z.object({ reason: z.string().trim().min(1).max(500) });
+const removeBody = z.object({ reason: personText({ max: 500 }) });
 
 /**
  * The practice's waiting list for admin and staff (ADR 26): the entries in order of joining, and
