@@ -200,7 +200,8 @@ describe('practice console in a real browser against the real stack', function (
         await waitFor(
           async () => (mailsTo(address).some((m) => /bestätigt/.test(m.subject ?? '')) ? true : undefined),
           {
-            timeoutMs: 20000,
+            // The whole way of an event: outbox, broker, notification, SMTP — slow on a loaded machine.
+            timeoutMs: 60000,
             what: `the copy of the confirmation for ${address}`,
           },
         );
