@@ -4,15 +4,7 @@ import { inMemoryHarness } from '../../test/support/in-memory-bookings.js';
 import { aFreeHour, aPlaceHoldRequest } from '../../test/support/practice.js';
 import { placeHold } from './place-hold.use-case.js';
 import { shareAlternativesPerSlot } from './taken-slot-alternatives.js';
-
-const refusalOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => expect.fail('expected a refusal'),
-    (error: unknown) => {
-      if (!(error instanceof AppError)) throw error;
-      return error;
-    },
-  );
+import { refusalOf } from '../../test/support/refusal.js';
 
 describe('placing a hold', () => {
   let h: ReturnType<typeof inMemoryHarness>;

@@ -5,15 +5,7 @@ import { type WaitlistHarness, inMemoryWaitlistHarness, waiting } from '../../..
 import { acceptOffer, getOffer } from './accept-offer.use-case.js';
 import { leaveWaitlist } from './confirm-and-leave-waitlist.use-case.js';
 import { offerFreedSlot } from './offer-freed-slot.use-case.js';
-
-const refusalOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => expect.fail('expected a refusal'),
-    (error: unknown) => {
-      if (!(error instanceof AppError)) throw error;
-      return error;
-    },
-  );
+import { refusalOf } from '../../../test/support/refusal.js';
 
 const start = new Date('2031-01-10T09:00:00Z');
 const freed = { practitionerId: 'dr-a', start, timeZone: 'Europe/Zurich' };

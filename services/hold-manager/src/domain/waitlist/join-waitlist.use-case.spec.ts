@@ -1,4 +1,5 @@
-import { AppError, joinWaitlistRequestV1 } from '@otk/contracts';
+import type { AppError } from '@otk/contracts';
+import { joinWaitlistRequestV1 } from '@otk/contracts';
 import { expect } from 'chai';
 import {
   type WaitlistHarness,
@@ -10,15 +11,7 @@ import { aJoinRequest } from '../../../test/support/waitlist.js';
 import { hashToken } from '../token.js';
 import { leaveWaitlist } from './confirm-and-leave-waitlist.use-case.js';
 import { joinWaitlist } from './join-waitlist.use-case.js';
-
-const refusalOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => expect.fail('expected a refusal'),
-    (error: unknown) => {
-      if (!(error instanceof AppError)) throw error;
-      return error;
-    },
-  );
+import { refusalOf } from '../../../test/support/refusal.js';
 
 describe('joining the waiting list', () => {
   let h: WaitlistHarness;

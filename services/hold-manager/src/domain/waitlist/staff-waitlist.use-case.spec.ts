@@ -1,4 +1,4 @@
-import { AppError, listWaitlistRequestV1 } from '@otk/contracts';
+import { listWaitlistRequestV1 } from '@otk/contracts';
 import { expect } from 'chai';
 import {
   type WaitlistHarness,
@@ -9,15 +9,7 @@ import {
 import { acceptOffer, getOffer } from './accept-offer.use-case.js';
 import { offerFreedSlot } from './offer-freed-slot.use-case.js';
 import { listWaitlistForStaff, removeFromWaitlist } from './staff-waitlist.use-case.js';
-
-const refusalOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => expect.fail('expected a refusal'),
-    (error: unknown) => {
-      if (!(error instanceof AppError)) throw error;
-      return error;
-    },
-  );
+import { refusalOf } from '../../../test/support/refusal.js';
 
 const freed = { practitionerId: 'dr-a', start: new Date('2031-01-10T09:00:00Z'), timeZone: 'Europe/Zurich' };
 
