@@ -6,6 +6,7 @@ import type pg from 'pg';
 import { parse } from 'yaml';
 import { configSchema } from '../../services/gateway/src/config.js';
 import { adminRoutes } from '../../services/gateway/src/entry-points/admin.routes.js';
+import { SharedAnswers } from '../../services/gateway/src/domain/shared-answers.js';
 
 export type StaffRole = 'admin' | 'staff';
 
@@ -53,7 +54,7 @@ interface Layer {
  */
 export function registeredAdminRoutes(): string[] {
   const config = configSchema.parse({ DATABASE_URL: 'postgres://unused', AMQP_URL: 'amqp://unused' });
-  const router = adminRoutes({ pool: {} as pg.Pool, broker: {} as Broker, config });
+  const router = adminRoutes({ pool: {} as pg.Pool, broker: {} as Broker, config, answers: new SharedAnswers(0) });
   const found: string[] = [];
   const walk = (stack: Layer[]) => {
     for (const layer of stack) {

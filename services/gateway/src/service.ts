@@ -47,7 +47,7 @@ export const gateway: ServiceDefinition<typeof configSchema> = {
     api.use(holdsRoutes(broker, config));
     api.use(bookingsRoutes(broker, config.RPC_TIMEOUT_MS));
     api.use(waitlistRoutes(broker, config.RPC_TIMEOUT_MS));
-    api.use('/admin', adminRoutes({ pool, broker, config }));
+    api.use('/admin', adminRoutes({ pool, broker, config, answers }));
     api.use(semantics.afterRoutes);
     app.use('/api/v1', api);
     app.use(notFound);

@@ -30,7 +30,8 @@ export interface DateRange {
  * stale-while-revalidate — once the TTL has passed, the first request starts a reload and everyone
  * gets the previous answer until it is in, for at most STALE_GRACE_MS more. Failures are never kept.
  * `forgetDays` drops the answers about some days at once, and any load of them under way is not
- * kept either: the next question about those days is asked afresh (ADR 13).
+ * kept either: the next question about those days is asked afresh (ADR 13); `forgetAll` does so
+ * for every answer.
  */
 export class SharedAnswers {
   private readonly entries = new Map<string, Entry>();
@@ -68,6 +69,11 @@ export class SharedAnswers {
       },
     );
     return answer;
+  }
+
+  /** Drops every answer, loaded or loading: the practice's settings or catalogue changed. */
+  forgetAll(): void {
+    this.entries.clear();
   }
 
   /** Drops every answer about a day in `days`, loaded or loading. */
