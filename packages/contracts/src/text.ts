@@ -15,13 +15,6 @@ const loneSurrogate = /\p{Cs}/u;
  * well-formed Unicode (no lone surrogates), normalised to NFC so that "é" typed two ways is one
  * name, trimmed, at least `min` characters long, and without the characters above.
  */
-/**
- * The id of a catalogue entry as a client names it (an appointment type, a practitioner): text by
- * personText's rules, so that a NUL or a lone surrogate is refused at the edge instead of failing
- * in PostgreSQL.
- */
-export const referenceId = () => personText({ max: 100 });
-
 export function personText(options: { min?: number; max: number }) {
   const { min = 1, max } = options;
   return z
@@ -38,3 +31,10 @@ export function personText(options: { min?: number; max: number }) {
         }),
     );
 }
+
+/**
+ * The id of a catalogue entry as a client names it (an appointment type, a practitioner): text by
+ * personText's rules, so that a NUL or a lone surrogate is refused at the edge instead of failing
+ * in PostgreSQL.
+ */
+export const referenceId = () => personText({ max: 100 });
