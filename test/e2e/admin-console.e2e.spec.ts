@@ -430,13 +430,14 @@ describe('practice console in a real browser against the real stack', function (
       const request = aHoldRequest(slot);
       const hold = await postJson(`${stack.gatewayUrl}/api/v1/holds`, {
         ...request,
-        patient: { ...request.patient, firstName: 'Claire', lastName: 'Dubois' },
+        // A name no other test of this file books (the first one books a Claire Dubois on this day).
+        patient: { ...request.patient, firstName: 'Élodie', lastName: 'Fontaine' },
       });
       expect(hold.status, JSON.stringify(hold.body)).to.equal(201);
       await page.getByRole('link', { name: 'Rendez-vous' }).click();
       await page.goto(`${site.url}/admin/#/bookings?date=${slot!.start.slice(0, 10)}&span=day`);
       await page.getByRole('heading', { name: 'Rendez-vous', exact: true }).waitFor();
-      const row = page.getByRole('row', { name: /Dubois, Claire/ });
+      const row = page.getByRole('row', { name: /Fontaine, Élodie/ });
       await row.getByRole('cell', { name: 'réservé provisoirement' }).waitFor();
       await row.getByRole('cell', { name: 'Contrôle' }).waitFor();
       await page.getByRole('columnheader', { name: 'Statut' }).first().waitFor();

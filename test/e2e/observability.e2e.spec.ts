@@ -130,6 +130,10 @@ describe('observability of a booking funnel on the real stack, scraped by Promet
         ),
         'booking_commands_total{practice="e2e",command="booking.withdraw",outcome="ok"} > 0',
         'pixelmedics_sync_delay_seconds_count{practice="e2e"} > 0',
+        // Each target is scraped at its own moment: the gateway's requests are awaited on their own.
+        ...['/api/v1/holds', '/api/v1/bookings/confirm', '/api/v1/bookings/withdraw'].map(
+          (route) => `http_request_duration_seconds_count{practice="e2e",service="gateway",route="${route}"} > 0`,
+        ),
       ],
       "Prometheus to scrape the funnel's first round",
     );
