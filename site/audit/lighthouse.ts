@@ -43,6 +43,20 @@ async function api<T>(path: string, init: { method?: string; body?: unknown } = 
   return JSON.parse(text) as T;
 }
 
+interface Practice {
+  requiredPatientFields: (keyof typeof madeUpPatient)[];
+  privacyPolicy: { version: string };
+}
+const madeUpPatient = {
+  birthDate: '1985-04-12',
+  gender: 'unknown',
+  street: 'Messweg 1',
+  postcode: '8000',
+  town: 'Zürich',
+  country: 'CH',
+  phone: '+41791234567',
+  email: 'lighthouse@example.ch',
+};
 interface Catalogue {
   appointmentTypes: { id: string; practitionerIds: string[] }[];
 }
@@ -125,8 +139,9 @@ async function audit(browser: Browser, name: AuditedPage, url: string): Promise<
 
 async function main(): Promise<void> {
   mkdirSync(reportDir, { recursive: true });
+  let practice: Practice;
   try {
-    await api('/practice');
+    practice = await api<Practice>('/practice');
   } catch (error) {
     throw new Error(`the site at ${siteUrl} does not answer with its practice; start the stack with make up`, {
       cause: error,
@@ -140,8 +155,14 @@ async function main(): Promise<void> {
       ...slot,
       channel: 'email',
       language,
-      patient: { firstName: 'Lighthouse', lastName: 'Messung', email },
-      consent: { accepted: true, privacyPolicyVersion: '2026-01' },
+      // The details the practice requires (F6), with values of a made-up patient.
+      patient: {
+        ...Object.fromEntries(practice.requiredPatientFields.map((field) => [field, madeUpPatient[field]])),
+        firstName: 'Lighthouse',
+        lastName: 'Messung',
+        email,
+      },
+      consent: { accepted: true, privacyPolicyVersion: practice.privacyPolicy.version },
     },
   });
 
